@@ -1,0 +1,230 @@
+package dev.udpimage.receive;
+
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.util.Locale;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.ip.dsl.Udp;
+import org.springframework.integration.ip.dsl.UdpUnicastOutboundChannelAdapterSpec;
+import org.springframework.integration.support.MessageBuilder;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.MessagingException;
+import org.springframework.scheduling.annotation.Scheduled;
+
+import dev.udpimage.UdpProperties;
+import dev.udpimage.protocol.ImageReassembler;
+import dev.udpimage.protocol.ImageReassembler.Assembled;
+import dev.udpimage.protocol.LegacyProtocol;
+import dev.udpimage.protocol.Rejection;
+import dev.udpimage.received.ImageMetadata;
+import dev.udpimage.received.ReceivedImage;
+import dev.udpimage.received.ReceivedList;
+import dev.udpimage.received.ReceivedStore;
+
+/**
+ * The receive path, one flow per UDP port, each reading like a datagram's journey:
+ * <pre>
+ * image port: datagram → reassemble per sender → decode (ImageIO) → store → reply "get message!!!"
+ * list port:  datagram → parse JSON (Jackson)                      → store → reply "get the msg"
+ * </pre>
+ * A step that rejects its input throws {@link Rejection}; the port's error flow counts and logs it and replies
+ * {@code error: <reason>}. Every reply leaves from the socket the datagram arrived on, to the datagram's
+ * source address, and only after what it acknowledges is visible in the store.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ReceiveFlows {
+
+    private static final Logger log = LoggerFactory.getLogger(ReceiveFlows.class);
+
+    private final ImageReassembler<SocketAddress> reassembler;
+
+    private final ReceiveMetrics imageMetrics;
+
+    private final ReceiveMetrics listMetrics;
+
+    public ReceiveFlows(UdpProperties properties, MeterRegistry registry) {
+        this.imageMetrics = new ReceiveMetrics(registry, "image");
+        this.listMetrics = new ReceiveMetrics(registry, "list");
+        this.reassembler = new ImageReassembler<>(properties.transfer().maxImageBytes().toBytes(),
+                properties.transfer().stallTimeout(), stalled -> {
+                    log.warn("Discarded stalled transfer from {}: {} of {} bytes in {} datagrams", stalled.sender(),
+                            stalled.received(), stalled.expected(), stalled.datagrams());
+                    this.imageMetrics.failed(Rejection.Reason.STALLED);
+                });
+        this.imageMetrics.gauge("udp.transfers.pending", this.reassembler::pendingTransfers);
+        this.imageMetrics.gauge("udp.transfers.inflight.bytes", this.reassembler::inFlightBytes);
+    }
+
+    // ---- image port -------------------------------------------------------------------------------------
+
+    @Bean
+    DatagramSocket imageSocket(UdpProperties properties) {
+        return UdpSockets.bind("image", properties.bindAddress(), properties.imagePort(),
+                properties.socketReceiveBuffer());
+    }
+
+    @Bean
+    DatagramInboundAdapter imageInbound(DatagramSocket imageSocket, UdpProperties properties) {
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(imageSocket, "udp-image",
+                (int) properties.workerQueue().toBytes());
+        adapter.setErrorChannelName("imageErrors.input");
+        return adapter;
+    }
+
+    @Bean
+    IntegrationFlow imageFlow(DatagramInboundAdapter imageInbound, DatagramSocket imageSocket,
+            ImageDecoder decoder, ReceivedStore store) {
+        return IntegrationFlow.from(imageInbound)
+                .handle(byte[].class, this::reassemble) // nothing goes on until the image is complete
+                .handle(Assembled.class, (image, headers) -> decode(image, decoder, headers))
+                .handle(DecodedImage.class, (image, headers) -> store.saveImage(image.metadata(), image.bytes()))
+                .handle(ReceivedImage.class, (image, headers) -> acknowledge(image.metadata().transferMs(),
+                        this.imageMetrics, LegacyProtocol.IMAGE_REPLY))
+                .handle(replyFrom(imageSocket, this.imageMetrics))
+                .get();
+    }
+
+    @Bean
+    IntegrationFlow imageErrors(DatagramSocket imageSocket) {
+        return flow -> flow
+                .handle(MessagingException.class, (error, headers) -> errorReply(error, this.imageMetrics))
+                .handle(replyFrom(imageSocket, this.imageMetrics));
+    }
+
+    private Assembled reassemble(byte[] datagram, MessageHeaders headers) {
+        this.imageMetrics.datagram(datagram.length);
+        return this.reassembler.accept(source(headers), datagram, System.nanoTime());
+    }
+
+    /** An image that decoded: its bytes and what is known of it, before the store numbers it. */
+    private record DecodedImage(ImageMetadata metadata, byte[] bytes) {
+    }
+
+    private static DecodedImage decode(Assembled image, ImageDecoder decoder, MessageHeaders headers) {
+        ImageDecoder.Decoded decoded = decoder.decode(image.bytes());
+        ImageMetadata metadata = new ImageMetadata(0, address(source(headers)), Instant.now(), image.bytes().length,
+                image.datagrams(), decoded.width(), decoded.height(), decoded.format(),
+                image.kind().name().toLowerCase(Locale.ROOT), image.duration().toNanos() / 1e6);
+        return new DecodedImage(metadata, image.bytes());
+    }
+
+    /** Transfers whose sender went silent are discarded even if that sender never sends again. */
+    @Scheduled(fixedDelay = 250)
+    void expireStalledTransfers() {
+        this.reassembler.expireStalled(System.nanoTime());
+    }
+
+    // ---- list port --------------------------------------------------------------------------------------
+
+    @Bean
+    DatagramSocket listSocket(UdpProperties properties) {
+        return UdpSockets.bind("list", properties.bindAddress(), properties.listPort(),
+                properties.socketReceiveBuffer());
+    }
+
+    @Bean
+    DatagramInboundAdapter listInbound(DatagramSocket listSocket, UdpProperties properties) {
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(listSocket, "udp-list",
+                (int) properties.workerQueue().toBytes());
+        adapter.setErrorChannelName("listErrors.input");
+        return adapter;
+    }
+
+    @Bean
+    IntegrationFlow listFlow(DatagramInboundAdapter listInbound, DatagramSocket listSocket, ListDecoder decoder,
+            ReceivedStore store) {
+        return IntegrationFlow.from(listInbound)
+                .handle(byte[].class, (datagram, headers) -> parseList(datagram, decoder, headers))
+                .handle(ReceivedList.class, (list, headers) -> store.saveList(list))
+                .handle(ReceivedList.class, (list, headers) -> acknowledge(0, this.listMetrics,
+                        LegacyProtocol.LIST_REPLY))
+                .handle(replyFrom(listSocket, this.listMetrics))
+                .get();
+    }
+
+    private ReceivedList parseList(byte[] datagram, ListDecoder decoder, MessageHeaders headers) {
+        this.listMetrics.datagram(datagram.length);
+        return new ReceivedList(0, address(source(headers)), Instant.now(), datagram.length,
+                decoder.decode(datagram));
+    }
+
+    @Bean
+    IntegrationFlow listErrors(DatagramSocket listSocket) {
+        return flow -> flow
+                .handle(MessagingException.class, (error, headers) -> errorReply(error, this.listMetrics))
+                .handle(replyFrom(listSocket, this.listMetrics));
+    }
+
+    @Bean
+    ReceiverPorts receiverPorts(DatagramSocket imageSocket, DatagramSocket listSocket) {
+        return new ReceiverPorts(imageSocket.getLocalPort(), listSocket.getLocalPort());
+    }
+
+    // ---- shared by both ports ---------------------------------------------------------------------------
+
+    /** Counts a stored image or list and makes its success reply. */
+    private static byte[] acknowledge(double transferMs, ReceiveMetrics metrics, String reply) {
+        metrics.completed(transferMs);
+        return LegacyProtocol.ascii(reply);
+    }
+
+    /** Counts and logs a failed datagram and turns it into an {@code error: <reason>} reply to its sender. */
+    private static Message<byte[]> errorReply(MessagingException error, ReceiveMetrics metrics) {
+        Message<?> failed = error.getFailedMessage();
+        Rejection rejection = findRejection(error);
+        String reason = rejection != null ? rejection.getMessage() : "internal error";
+        SocketAddress sender = failed != null ? source(failed.getHeaders()) : null;
+        if (rejection != null) {
+            metrics.failed(rejection.reason());
+            log.warn("Rejected datagram from {}: {}", sender, reason);
+        }
+        else {
+            metrics.failed("internal");
+            log.error("Failed to process datagram from {}", sender, error);
+        }
+        if (sender == null) {
+            return null; // nobody to answer
+        }
+        return MessageBuilder.withPayload(LegacyProtocol.errorReply(reason))
+                .setHeader(IpHeaders.PACKET_ADDRESS, sender)
+                .build();
+    }
+
+    private static Rejection findRejection(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof Rejection rejection) {
+                return rejection;
+            }
+        }
+        return null;
+    }
+
+    /** Replies from the port's own socket to the source address of the datagram being answered. */
+    private static UdpUnicastOutboundChannelAdapterSpec replyFrom(DatagramSocket socket, ReceiveMetrics metrics) {
+        return Udp.outboundAdapter(message -> {
+            metrics.replied();
+            return message.getHeaders().get(IpHeaders.PACKET_ADDRESS);
+        }).socketFunction(message -> socket);
+    }
+
+    private static SocketAddress source(MessageHeaders headers) {
+        return headers.get(IpHeaders.PACKET_ADDRESS, SocketAddress.class);
+    }
+
+    static String address(SocketAddress address) {
+        return address instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                : String.valueOf(address);
+    }
+}

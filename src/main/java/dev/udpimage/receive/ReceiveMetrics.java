@@ -1,0 +1,74 @@
+package dev.udpimage.receive;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.udpimage.protocol.Rejection;
+
+/**
+ * The receive path's Micrometer meters for one port ({@code port} tag {@code image} or {@code list}):
+ * datagrams and bytes received, transfers completed and failed by reason, replies sent, transfer duration.
+ */
+final class ReceiveMetrics {
+
+    private final MeterRegistry registry;
+
+    private final String port;
+
+    private final Counter datagrams;
+
+    private final Counter bytes;
+
+    private final Counter completed;
+
+    private final Counter replies;
+
+    private final Timer duration;
+
+    ReceiveMetrics(MeterRegistry registry, String port) {
+        this.registry = registry;
+        this.port = port;
+        this.datagrams = Counter.builder("udp.datagrams").tag("port", port)
+                .description("Datagrams received").register(registry);
+        this.bytes = Counter.builder("udp.received.bytes").tag("port", port).baseUnit("bytes")
+                .description("Payload bytes received").register(registry);
+        this.completed = Counter.builder("udp.transfers.completed").tag("port", port)
+                .description("Images or lists received, decoded and stored").register(registry);
+        this.replies = Counter.builder("udp.replies").tag("port", port)
+                .description("Replies sent (success and error)").register(registry);
+        this.duration = Timer.builder("udp.transfer.duration").tag("port", port)
+                .description("Time from an image's header to its last chunk").register(registry);
+    }
+
+    void datagram(int length) {
+        this.datagrams.increment();
+        this.bytes.increment(length);
+    }
+
+    void completed(double transferMs) {
+        this.completed.increment();
+        this.duration.record((long) (transferMs * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    void failed(Rejection.Reason reason) {
+        failed(reason.tag());
+    }
+
+    void failed(String reason) {
+        Counter.builder("udp.transfers.failed").tag("port", this.port).tag("reason", reason)
+                .description("Transfers dropped, by reason").register(this.registry).increment();
+    }
+
+    void replied() {
+        this.replies.increment();
+    }
+
+    void gauge(String name, Supplier<Number> value) {
+        Gauge.builder(name, value).tag("port", this.port).register(this.registry);
+    }
+}

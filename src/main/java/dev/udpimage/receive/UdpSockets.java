@@ -1,0 +1,34 @@
+package dev.udpimage.receive;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.util.unit.DataSize;
+
+/** Binds the receiving sockets, with the largest SO_RCVBUF the kernel allows. */
+final class UdpSockets {
+
+    private static final Logger log = LoggerFactory.getLogger(UdpSockets.class);
+
+    private UdpSockets() {
+    }
+
+    static DatagramSocket bind(String name, String address, int port, DataSize receiveBuffer) {
+        try {
+            DatagramSocket socket = new DatagramSocket(null);
+            socket.setReceiveBufferSize((int) Math.min(Integer.MAX_VALUE, receiveBuffer.toBytes()));
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+            log.info("UDP {} port listening on {}: asked for SO_RCVBUF {} bytes, kernel granted {} bytes", name,
+                    socket.getLocalSocketAddress(), receiveBuffer.toBytes(), socket.getReceiveBufferSize());
+            return socket;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot bind the UDP " + name + " port to " + address + ":" + port, ex);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.udpimage.received;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.udpimage.web.Problems;
+
+/** What arrived over UDP, read-only. */
+@RestController
+@RequestMapping("/received")
+@Tag(name = "received", description = "Images and lists received over UDP")
+public class ReceivedController {
+
+    private final ReceivedStore store;
+
+    private final PngRenderer png;
+
+    public ReceivedController(ReceivedStore store, PngRenderer png) {
+        this.store = store;
+        this.png = png;
+    }
+
+    @Operation(summary = "The latest received image, as PNG")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.IMAGE_PNG_VALUE,
+            schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", description = "No image received yet")
+    @GetMapping(value = "/latest.png", produces = MediaType.IMAGE_PNG_VALUE)
+    public byte[] latestPng() {
+        return this.png.render(this.store.latestImage()
+                .orElseThrow(() -> Problems.notFound("no image has been received yet")));
+    }
+
+    @Operation(summary = "Metadata of the kept images, newest first")
+    @GetMapping("/images")
+    public List<ImageMetadata> images() {
+        return this.store.images();
+    }
+
+    @Operation(summary = "One received image, as PNG")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.IMAGE_PNG_VALUE,
+            schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", description = "No such image (never received, or no longer kept)")
+    @GetMapping(value = "/images/{id}.png", produces = MediaType.IMAGE_PNG_VALUE)
+    public byte[] imagePng(@PathVariable long id) {
+        return this.png.render(image(id));
+    }
+
+    @Operation(summary = "One received image, the original bytes as they arrived")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "image/*",
+            schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", description = "No such image (never received, or no longer kept)")
+    @GetMapping(value = "/images/{id}/original", produces = MediaType.ALL_VALUE)
+    public ResponseEntity<byte[]> original(@PathVariable long id) {
+        ReceivedImage image = image(id);
+        return ResponseEntity.ok().contentType(PngRenderer.mediaType(image.metadata().format()))
+                .body(image.original());
+    }
+
+    @Operation(summary = "The kept JSON lists with their metadata, newest first")
+    @GetMapping("/lists")
+    public List<ReceivedList> lists() {
+        return this.store.lists();
+    }
+
+    @Operation(summary = "The latest JSON list with its metadata")
+    @ApiResponse(responseCode = "404", description = "No list received yet")
+    @GetMapping("/lists/latest")
+    public ReceivedList latestList() {
+        return this.store.latestList().orElseThrow(() -> Problems.notFound("no list has been received yet"));
+    }
+
+    private ReceivedImage image(long id) {
+        return this.store.image(id).orElseThrow(() -> Problems.notFound("no image with id " + id + " is kept"));
+    }
+}

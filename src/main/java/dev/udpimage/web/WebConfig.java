@@ -1,0 +1,20 @@
+package dev.udpimage.web;
+
+import java.util.Locale;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.format.FormatterRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import dev.udpimage.protocol.LegacySender;
+
+/** Query parameters such as {@code mode=chunked} are matched to enum constants regardless of case. */
+@Configuration(proxyBeanMethods = false)
+public class WebConfig implements WebMvcConfigurer {
+
+    @Override
+    public void addFormatters(FormatterRegistry registry) {
+        registry.addConverter(String.class, LegacySender.Mode.class,
+                value -> LegacySender.Mode.valueOf(value.strip().toUpperCase(Locale.ROOT)));
+    }
+}
