@@ -1,0 +1,155 @@
+package dev.udpimage.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import dev.udpimage.protocol.ImageReassembler.Assembled;
+import dev.udpimage.protocol.ImageReassembler.Kind;
+import dev.udpimage.protocol.ImageReassembler.Stalled;
+
+class ImageReassemblerTest {
+
+    private static final long MS = 1_000_000;
+
+    private final List<Stalled<String>> stalled = new ArrayList<>();
+
+    private final ImageReassembler<String> reassembler =
+            new ImageReassembler<>(1 << 20, Duration.ofSeconds(2), this.stalled::add);
+
+    private static byte[] bytes(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Sends like the Python loop, trailing empty datagram included; returns what completed. */
+    private List<Assembled> sendChunked(String sender, byte[] image, long now) {
+        List<Assembled> done = new ArrayList<>();
+        add(done, this.reassembler.accept(sender, LegacyProtocol.encodeHeader(image.length), now));
+        for (int i = 0; i < image.length / 1024 + 1; i++) {
+            byte[] chunk = Arrays.copyOfRange(image, 1024 * i, Math.min(image.length, 1024 * (i + 1)));
+            add(done, this.reassembler.accept(sender, chunk, now));
+        }
+        return done;
+    }
+
+    private static void add(List<Assembled> done, Assembled assembled) {
+        if (assembled != null) {
+            done.add(assembled);
+        }
+    }
+
+    @Test
+    void headerAndChunksGiveBackTheExactBytes() {
+        byte[] image = bytes(10_000, 1);
+        List<Assembled> done = sendChunked("a", image, 0);
+        assertThat(done).hasSize(1);
+        assertThat(done.get(0).bytes()).isEqualTo(image);
+        assertThat(done.get(0).kind()).isEqualTo(Kind.CHUNKED);
+        assertThat(done.get(0).datagrams()).isEqualTo(1 + 10);
+        assertThat(this.reassembler.pendingTransfers()).isZero();
+    }
+
+    @Test
+    void trailingEmptyDatagramIsIgnoredNotTakenForAHeaderOrImage() {
+        byte[] image = bytes(4096, 2);
+        assertThat(sendChunked("a", image, 0)).hasSize(1); // the 5th datagram is empty
+        assertThat(this.reassembler.pendingTransfers()).isZero();
+        assertThat(sendChunked("a", image, 0)).hasSize(1);
+    }
+
+    @Test
+    void anEightByteLastChunkIsAChunkNotAHeader() {
+        byte[] image = bytes(1024 + 8, 3);
+        List<Assembled> done = sendChunked("a", image, 0);
+        assertThat(done).singleElement().satisfies(a -> assertThat(a.bytes()).isEqualTo(image));
+    }
+
+    @Test
+    void anyOtherDatagramWithoutATransferIsAWholeImage() {
+        byte[] image = bytes(30_000, 4);
+        Assembled whole = this.reassembler.accept("a", image, 5);
+        assertThat(whole.kind()).isEqualTo(Kind.WHOLE);
+        assertThat(whole.bytes()).isEqualTo(image);
+        assertThat(whole.datagrams()).isEqualTo(1);
+    }
+
+    @Test
+    void sendersAreKeptApart() {
+        byte[] first = bytes(3000, 5);
+        byte[] second = bytes(2500, 6);
+        assertThat(this.reassembler.accept("a", LegacyProtocol.encodeHeader(first.length), 0)).isNull();
+        assertThat(this.reassembler.accept("b", LegacyProtocol.encodeHeader(second.length), 0)).isNull();
+        List<Assembled> done = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            add(done, this.reassembler.accept("a", Arrays.copyOfRange(first, i * 1024, Math.min(3000, i * 1024 + 1024)), 0));
+            add(done, this.reassembler.accept("b", Arrays.copyOfRange(second, i * 1024, Math.min(2500, i * 1024 + 1024)), 0));
+        }
+        assertThat(done).extracting(Assembled::bytes).containsExactly(first, second);
+    }
+
+    @Test
+    void headersOutOfRangeAreRejected() {
+        for (long claim : new long[] { 0, -1, Long.MIN_VALUE }) {
+            assertThatThrownBy(() -> this.reassembler.accept("a", LegacyProtocol.encodeHeader(claim), 0))
+                    .isInstanceOfSatisfying(Rejection.class,
+                            r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.BAD_HEADER));
+        }
+        for (long claim : new long[] { (1 << 20) + 1, 1L << 62, Long.MAX_VALUE }) {
+            assertThatThrownBy(() -> this.reassembler.accept("a", LegacyProtocol.encodeHeader(claim), 0))
+                    .isInstanceOfSatisfying(Rejection.class,
+                            r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.OVERSIZE));
+        }
+        assertThat(this.reassembler.pendingTransfers()).isZero();
+    }
+
+    @Test
+    void aChunkLongerThanWhatIsStillExpectedEndsTheTransferAsOverrun() {
+        this.reassembler.accept("a", LegacyProtocol.encodeHeader(1500), 0);
+        this.reassembler.accept("a", new byte[1024], 0);
+        assertThatThrownBy(() -> this.reassembler.accept("a", new byte[1024], 0))
+                .isInstanceOfSatisfying(Rejection.class,
+                        r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.OVERRUN));
+        assertThat(this.reassembler.pendingTransfers()).isZero();
+    }
+
+    @Test
+    void aStalledTransferIsDiscardedWhenTheSameSenderComesBack() {
+        this.reassembler.accept("a", LegacyProtocol.encodeHeader(5000), 0);
+        this.reassembler.accept("a", new byte[1024], 100 * MS);
+        byte[] image = bytes(2000, 7);
+        // 2.1 s after the last chunk: the old transfer is gone, this header starts a new one
+        List<Assembled> done = sendChunked("a", image, 2_200 * MS);
+        assertThat(done).singleElement().satisfies(a -> assertThat(a.bytes()).isEqualTo(image));
+        assertThat(this.stalled).singleElement().isEqualTo(new Stalled<>("a", 5000, 1024, 2));
+    }
+
+    @Test
+    void stalledTransfersAreSweptEvenIfTheSenderNeverComesBack() {
+        this.reassembler.accept("a", LegacyProtocol.encodeHeader(5000), 0);
+        this.reassembler.accept("b", LegacyProtocol.encodeHeader(5000), 1_500 * MS);
+        assertThat(this.reassembler.expireStalled(2_100 * MS)).isEqualTo(1);
+        assertThat(this.stalled).extracting(Stalled::sender).containsExactly("a");
+        assertThat(this.reassembler.pendingTransfers()).isEqualTo(1);
+        assertThat(this.reassembler.expireStalled(3_600 * MS)).isEqualTo(1);
+        assertThat(this.reassembler.pendingTransfers()).isZero();
+    }
+
+    @Test
+    void memoryGrowsWithWhatArrivedNotWithWhatTheHeaderClaims() {
+        this.reassembler.accept("a", LegacyProtocol.encodeHeader(1 << 20), 0);
+        assertThat(this.reassembler.inFlightBytes()).isLessThanOrEqualTo(64 * 1024);
+        for (int i = 0; i < 100; i++) {
+            this.reassembler.accept("a", new byte[1024], 0);
+        }
+        assertThat(this.reassembler.inFlightBytes()).isBetween(100L * 1024, 256L * 1024);
+    }
+}
