@@ -3,6 +3,7 @@ package dev.udpimage.receive;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.SocketException;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,8 +34,17 @@ import dev.udpimage.protocol.LegacyProtocol;
  *       payload is never interpreted: the message is the bytes plus the source address.</li>
  * </ul>
  * Empty datagrams are passed on too (the protocol layer decides what they mean).
+ *
+ * <p>Stop and start (a paused test context, a control bus) keep the socket, and so the bound port: the
+ * receive loop polls {@link #isActive()} every {@value #POLL_MILLIS} ms instead of being stopped by closing
+ * the socket, and a restarted loop queues behind the old one on the single receive thread. The socket is
+ * closed by whoever created it; the threads end with the bean.
  */
 public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
+
+    private static final int POLL_MILLIS = 250;
+
+    private final ExecutorService receiver;
 
     private final byte[] receiveBuffer = new byte[LegacyProtocol.MAX_DATAGRAM + 1];
 
@@ -44,9 +54,16 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
 
     public DatagramInboundAdapter(DatagramSocket socket, String name, int maxQueuedBytes) {
         super(socket.getLocalPort());
+        try {
+            socket.setSoTimeout(POLL_MILLIS);
+        }
+        catch (SocketException ex) {
+            throw new IllegalStateException("cannot set SO_TIMEOUT on " + socket.getLocalSocketAddress(), ex);
+        }
         setSocket(socket);
         setReceiveBufferSize(this.receiveBuffer.length);
-        setTaskExecutor(Executors.newSingleThreadExecutor(daemonThreads(name + "-receiver-")));
+        this.receiver = Executors.newSingleThreadExecutor(daemonThreads(name + "-receiver-"));
+        setTaskExecutor(this.receiver);
         this.worker = Executors.newSingleThreadExecutor(daemonThreads(name + "-worker-"));
         this.queuedBytes = new Semaphore(maxQueuedBytes);
     }
@@ -102,9 +119,15 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
         }
     }
 
+    /** Leaves the socket open and the worker running; the receive loop ends at its next poll. */
     @Override
     protected void doStop() {
-        super.doStop();
+    }
+
+    @Override
+    public void destroy() {
+        super.destroy();
+        this.receiver.shutdown();
         this.worker.shutdown();
         try {
             this.worker.awaitTermination(5, TimeUnit.SECONDS);

@@ -35,6 +35,9 @@ class ReceivePathTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    DatagramInboundAdapter imageInbound;
+
     @LocalServerPort
     int httpPort;
 
@@ -203,6 +206,20 @@ class ReceivePathTest {
             Thread.sleep(1000); // the stall timeout in tests is 500 ms
             assertThat(failures("image", "stalled")).isEqualTo(before + 1);
 
+            client.sendChunked(jpeg);
+            assertThat(client.reply()).isEqualTo(OK);
+            assertStoredExactly(client, jpeg, "chunked");
+        }
+    }
+
+    @Test
+    void portsKeepWorkingAfterTheAdapterIsStoppedAndStarted() throws InterruptedException {
+        this.imageInbound.stop();
+        Thread.sleep(400); // longer than the receive loop's poll, so the old loop has ended
+        assertThat(this.imageInbound.isRunning()).isFalse();
+        this.imageInbound.start();
+        try (LegacyTestClient client = new LegacyTestClient(this.ports.image())) {
+            byte[] jpeg = TestImages.smallJpeg(9);
             client.sendChunked(jpeg);
             assertThat(client.reply()).isEqualTo(OK);
             assertStoredExactly(client, jpeg, "chunked");

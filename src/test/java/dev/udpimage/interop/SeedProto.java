@@ -1,0 +1,95 @@
+package dev.udpimage.interop;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Runs the Python reference peers of {@code ../shared/seedproto} with Debian's {@code /usr/bin/python3}
+ * (which has {@code python3-opencv} and {@code python3-numpy} once {@code .ci/run} installed them).
+ * Outside CI a machine without them skips these tests; in CI ({@code CI=true}) their absence is a failure.
+ */
+final class SeedProto {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    static final Path DIR = Path.of(System.getProperty("seedproto.dir", "../shared/seedproto"))
+            .toAbsolutePath().normalize();
+
+    private SeedProto() {
+    }
+
+    static void requireAvailable() {
+        String missing = null;
+        if (!Files.isRegularFile(DIR.resolve("seed_client.py"))) {
+            missing = "no seed_client.py in " + DIR;
+        }
+        else if (!Files.isExecutable(PYTHON) || run(List.of(PYTHON.toString(), "-c", "import cv2, numpy"), 60)
+                .exitCode() != 0) {
+            missing = PYTHON + " cannot import cv2 and numpy (apt-get install python3-opencv python3-numpy)";
+        }
+        if (missing != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException("interop tests need the Python reference peers: " + missing);
+            }
+            Assumptions.abort(missing);
+        }
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    /** Runs seed_client.py with the given arguments and returns its exit code and output. */
+    static Result client(String... args) {
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), DIR.resolve("seed_client.py").toString()));
+        command.addAll(List.of(args));
+        return run(command, 120);
+    }
+
+    /** Starts seed_server.py on the given ports and waits until it prints "ready". */
+    static Process server(int imagePort, int listPort) {
+        try {
+            Process process = new ProcessBuilder(PYTHON.toString(), DIR.resolve("seed_server.py").toString(),
+                    String.valueOf(imagePort), String.valueOf(listPort)).redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (!"ready".equals(line)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("seed_server.py did not start: " + line);
+            }
+            return process;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static Result run(List<String> command, int timeoutSeconds) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Result(-1, "timed out: " + String.join(" ", command));
+            }
+            return new Result(process.exitValue(),
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        catch (IOException ex) {
+            return new Result(-1, ex.toString());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, ex.toString());
+        }
+    }
+}

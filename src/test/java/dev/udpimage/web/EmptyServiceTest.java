@@ -1,0 +1,33 @@
+package dev.udpimage.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+import dev.udpimage.support.Http;
+import dev.udpimage.support.ServiceTest;
+
+/** A service of its own that has received nothing: the "latest" endpoints are 404 problems, lists are empty. */
+@ServiceTest
+@TestPropertySource(properties = "udp.store.history=3") // a distinct context, so nothing else sent to it
+class EmptyServiceTest {
+
+    @LocalServerPort
+    int httpPort;
+
+    @Test
+    void latestEndpointsAre404ProblemsBeforeAnythingArrived() {
+        Http http = new Http(this.httpPort);
+        for (String path : new String[] { "/received/latest.png", "/received/lists/latest" }) {
+            Http.Response response = http.get(path);
+            assertThat(response.status()).as(path).isEqualTo(404);
+            assertThat(response.contentType()).isEqualTo("application/problem+json");
+            assertThat(response.json().get("detail").asString()).contains("received yet");
+        }
+        assertThat(http.get("/received/images").text()).isEqualTo("[]");
+        assertThat(http.get("/received/lists").text()).isEqualTo("[]");
+    }
+}
