@@ -1,0 +1,13 @@
+# Build and run udp-image-service. Ports: 8080/tcp (HTTP), 9999/udp (images), 9998/udp (lists).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /src/target/udp-image-service-*.jar app.jar
+EXPOSE 8080/tcp 9999/udp 9998/udp
+ENTRYPOINT ["java", "-jar", "/app/app.jar"]
