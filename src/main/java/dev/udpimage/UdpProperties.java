@@ -13,9 +13,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
-
-import dev.udpimage.protocol.LegacyProtocol;
-
 /**
  * Every setting of the service, under {@code udp.*}. Ports may be 0 (an ephemeral port, used by the tests).
  *
@@ -23,8 +20,6 @@ import dev.udpimage.protocol.LegacyProtocol;
  * @param listPort UDP port for JSON lists
  * @param bindAddress address both UDP ports bind to
  * @param socketReceiveBuffer SO_RCVBUF to ask for; the kernel caps it at net.core.rmem_max
- * @param workerQueue bytes of received datagrams that may wait for a port's worker before the receive thread
- *     stops draining the socket (backpressure instead of unbounded memory)
  * @param transfer limits of one legacy image transfer
  * @param store what is kept of what was received
  */
@@ -35,15 +30,8 @@ public record UdpProperties(
         @DefaultValue("9998") @Min(0) @Max(65535) int listPort,
         @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
         @DefaultValue("4MB") @NotNull DataSize socketReceiveBuffer,
-        @DefaultValue("64MB") @NotNull DataSize workerQueue,
         @DefaultValue @Valid Transfer transfer,
         @DefaultValue @Valid Store store) {
-
-    @AssertTrue(message = "udp.worker-queue must hold at least one maximal datagram (65507 bytes)")
-    boolean isWorkerQueueLargeEnough() {
-        return this.workerQueue.toBytes() >= LegacyProtocol.MAX_DATAGRAM
-                && this.workerQueue.toBytes() <= Integer.MAX_VALUE;
-    }
 
     /**
      * @param stallTimeout a transfer with no datagram for this long is discarded and counted

@@ -7,13 +7,12 @@ import java.net.SocketException;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.udp.inbound.UnicastReceivingChannelAdapter;
-import org.springframework.integration.support.MessageBuilder;
-import org.springframework.messaging.Message;
+import org.springframework.integration.support.MutableMessageBuilder;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udpimage.protocol.LegacyProtocol;
@@ -22,13 +21,11 @@ import dev.udpimage.protocol.LegacyProtocol;
  * Spring Integration's UDP inbound adapter, changed in the three places the legacy protocol needs:
  * <ul>
  *   <li><b>Order.</b> The stock adapter hands each datagram to a pool of 5 threads, which reorders chunks.
- *       Here one receive thread only drains the socket and one worker thread per port sends the messages
- *       into the flow, in arrival order.</li>
+ *       Here the port's one receive thread sends each datagram into the flow itself, in arrival order. The
+ *       flow's per-datagram work is short (reassembly; for a complete image, reading its header), so the
+ *       socket is drained as fast as it fills, and the 4 MB kernel buffer absorbs bursts meanwhile.</li>
  *   <li><b>Memory.</b> The stock adapter allocates a fresh receive buffer (65 508 bytes here) for every
- *       datagram and keeps it while the datagram waits. Here one buffer is reused and each datagram is
- *       copied to its exact length; the bytes waiting for the worker are bounded by {@code udp.worker-queue},
- *       and when the worker falls behind the receive thread waits (the kernel buffer absorbs the burst)
- *       instead of growing without bound.</li>
+ *       datagram. Here one buffer is reused and each datagram copied out at its exact length.</li>
  *   <li><b>No payload-controlled behaviour.</b> The stock mapper treats a payload starting with
  *       {@code ip_ackTo=} as an acknowledgement request and sends to the address written in it. Here the
  *       payload is never interpreted: the message is the bytes plus the source address.</li>
@@ -38,7 +35,7 @@ import dev.udpimage.protocol.LegacyProtocol;
  * <p>Stop and start (a paused test context, a control bus) keep the socket, and so the bound port: the
  * receive loop polls {@link #isActive()} every {@value #POLL_MILLIS} ms instead of being stopped by closing
  * the socket, and a restarted loop queues behind the old one on the single receive thread. The socket is
- * closed by whoever created it; the threads end with the bean.
+ * closed by whoever created it; the thread ends with the bean.
  */
 public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
 
@@ -48,11 +45,7 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
 
     private final byte[] receiveBuffer = new byte[LegacyProtocol.MAX_DATAGRAM + 1];
 
-    private final Semaphore queuedBytes;
-
-    private final ExecutorService worker;
-
-    public DatagramInboundAdapter(DatagramSocket socket, String name, int maxQueuedBytes) {
+    public DatagramInboundAdapter(DatagramSocket socket, String name) {
         super(socket.getLocalPort());
         try {
             socket.setSoTimeout(POLL_MILLIS);
@@ -62,19 +55,13 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
         }
         setSocket(socket);
         setReceiveBufferSize(this.receiveBuffer.length);
-        this.receiver = Executors.newSingleThreadExecutor(daemonThreads(name + "-receiver-"));
+        CustomizableThreadFactory threads = new CustomizableThreadFactory(name + "-receiver-");
+        threads.setDaemon(true);
+        this.receiver = Executors.newSingleThreadExecutor(threads);
         setTaskExecutor(this.receiver);
-        this.worker = Executors.newSingleThreadExecutor(daemonThreads(name + "-worker-"));
-        this.queuedBytes = new Semaphore(maxQueuedBytes);
     }
 
-    private static CustomizableThreadFactory daemonThreads(String prefix) {
-        CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
-        factory.setDaemon(true);
-        return factory;
-    }
-
-    /** Runs on the receive thread: one reused buffer, an exact-length copy out. */
+    /** One reused buffer, an exact-length copy out. */
     @Override
     protected DatagramPacket receive() throws IOException {
         DatagramPacket packet = new DatagramPacket(this.receiveBuffer, this.receiveBuffer.length);
@@ -83,43 +70,34 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
         return new DatagramPacket(payload, payload.length, packet.getSocketAddress());
     }
 
-    /** Runs on the receive thread: queue for the port's single worker, waiting while the queue is full. */
+    /** No hand-off to a pool: the receive thread sends the datagram into the flow, so order is kept. */
     @Override
     protected boolean asyncSendMessage(DatagramPacket packet) {
-        int permits = Math.max(1, packet.getLength());
-        this.queuedBytes.acquireUninterruptibly(permits);
-        try {
-            this.worker.execute(() -> {
-                try {
-                    doSend(packet);
-                }
-                finally {
-                    this.queuedBytes.release(permits);
-                }
-            });
-        }
-        catch (RuntimeException ex) { // rejected: the adapter is stopping
-            this.queuedBytes.release(permits);
-            logger.debug(ex, "Adapter stopping, datagram dropped");
-        }
+        doSend(packet);
         return true;
     }
 
-    /** Runs on the worker: the datagram becomes a message and enters the flow. */
+    /**
+     * The datagram becomes a message (bytes + source address) and enters the flow. The error channel travels
+     * in a header too, so that failures after an asynchronous hand-off in the flow reach it as well.
+     */
     @Override
     protected void doSend(DatagramPacket packet) {
-        Message<byte[]> message = MessageBuilder.withPayload(packet.getData())
-                .setHeader(IpHeaders.PACKET_ADDRESS, packet.getSocketAddress())
-                .build();
+        MutableMessageBuilder<byte[]> message = MutableMessageBuilder.withPayload(packet.getData(), false);
+        message.setHeader(IpHeaders.PACKET_ADDRESS, packet.getSocketAddress());
+        MessageChannel errors = getErrorChannel();
+        if (errors != null) {
+            message.setHeader(MessageHeaders.ERROR_CHANNEL, errors);
+        }
         try {
-            sendMessage(message); // failures go to the error channel
+            sendMessage(message.build()); // failures go to the error channel
         }
         catch (RuntimeException ex) {
             logger.error(ex, () -> "Failed to process datagram from " + packet.getSocketAddress());
         }
     }
 
-    /** Leaves the socket open and the worker running; the receive loop ends at its next poll. */
+    /** Leaves the socket open; the receive loop ends at its next poll. */
     @Override
     protected void doStop() {
     }
@@ -128,12 +106,5 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
     public void destroy() {
         super.destroy();
         this.receiver.shutdown();
-        this.worker.shutdown();
-        try {
-            this.worker.awaitTermination(5, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -5,6 +5,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -21,6 +25,7 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.ImageReassembler;
@@ -35,9 +40,15 @@ import dev.udpimage.received.ReceivedStore;
 /**
  * The receive path, one flow per UDP port, each reading like a datagram's journey:
  * <pre>
- * image port: datagram → reassemble per sender → decode (ImageIO) → store → reply "get message!!!"
- * list port:  datagram → parse JSON (Jackson)                      → store → reply "get the msg"
+ * image port: datagram → reassemble per sender → identify (ImageIO) → store → reply "get message!!!"
+ * list port:  datagram → parse JSON (Jackson)                        → store → reply "get the msg"
  * </pre>
+ * Datagrams are handled in arrival order on the port's receive thread, which does only what must happen
+ * per datagram (reassembly: a copy into the sender's buffer), so it drains the socket as fast as a sender can
+ * fill it. A complete image crosses to the port's image worker; at most {@value #IMAGE_BACKLOG} wait there,
+ * beyond that the receive thread waits (backpressure; the 4 MB kernel buffer absorbs the burst meanwhile)
+ * rather than anything being dropped. Identifying an image reads only its header (format and dimensions);
+ * the pixels are decoded when someone asks for the picture. Lists are parsed on the receive thread.
  * A step that rejects its input throws {@link Rejection}; the port's error flow counts and logs it and replies
  * {@code error: <reason>}. Every reply leaves from the socket the datagram arrived on, to the datagram's
  * source address, and only after what it acknowledges is visible in the store.
@@ -46,6 +57,9 @@ import dev.udpimage.received.ReceivedStore;
 public class ReceiveFlows {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiveFlows.class);
+
+    /** Complete images that may wait for the image worker before the receive thread waits too. */
+    static final int IMAGE_BACKLOG = 4;
 
     private final ImageReassembler<SocketAddress> reassembler;
 
@@ -75,9 +89,8 @@ public class ReceiveFlows {
     }
 
     @Bean
-    DatagramInboundAdapter imageInbound(DatagramSocket imageSocket, UdpProperties properties) {
-        DatagramInboundAdapter adapter = new DatagramInboundAdapter(imageSocket, "udp-image",
-                (int) properties.workerQueue().toBytes());
+    DatagramInboundAdapter imageInbound(DatagramSocket imageSocket) {
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(imageSocket, "udp-image");
         adapter.setErrorChannelName("imageErrors.input");
         return adapter;
     }
@@ -87,7 +100,8 @@ public class ReceiveFlows {
             ImageDecoder decoder, ReceivedStore store) {
         return IntegrationFlow.from(imageInbound)
                 .handle(byte[].class, this::reassemble) // nothing goes on until the image is complete
-                .handle(Assembled.class, (image, headers) -> decode(image, decoder, headers))
+                .channel(channels -> channels.executor("imageWorker", imageWorker()))
+                .handle(Assembled.class, (image, headers) -> identify(image, decoder, headers))
                 .handle(DecodedImage.class, (image, headers) -> store.saveImage(image.metadata(), image.bytes()))
                 .handle(ReceivedImage.class, (image, headers) -> acknowledge(image.metadata().transferMs(),
                         this.imageMetrics, LegacyProtocol.IMAGE_REPLY))
@@ -102,17 +116,33 @@ public class ReceiveFlows {
                 .handle(replyFrom(imageSocket, this.imageMetrics));
     }
 
+    /** One thread, so images from one sender are stored and answered in the order they completed. */
+    private static ThreadPoolExecutor imageWorker() {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("udp-image-worker-");
+        threads.setDaemon(true);
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(IMAGE_BACKLOG), threads,
+                (task, executor) -> {
+                    try {
+                        executor.getQueue().put(task); // full: the receive thread waits here
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        throw new RejectedExecutionException("interrupted while waiting for the image worker", ex);
+                    }
+                });
+    }
+
     private Assembled reassemble(byte[] datagram, MessageHeaders headers) {
         this.imageMetrics.datagram(datagram.length);
         return this.reassembler.accept(source(headers), datagram, System.nanoTime());
     }
 
-    /** An image that decoded: its bytes and what is known of it, before the store numbers it. */
+    /** An image ImageIO recognised: its bytes and what is known of it, before the store numbers it. */
     private record DecodedImage(ImageMetadata metadata, byte[] bytes) {
     }
 
-    private static DecodedImage decode(Assembled image, ImageDecoder decoder, MessageHeaders headers) {
-        ImageDecoder.Decoded decoded = decoder.decode(image.bytes());
+    private static DecodedImage identify(Assembled image, ImageDecoder decoder, MessageHeaders headers) {
+        ImageDecoder.Identified decoded = decoder.identify(image.bytes());
         ImageMetadata metadata = new ImageMetadata(0, address(source(headers)), Instant.now(), image.bytes().length,
                 image.datagrams(), decoded.width(), decoded.height(), decoded.format(),
                 image.kind().name().toLowerCase(Locale.ROOT), image.duration().toNanos() / 1e6);
@@ -134,9 +164,8 @@ public class ReceiveFlows {
     }
 
     @Bean
-    DatagramInboundAdapter listInbound(DatagramSocket listSocket, UdpProperties properties) {
-        DatagramInboundAdapter adapter = new DatagramInboundAdapter(listSocket, "udp-list",
-                (int) properties.workerQueue().toBytes());
+    DatagramInboundAdapter listInbound(DatagramSocket listSocket) {
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(listSocket, "udp-list");
         adapter.setErrorChannelName("listErrors.input");
         return adapter;
     }

@@ -1,32 +1,51 @@
 package dev.udpimage.received;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 import javax.imageio.ImageIO;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
-/** Renders a received image as PNG for the browser; PNG originals are served as they are. */
+import dev.udpimage.receive.ImageDecoder;
+import dev.udpimage.web.Problems;
+
+/**
+ * Renders a received image as PNG for the browser, on the HTTP thread that asks: the receive path never waits
+ * for pixel decoding. PNG originals are served as they are; the last rendering is kept, since the latest
+ * image is what gets asked for again and again.
+ */
 @Component
 public class PngRenderer {
+
+    private record Rendered(long id, byte[] png) {
+    }
+
+    private volatile Rendered last = new Rendered(-1, new byte[0]);
 
     public byte[] render(ReceivedImage image) {
         if ("png".equals(image.metadata().format())) {
             return image.original();
         }
+        Rendered cached = this.last;
+        if (cached.id() == image.id()) {
+            return cached.png();
+        }
         try {
-            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image.original()));
+            BufferedImage decoded = ImageDecoder.decode(image.original());
             ByteArrayOutputStream out = new ByteArrayOutputStream(image.original().length * 2);
             ImageIO.write(decoded, "png", out);
-            return out.toByteArray();
+            Rendered rendered = new Rendered(image.id(), out.toByteArray());
+            this.last = rendered;
+            return rendered.png();
         }
-        catch (IOException ex) {
-            throw new UncheckedIOException("cannot render image " + image.id() + " as PNG", ex);
+        catch (IOException | RuntimeException ex) {
+            throw Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Undecodable image",
+                    "image " + image.id() + " (" + image.metadata().format() + ", " + image.metadata().bytes()
+                            + " bytes) cannot be decoded: " + ex.getMessage(), ex);
         }
     }
 

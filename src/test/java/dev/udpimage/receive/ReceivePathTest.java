@@ -167,9 +167,13 @@ class ReceivePathTest {
             client.sendChunked(garbage);
             assertThat(client.reply()).startsWith("error: ").contains("not an image");
 
-            byte[] truncated = Arrays.copyOf(TestImages.smallJpeg(5), 600);
-            client.send(truncated); // a whole-image datagram whose JPEG is cut short
-            assertThat(client.reply()).startsWith("error: ");
+            byte[] fake = new byte[2000]; // a JPEG signature, then no JPEG
+            new java.util.Random(5).nextBytes(fake);
+            fake[0] = (byte) 0xFF;
+            fake[1] = (byte) 0xD8;
+            fake[2] = (byte) 0xFF;
+            client.send(fake);
+            assertThat(client.reply()).startsWith("error: undecodable jpeg");
 
             byte[] jpeg = TestImages.smallJpeg(6);
             client.sendChunked(jpeg);

@@ -169,6 +169,17 @@ class HttpApiTest {
     }
 
     @Test
+    void anImageWhoseHeaderReadsButWhosePixelsDoNotIsA422WhenRendered() {
+        byte[] bmp = TestImages.encode(TestImages.photo(100, 100, 5, 52), "bmp");
+        byte[] truncated = java.util.Arrays.copyOf(bmp, 2000); // header intact, pixel rows missing
+        Http.Response sent = http().post("/send/image", "image/bmp", truncated);
+        assertThat(sent.json().get("reply").asString()).isEqualTo("get message!!!");
+        long id = http().get("/received/images").json().get(0).get("id").asLong();
+        assertProblem(http().get("/received/images/" + id + ".png"), 422, "cannot be decoded");
+        assertThat(http().get("/received/images/" + id + "/original").body()).isEqualTo(truncated);
+    }
+
+    @Test
     void receivedListsAreListedNewestFirst() {
         http().postJson("/send/list", "[1]");
         http().postJson("/send/list", "{\"a\": [2]}");

@@ -1,0 +1,346 @@
+package dev.udpimage.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import dev.udpimage.support.TestImages;
+
+/**
+ * The performance benchmark: starts the packaged service (and, when {@code /usr/bin/python3} has OpenCV, the
+ * Python reference receiver {@code seed_server.py}), drives both with the same fast legacy sender and prints
+ * a table. Run it with {@code mvn -Pbench verify}.
+ *
+ * <p>Arguments: the build directory (holding the service jar), the seedproto directory, and optional
+ * {@code quick} for a smaller run. Figures are for comparison in one run on one machine, not absolute.
+ */
+public final class Bench {
+
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
+
+    /** One measured workload. */
+    record Row(String workload, String target, int sent, int completed, long bytes, double seconds,
+            long[] latenciesNanos) {
+
+        double perSecond() {
+            return this.completed / this.seconds;
+        }
+
+        double megabytesPerSecond() {
+            return this.completed * (double) this.bytes / this.seconds / 1e6;
+        }
+
+        double percentileMs(double p) {
+            if (this.latenciesNanos.length == 0) {
+                return Double.NaN;
+            }
+            long[] sorted = this.latenciesNanos.clone();
+            Arrays.sort(sorted);
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+        }
+    }
+
+    /** A workload against one receiver. */
+    interface Workload {
+        Row run(String target, InetSocketAddress images, InetSocketAddress lists) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path build = Path.of(args.length > 0 ? args[0] : "target");
+        Path seedproto = Path.of(args.length > 1 ? args[1] : "../shared/seedproto");
+        boolean quick = args.length > 2 && "quick".equals(args[2]);
+        int scale = quick ? 5 : 1;
+
+        System.out.println("Generating deterministic photo-like JPEGs...");
+        byte[] small = TestImages.jpeg(TestImages.photo(200, 150, 24, 1), 0.85f);
+        byte[] medium = TestImages.jpeg(TestImages.photo(800, 600, 40, 2), 0.9f);
+        byte[] large = TestImages.jpeg(TestImages.photo(1920, 1440, 40, 3), 0.9f);
+        byte[] huge = TestImages.jpeg(TestImages.photo(4000, 3000, 60, 4), 0.92f);
+        System.out.printf(Locale.ROOT, "image sizes: %,d / %,d / %,d / %,d bytes%n", small.length, medium.length,
+                large.length, huge.length);
+
+        List<Workload> workloads = List.of(
+                (t, img, lst) -> stopAndWait("10 KB x " + 2000 / scale, t, img, small, 2000 / scale),
+                (t, img, lst) -> stopAndWait("200 KB x " + 200 / scale, t, img, medium, 200 / scale),
+                (t, img, lst) -> stopAndWait("1.8 MB x " + 20 / scale, t, img, large, 20 / scale),
+                (t, img, lst) -> stopAndWait("9 MB x " + Math.max(1, 5 / scale), t, img, huge,
+                        Math.max(1, 5 / scale)),
+                (t, img, lst) -> concurrent("8 senders x " + 50 / scale + " x 200 KB", t, img, medium, 8,
+                        50 / scale),
+                (t, img, lst) -> lists("JSON lists x " + 5000 / scale, t, lst, 5000 / scale));
+
+        List<Row> rows = new ArrayList<>();
+        Path jar = serviceJar(build);
+        try (ServiceProcess service = ServiceProcess.start(jar, build.resolve("bench-service.log"))) {
+            System.out.println("Service started (pid " + service.pid() + "); warming up...");
+            stopAndWait("warm-up", "service", service.images(), small, 1000 / scale);
+            stopAndWait("warm-up", "service", service.images(), medium, 50 / scale);
+            stopAndWait("warm-up", "service", service.images(), large, 5);
+            lists("warm-up", "service", service.lists(), 1000 / scale);
+            for (Workload workload : workloads) {
+                Row row = workload.run("service", service.images(), service.lists());
+                print(row);
+                rows.add(row);
+            }
+            rows.add(null);
+            System.out.printf(Locale.ROOT, "service RSS: peak %d MB, now %d MB%n", service.peakRssMb(),
+                    service.rssMb());
+            rows.add(new Row("service peak RSS " + service.peakRssMb() + " MB", "service", 0, 0, 0, 1, new long[0]));
+        }
+
+        if (ReferenceProcess.available(seedproto)) {
+            for (Workload workload : workloads) {
+                // a fresh reference per workload: once it wedges, it stays wedged
+                try (ReferenceProcess reference = ReferenceProcess.start(seedproto)) {
+                    Row row = workload.run("reference", reference.images(), reference.lists());
+                    print(row);
+                    rows.add(row);
+                }
+            }
+        }
+        else {
+            System.out.println("(no /usr/bin/python3 with OpenCV: reference column skipped)");
+        }
+        System.out.println();
+        System.out.println(table(rows));
+    }
+
+    // ---- workloads ------------------------------------------------------------------------------------------
+
+    static Row stopAndWait(String name, String target, InetSocketAddress address, byte[] image, int count)
+            throws IOException {
+        long[] latencies = new long[count];
+        int completed = 0;
+        int failuresInARow = 0;
+        int sent = 0;
+        long started = System.nanoTime();
+        try (LegacyLoad load = new LegacyLoad(address, REPLY_TIMEOUT)) {
+            while (sent < count && failuresInARow < 3) {
+                long t0 = System.nanoTime();
+                String reply = load.sendImage(image);
+                sent++;
+                if ("get message!!!".equals(reply)) {
+                    latencies[completed++] = System.nanoTime() - t0;
+                    failuresInARow = 0;
+                }
+                else {
+                    failuresInARow++;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new Row(name, target, count, completed, image.length, seconds, Arrays.copyOf(latencies, completed));
+    }
+
+    static Row concurrent(String name, String target, InetSocketAddress address, byte[] image, int senders,
+            int each) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        long started = System.nanoTime();
+        try {
+            List<Future<Row>> results = new ArrayList<>();
+            for (int i = 0; i < senders; i++) {
+                results.add(pool.submit(() -> stopAndWait(name, target, address, image, each)));
+            }
+            int completed = 0;
+            List<long[]> latencies = new ArrayList<>();
+            for (Future<Row> result : results) {
+                completed += result.get().completed();
+                latencies.add(result.get().latenciesNanos());
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Row(name, target, senders * each, completed, image.length, seconds,
+                    latencies.stream().flatMapToLong(Arrays::stream).toArray());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static Row lists(String name, String target, InetSocketAddress address, int count) throws IOException {
+        long[] latencies = new long[count];
+        int completed = 0;
+        long started = System.nanoTime();
+        try (LegacyLoad load = new LegacyLoad(address, REPLY_TIMEOUT)) {
+            for (int i = 0; i < count; i++) {
+                long t0 = System.nanoTime();
+                if ("get the msg".equals(load.sendList("[0, 0, 0, " + i + "]"))) {
+                    latencies[completed++] = System.nanoTime() - t0;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new Row(name, target, count, completed, 0, seconds, Arrays.copyOf(latencies, completed));
+    }
+
+    // ---- output ---------------------------------------------------------------------------------------------
+
+    private static void print(Row row) {
+        System.out.printf(Locale.ROOT, "  %-28s %-9s %5d/%-5d %9.1f/s %8.1f MB/s%n", row.workload(), row.target(),
+                row.completed(), row.sent(), row.perSecond(), row.megabytesPerSecond());
+    }
+
+    static String table(List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append("| workload | completed/sent (service) | per s (service) | MB/s (service) | p50 / p99 ms (service)"
+                + " | completed/sent (reference) | per s (reference) | service / reference |\n");
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        int split = rows.indexOf(null);
+        List<Row> service = rows.subList(0, split);
+        List<Row> reference = rows.subList(split + 2, rows.size());
+        for (int i = 0; i < service.size(); i++) {
+            Row s = service.get(i);
+            Row r = i < reference.size() ? reference.get(i) : null;
+            out.append(String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %s | %.2f / %.2f | %s | %s | %s |%n",
+                    s.workload(), s.completed(), s.sent(), s.perSecond(),
+                    s.bytes() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", s.megabytesPerSecond()),
+                    s.percentileMs(0.5), s.percentileMs(0.99),
+                    r == null ? "-" : r.completed() + "/" + r.sent(),
+                    r == null ? "-" : String.format(Locale.ROOT, "%.1f", r.perSecond()),
+                    r == null || r.completed() == 0 ? "-"
+                            : String.format(Locale.ROOT, "%.1fx", s.perSecond() / r.perSecond())));
+        }
+        out.append(rows.get(split + 1).workload()).append('\n');
+        return out.toString();
+    }
+
+    // ---- processes ------------------------------------------------------------------------------------------
+
+    private static Path serviceJar(Path build) throws IOException {
+        try (Stream<Path> files = Files.list(build)) {
+            return files.filter(p -> p.getFileName().toString().matches("udp-image-service-.*\\.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no service jar in " + build
+                            + ": run `mvn -Pbench verify`, which packages it first"));
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Waits until the list port answers, i.e. the receiver is up. */
+    static void awaitListPort(InetSocketAddress lists, Process process) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (LegacyLoad probe = new LegacyLoad(lists, Duration.ofMillis(200))) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("process exited with " + process.exitValue());
+                }
+                if ("get the msg".equals(probe.sendList("[0]"))) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("receiver did not come up within 60 s");
+    }
+
+    /** The packaged service as a process of its own, so that its memory can be read from /proc. */
+    record ServiceProcess(Process process, InetSocketAddress images, InetSocketAddress lists)
+            implements AutoCloseable {
+
+        static ServiceProcess start(Path jar, Path log) throws IOException, InterruptedException {
+            int image = freePort();
+            int list = freePort();
+            List<String> command = new ArrayList<>(List.of("java"));
+            String jvmOptions = System.getenv("BENCH_SERVICE_JVM_OPTS"); // e.g. a flight recording
+            if (jvmOptions != null && !jvmOptions.isBlank()) {
+                command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+            }
+            command.addAll(List.of("-jar", jar.toString(), "--server.port=0", "--udp.bind-address=127.0.0.1",
+                    "--udp.image-port=" + image, "--udp.list-port=" + list));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            ServiceProcess service = new ServiceProcess(process, new InetSocketAddress(loopback, image),
+                    new InetSocketAddress(loopback, list));
+            awaitListPort(service.lists(), process);
+            return service;
+        }
+
+        long pid() {
+            return this.process.pid();
+        }
+
+        long peakRssMb() throws IOException {
+            return statusKb("VmHWM") / 1024;
+        }
+
+        long rssMb() throws IOException {
+            return statusKb("VmRSS") / 1024;
+        }
+
+        private long statusKb(String field) throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            this.process.destroy();
+            this.process.waitFor();
+        }
+    }
+
+    /** {@code seed_server.py}, the Python reference receiver, on two free ports. */
+    record ReferenceProcess(Process process, InetSocketAddress images, InetSocketAddress lists)
+            implements AutoCloseable {
+
+        static final Path PYTHON = Path.of("/usr/bin/python3");
+
+        static boolean available(Path seedproto) throws InterruptedException {
+            try {
+                return Files.isRegularFile(seedproto.resolve("seed_server.py")) && new ProcessBuilder(
+                        PYTHON.toString(), "-c", "import cv2, numpy").start().waitFor() == 0;
+            }
+            catch (IOException ex) {
+                return false;
+            }
+        }
+
+        static ReferenceProcess start(Path seedproto) throws IOException {
+            int image = freePort();
+            int list = freePort();
+            Process process = new ProcessBuilder(PYTHON.toString(), seedproto.resolve("seed_server.py").toString(),
+                    String.valueOf(image), String.valueOf(list)).redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            if (!"ready".equals(out.readLine())) {
+                process.destroyForcibly();
+                throw new IllegalStateException("seed_server.py did not start");
+            }
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            return new ReferenceProcess(process, new InetSocketAddress(loopback, image),
+                    new InetSocketAddress(loopback, list));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            this.process.destroyForcibly();
+            this.process.waitFor();
+        }
+    }
+
+    private Bench() {
+    }
+}
