@@ -1,6 +1,7 @@
 package dev.udpimage;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -13,6 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
+
+import dev.udpimage.protocol.ImageReassembler;
 /**
  * Every setting of the service, under {@code udp.*}. Ports may be 0 (an ephemeral port, used by the tests).
  *
@@ -22,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param socketReceiveBuffer SO_RCVBUF to ask for; the kernel caps it at net.core.rmem_max
  * @param transfer limits of one legacy image transfer
  * @param store what is kept of what was received
+ * @param send the control plane's limits
  */
 @Validated
 @ConfigurationProperties("udp")
@@ -31,20 +35,43 @@ public record UdpProperties(
         @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
         @DefaultValue("4MB") @NotNull DataSize socketReceiveBuffer,
         @DefaultValue @Valid Transfer transfer,
-        @DefaultValue @Valid Store store) {
+        @DefaultValue @Valid Store store,
+        @DefaultValue @Valid Send send) {
 
     /**
      * @param stallTimeout a transfer with no datagram for this long is discarded and counted
      * @param maxImageBytes largest image a header may announce; also the upload limit of {@code /send/image}
+     * @param maxPending most transfers in progress at once (all senders); the oldest is evicted for a new one
+     * @param maxInflightBytes most memory held by transfers in progress; the oldest are evicted to make room
      */
     public record Transfer(
             @DefaultValue("2s") @NotNull Duration stallTimeout,
-            @DefaultValue("64MB") @NotNull DataSize maxImageBytes) {
+            @DefaultValue("64MB") @NotNull DataSize maxImageBytes,
+            @DefaultValue("256") @Min(1) int maxPending,
+            @DefaultValue("256MB") @NotNull DataSize maxInflightBytes) {
 
         @AssertTrue(message = "udp.transfer.max-image-bytes must be between 1 byte and 2047MB")
         boolean isMaxImageBytesInRange() {
             return this.maxImageBytes.toBytes() > 0 && this.maxImageBytes.toBytes() < Integer.MAX_VALUE - 8;
         }
+
+        @AssertTrue(message = "udp.transfer.max-inflight-bytes must be at least udp.transfer.max-image-bytes")
+        boolean isMaxInflightBytesLargeEnough() {
+            return this.maxInflightBytes.toBytes() >= this.maxImageBytes.toBytes();
+        }
+
+        /** The reassembler's limits. */
+        public ImageReassembler.Limits limits() {
+            return new ImageReassembler.Limits(this.maxImageBytes.toBytes(), this.stallTimeout, this.maxPending,
+                    this.maxInflightBytes.toBytes());
+        }
+    }
+
+    /**
+     * @param allowedTargets address ranges (CIDR) that {@code POST /send/*} may send to; host names are resolved
+     *     once and the resolved address is checked
+     */
+    public record Send(@DefaultValue({ "127.0.0.0/8", "::1/128" }) @NotNull List<String> allowedTargets) {
     }
 
     /** @param history how many images and how many lists are kept (oldest dropped first) */

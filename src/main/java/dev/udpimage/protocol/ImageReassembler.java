@@ -3,8 +3,8 @@ package dev.udpimage.protocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +20,12 @@ import java.util.Map;
  *   <li>no transfer pending, any other length: a whole image in one datagram;</li>
  *   <li>transfer pending: the next chunk, appended in arrival order.</li>
  * </ul>
- * A transfer with no datagram for {@code stallTimeout} is discarded (reported to the stall listener), so a
+ * A transfer with no datagram for {@code stallTimeout} is discarded (reported to the drop listener), so a
  * lost datagram never wedges a sender: its next header starts afresh.
+ *
+ * <p>Memory is bounded whatever arrives: a transfer's buffer grows with the bytes that arrived (doubling, never
+ * past the announced length), not with what its header claims; at most {@code maxPending} transfers and
+ * {@code maxInFlightBytes} of buffers are held, and the oldest transfers are evicted to make room.
  *
  * <p>Thread-safe; the service feeds each port from one ordered worker, so the lock is uncontended there.
  */
@@ -38,32 +42,48 @@ public final class ImageReassembler<K> {
     /** How the image arrived: header + chunks, or one datagram. */
     public enum Kind { CHUNKED, WHOLE }
 
-    /** A transfer discarded because its sender went silent. */
-    public record Stalled<K>(K sender, long expected, long received, int datagrams) {
+    /** A transfer discarded before it completed: its sender went silent (STALLED), or it was EVICTED. */
+    public record Dropped<K>(K sender, Rejection.Reason reason, long expected, long received, int datagrams) {
     }
 
-    public interface StallListener<K> {
-        void stalled(Stalled<K> stalled);
+    public interface DropListener<K> {
+        void dropped(Dropped<K> dropped);
+    }
+
+    /** Limits on one reassembler's memory. */
+    public record Limits(long maxImageBytes, Duration stallTimeout, int maxPending, long maxInFlightBytes) {
+
+        public Limits {
+            if (maxImageBytes <= 0 || maxImageBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxImageBytes must be in 1.." + (Integer.MAX_VALUE - 8));
+            }
+            if (maxPending < 1) {
+                throw new IllegalArgumentException("maxPending must be at least 1");
+            }
+            if (maxInFlightBytes < maxImageBytes) {
+                throw new IllegalArgumentException("maxInFlightBytes must hold at least one maximal image");
+            }
+        }
     }
 
     /** Grow buffers in steps of at least this, not to the claimed length up front. */
     private static final int INITIAL_CAPACITY = 64 * 1024;
 
-    private final long maxImageBytes;
+    private final Limits limits;
 
     private final long stallTimeoutNanos;
 
-    private final StallListener<K> stallListener;
+    private final DropListener<K> dropListener;
 
-    private final Map<K, Transfer> pending = new HashMap<>();
+    /** In the order the transfers started: the first is the oldest, the one evicted first. */
+    private final Map<K, Transfer> pending = new LinkedHashMap<>();
 
-    public ImageReassembler(long maxImageBytes, Duration stallTimeout, StallListener<K> stallListener) {
-        if (maxImageBytes <= 0 || maxImageBytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("maxImageBytes must be in 1.." + (Integer.MAX_VALUE - 8));
-        }
-        this.maxImageBytes = maxImageBytes;
-        this.stallTimeoutNanos = stallTimeout.toNanos();
-        this.stallListener = stallListener;
+    private long inFlightBytes;
+
+    public ImageReassembler(Limits limits, DropListener<K> dropListener) {
+        this.limits = limits;
+        this.stallTimeoutNanos = limits.stallTimeout().toNanos();
+        this.dropListener = dropListener;
     }
 
     /**
@@ -75,22 +95,27 @@ public final class ImageReassembler<K> {
     public synchronized Assembled accept(K sender, byte[] datagram, long nowNanos) {
         Transfer transfer = this.pending.get(sender);
         if (transfer != null && nowNanos - transfer.lastNanos > this.stallTimeoutNanos) {
-            discardStalled(sender, transfer);
+            drop(sender, Rejection.Reason.STALLED);
             transfer = null;
         }
         if (transfer == null) {
             return startOrWhole(sender, datagram, nowNanos);
         }
         if (datagram.length > transfer.remaining()) {
-            this.pending.remove(sender);
+            remove(sender);
             throw new Rejection(Rejection.Reason.OVERRUN, "datagram of " + datagram.length + " bytes overruns "
                     + transfer.remaining() + " bytes still expected of " + transfer.expected);
+        }
+        int growth = transfer.growthFor(datagram.length);
+        if (growth > 0) {
+            makeRoom(growth, sender);
+            this.inFlightBytes += growth;
         }
         transfer.append(datagram, nowNanos);
         if (transfer.received < transfer.expected) {
             return null;
         }
-        this.pending.remove(sender);
+        remove(sender);
         return new Assembled(transfer.buffer, transfer.datagrams, Kind.CHUNKED, transfer.startedNanos, nowNanos);
     }
 
@@ -105,35 +130,56 @@ public final class ImageReassembler<K> {
         if (length <= 0) {
             throw new Rejection(Rejection.Reason.BAD_HEADER, "header claims " + length + " bytes");
         }
-        if (length > this.maxImageBytes) {
+        if (length > this.limits.maxImageBytes()) {
             throw new Rejection(Rejection.Reason.OVERSIZE,
-                    "header claims " + length + " bytes, more than the maximum " + this.maxImageBytes);
+                    "header claims " + length + " bytes, more than the maximum " + this.limits.maxImageBytes());
         }
-        this.pending.put(sender, new Transfer((int) length, nowNanos));
+        while (this.pending.size() >= this.limits.maxPending()) {
+            drop(this.pending.keySet().iterator().next(), Rejection.Reason.EVICTED);
+        }
+        Transfer transfer = new Transfer((int) length, nowNanos);
+        makeRoom(transfer.buffer.length, sender);
+        this.inFlightBytes += transfer.buffer.length;
+        this.pending.put(sender, transfer);
         return null;
+    }
+
+    /** Evicts the oldest other transfers until {@code bytes} more fit under the in-flight limit. */
+    private void makeRoom(long bytes, K keep) {
+        if (this.inFlightBytes + bytes <= this.limits.maxInFlightBytes()) {
+            return;
+        }
+        Iterator<K> oldest = new ArrayList<>(this.pending.keySet()).iterator();
+        while (this.inFlightBytes + bytes > this.limits.maxInFlightBytes() && oldest.hasNext()) {
+            K sender = oldest.next();
+            if (!sender.equals(keep)) {
+                drop(sender, Rejection.Reason.EVICTED);
+            }
+        }
     }
 
     /** Discards every transfer silent for longer than the stall timeout; returns how many. */
     public synchronized int expireStalled(long nowNanos) {
-        List<Map.Entry<K, Transfer>> stalled = new ArrayList<>();
-        for (Iterator<Map.Entry<K, Transfer>> it = this.pending.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<K, Transfer> entry = it.next();
-            if (nowNanos - entry.getValue().lastNanos > this.stallTimeoutNanos) {
-                stalled.add(entry);
-                it.remove();
+        List<K> stalled = new ArrayList<>();
+        this.pending.forEach((sender, transfer) -> {
+            if (nowNanos - transfer.lastNanos > this.stallTimeoutNanos) {
+                stalled.add(sender);
             }
-        }
-        stalled.forEach(e -> report(e.getKey(), e.getValue()));
+        });
+        stalled.forEach(sender -> drop(sender, Rejection.Reason.STALLED));
         return stalled.size();
     }
 
-    private void discardStalled(K sender, Transfer transfer) {
-        this.pending.remove(sender);
-        report(sender, transfer);
+    private void drop(K sender, Rejection.Reason reason) {
+        Transfer transfer = remove(sender);
+        this.dropListener.dropped(new Dropped<>(sender, reason, transfer.expected, transfer.received,
+                transfer.datagrams));
     }
 
-    private void report(K sender, Transfer transfer) {
-        this.stallListener.stalled(new Stalled<>(sender, transfer.expected, transfer.received, transfer.datagrams));
+    private Transfer remove(K sender) {
+        Transfer transfer = this.pending.remove(sender);
+        this.inFlightBytes -= transfer.buffer.length;
+        return transfer;
     }
 
     public synchronized int pendingTransfers() {
@@ -142,7 +188,7 @@ public final class ImageReassembler<K> {
 
     /** Bytes held by pending transfers (their buffers' capacity). */
     public synchronized long inFlightBytes() {
-        return this.pending.values().stream().mapToLong(t -> t.buffer.length).sum();
+        return this.inFlightBytes;
     }
 
     private static final class Transfer {
@@ -170,12 +216,21 @@ public final class ImageReassembler<K> {
             return this.expected - this.received;
         }
 
+        /** How many bytes the buffer must grow by to take a chunk of this length (0 if it fits). */
+        int growthFor(int chunkLength) {
+            int needed = this.received + chunkLength;
+            if (needed <= this.buffer.length) {
+                return 0;
+            }
+            // Double, but never past the announced length: the final buffer is exactly the image.
+            return (int) Math.min(this.expected, Math.max(needed, 2L * this.buffer.length)) - this.buffer.length;
+        }
+
         void append(byte[] chunk, long nowNanos) {
             int needed = this.received + chunk.length;
-            if (needed > this.buffer.length) {
-                // Double, but never past the announced length: the final buffer is exactly the image.
-                int capacity = (int) Math.min(this.expected, Math.max(needed, 2L * this.buffer.length));
-                this.buffer = Arrays.copyOf(this.buffer, capacity);
+            int growth = growthFor(chunk.length);
+            if (growth > 0) {
+                this.buffer = Arrays.copyOf(this.buffer, this.buffer.length + growth);
             }
             System.arraycopy(chunk, 0, this.buffer, this.received, chunk.length);
             this.received = needed;

@@ -17,6 +17,8 @@ public class Rejection extends RuntimeException {
         OVERRUN,
         /** No datagram from the sender within the stall timeout. */
         STALLED,
+        /** Dropped to keep the number of pending transfers or their memory within limits, oldest first. */
+        EVICTED,
         /** The bytes arrived but are not an image ImageIO can decode. */
         UNDECODABLE,
         /** A list-port datagram that is not valid UTF-8 JSON. */

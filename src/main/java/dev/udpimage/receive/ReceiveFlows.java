@@ -70,12 +70,11 @@ public class ReceiveFlows {
     public ReceiveFlows(UdpProperties properties, MeterRegistry registry) {
         this.imageMetrics = new ReceiveMetrics(registry, "image");
         this.listMetrics = new ReceiveMetrics(registry, "list");
-        this.reassembler = new ImageReassembler<>(properties.transfer().maxImageBytes().toBytes(),
-                properties.transfer().stallTimeout(), stalled -> {
-                    log.warn("Discarded stalled transfer from {}: {} of {} bytes in {} datagrams", stalled.sender(),
-                            stalled.received(), stalled.expected(), stalled.datagrams());
-                    this.imageMetrics.failed(Rejection.Reason.STALLED);
-                });
+        this.reassembler = new ImageReassembler<>(properties.transfer().limits(), dropped -> {
+            log.warn("Discarded {} transfer from {}: {} of {} bytes in {} datagrams", dropped.reason().tag(),
+                    dropped.sender(), dropped.received(), dropped.expected(), dropped.datagrams());
+            this.imageMetrics.failed(dropped.reason());
+        });
         this.imageMetrics.gauge("udp.transfers.pending", this.reassembler::pendingTransfers);
         this.imageMetrics.gauge("udp.transfers.inflight.bytes", this.reassembler::inFlightBytes);
     }

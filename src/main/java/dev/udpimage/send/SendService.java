@@ -6,10 +6,12 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.LegacySender;
 import dev.udpimage.protocol.LegacyProtocol;
 import dev.udpimage.web.Problems;
@@ -19,6 +21,12 @@ import dev.udpimage.web.Problems;
 public class SendService {
 
     private final LegacySender sender = new LegacySender();
+
+    private final List<CidrRange> allowedTargets;
+
+    public SendService(UdpProperties properties) {
+        this.allowedTargets = properties.send().allowedTargets().stream().map(CidrRange::parse).toList();
+    }
 
     /** Result of {@code POST /send/image}. */
     public record ImageSent(String target, int bytes, int datagrams, String reply, long elapsedMs) {
@@ -47,14 +55,23 @@ public class SendService {
         return new ListSent(format(target), result.bytes(), result.reply(), result.elapsed().toMillis());
     }
 
-    /** Resolves the host once; the send goes to exactly that address. */
-    private static InetSocketAddress resolve(String host, int port) {
+    /**
+     * Resolves the host once and checks the resolved address against {@code udp.send.allowed-targets}; the send
+     * goes to exactly that address.
+     */
+    private InetSocketAddress resolve(String host, int port) {
+        InetAddress address;
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
+            address = InetAddress.getByName(host);
         }
         catch (UnknownHostException ex) {
             throw Problems.badRequest("unknown host '" + host + "'");
         }
+        if (this.allowedTargets.stream().noneMatch(range -> range.contains(address))) {
+            throw Problems.of(HttpStatus.FORBIDDEN, "Target not allowed", "'" + host + "' resolves to "
+                    + address.getHostAddress() + ", which is not in udp.send.allowed-targets " + this.allowedTargets);
+        }
+        return new InetSocketAddress(address, port);
     }
 
     private interface Send {

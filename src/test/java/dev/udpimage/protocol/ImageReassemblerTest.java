@@ -13,16 +13,17 @@ import org.junit.jupiter.api.Test;
 
 import dev.udpimage.protocol.ImageReassembler.Assembled;
 import dev.udpimage.protocol.ImageReassembler.Kind;
-import dev.udpimage.protocol.ImageReassembler.Stalled;
+import dev.udpimage.protocol.ImageReassembler.Dropped;
+import dev.udpimage.protocol.ImageReassembler.Limits;
 
 class ImageReassemblerTest {
 
     private static final long MS = 1_000_000;
 
-    private final List<Stalled<String>> stalled = new ArrayList<>();
+    private final List<Dropped<String>> dropped = new ArrayList<>();
 
-    private final ImageReassembler<String> reassembler =
-            new ImageReassembler<>(1 << 20, Duration.ofSeconds(2), this.stalled::add);
+    private final ImageReassembler<String> reassembler = new ImageReassembler<>(
+            new Limits(1 << 20, Duration.ofSeconds(2), 256, 256L << 20), this.dropped::add);
 
     private static byte[] bytes(int length, long seed) {
         byte[] bytes = new byte[length];
@@ -129,7 +130,8 @@ class ImageReassemblerTest {
         // 2.1 s after the last chunk: the old transfer is gone, this header starts a new one
         List<Assembled> done = sendChunked("a", image, 2_200 * MS);
         assertThat(done).singleElement().satisfies(a -> assertThat(a.bytes()).isEqualTo(image));
-        assertThat(this.stalled).singleElement().isEqualTo(new Stalled<>("a", 5000, 1024, 2));
+        assertThat(this.dropped).singleElement()
+                .isEqualTo(new Dropped<>("a", Rejection.Reason.STALLED, 5000, 1024, 2));
     }
 
     @Test
@@ -137,7 +139,7 @@ class ImageReassemblerTest {
         this.reassembler.accept("a", LegacyProtocol.encodeHeader(5000), 0);
         this.reassembler.accept("b", LegacyProtocol.encodeHeader(5000), 1_500 * MS);
         assertThat(this.reassembler.expireStalled(2_100 * MS)).isEqualTo(1);
-        assertThat(this.stalled).extracting(Stalled::sender).containsExactly("a");
+        assertThat(this.dropped).extracting(Dropped::sender).containsExactly("a");
         assertThat(this.reassembler.pendingTransfers()).isEqualTo(1);
         assertThat(this.reassembler.expireStalled(3_600 * MS)).isEqualTo(1);
         assertThat(this.reassembler.pendingTransfers()).isZero();
@@ -151,5 +153,47 @@ class ImageReassemblerTest {
             this.reassembler.accept("a", new byte[1024], 0);
         }
         assertThat(this.reassembler.inFlightBytes()).isBetween(100L * 1024, 256L * 1024);
+    }
+
+    @Test
+    void theOldestTransferIsEvictedWhenTooManyArePending() {
+        ImageReassembler<String> small = new ImageReassembler<>(new Limits(1 << 20, Duration.ofSeconds(2), 3,
+                256L << 20), this.dropped::add);
+        for (String sender : List.of("a", "b", "c", "d")) {
+            small.accept(sender, LegacyProtocol.encodeHeader(5000), 0);
+        }
+        assertThat(small.pendingTransfers()).isEqualTo(3);
+        assertThat(this.dropped).singleElement()
+                .isEqualTo(new Dropped<>("a", Rejection.Reason.EVICTED, 5000, 0, 1));
+        // b, c, d are still intact
+        byte[] image = bytes(5000, 9);
+        small.accept("b", Arrays.copyOf(image, 4000), 0);
+        assertThat(small.accept("b", Arrays.copyOfRange(image, 4000, 5000), 0).bytes()).isEqualTo(image);
+    }
+
+    @Test
+    void theOldestTransfersAreEvictedToKeepInFlightBytesBounded() {
+        int mb = 1 << 20;
+        ImageReassembler<String> bounded = new ImageReassembler<>(new Limits(2 * mb, Duration.ofSeconds(2), 256,
+                4 * mb), this.dropped::add);
+        for (int i = 0; i < 300; i++) { // 300 headers claiming 2 MB each: 600 MB claimed
+            bounded.accept("s" + i, LegacyProtocol.encodeHeader(2 * mb), 0);
+        }
+        assertThat(bounded.inFlightBytes()).isLessThanOrEqualTo(4 * mb);
+        // each grows towards 2 MB: the limit holds, the oldest go first
+        for (int round = 0; round < 40; round++) {
+            for (int i = 290; i < 300; i++) {
+                try {
+                    bounded.accept("s" + i, new byte[60_000], 0);
+                }
+                catch (Rejection ignored) {
+                    // a chunk past 2 MB overruns; after eviction a chunk is a whole image
+                }
+                assertThat(bounded.inFlightBytes()).isLessThanOrEqualTo(4 * mb);
+            }
+        }
+        assertThat(this.dropped).extracting(Dropped::reason).containsOnly(Rejection.Reason.EVICTED);
+        assertThat(this.dropped.get(0).sender()).isEqualTo("s0");
+        assertThat(bounded.pendingTransfers()).isLessThanOrEqualTo(256);
     }
 }

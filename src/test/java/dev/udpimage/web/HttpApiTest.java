@@ -122,6 +122,17 @@ class HttpApiTest {
                 "nothing listens");
     }
 
+    @Test
+    void targetsOutsideTheAllowedRangesAre403AndNothingIsSent() {
+        byte[] jpeg = TestImages.smallJpeg(47);
+        // 192.0.2.0/24 is TEST-NET-1: refused before any datagram leaves
+        assertProblem(http().postFile("/send/image?host=192.0.2.1&port=9999", "file", "a.jpg", jpeg), 403,
+                "192.0.2.1, which is not in udp.send.allowed-targets");
+        assertProblem(http().postJson("/send/list?host=192.0.2.1&port=9998", "[1]"), 403, "not in");
+        Http.Response localhost = http().postJson("/send/list?host=localhost", "[2]");
+        assertThat(localhost.status()).as("localhost resolves to loopback").isEqualTo(200);
+    }
+
     // ---- POST /send/list ----------------------------------------------------------------------------------
 
     @Test
