@@ -58,6 +58,11 @@ public class ReceiveFlows {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiveFlows.class);
 
+    /** Drops are always counted; at most this many a second are logged one by one, so a flood can't flood logs. */
+    private static final int LOGGED_DROPS_PER_SECOND = 20;
+
+    private static final RateLimitedLog dropLog = new RateLimitedLog(log, LOGGED_DROPS_PER_SECOND);
+
     /** Complete images that may wait for the image worker before the receive thread waits too. */
     static final int IMAGE_BACKLOG = 4;
 
@@ -71,7 +76,7 @@ public class ReceiveFlows {
         this.imageMetrics = new ReceiveMetrics(registry, "image");
         this.listMetrics = new ReceiveMetrics(registry, "list");
         this.reassembler = new ImageReassembler<>(properties.transfer().limits(), dropped -> {
-            log.warn("Discarded {} transfer from {}: {} of {} bytes in {} datagrams", dropped.reason().tag(),
+            dropLog.warn("Discarded {} transfer from {}: {} of {} bytes in {} datagrams", dropped.reason().tag(),
                     dropped.sender(), dropped.received(), dropped.expected(), dropped.datagrams());
             this.imageMetrics.failed(dropped.reason());
         });
@@ -215,7 +220,7 @@ public class ReceiveFlows {
         SocketAddress sender = failed != null ? source(failed.getHeaders()) : null;
         if (rejection != null) {
             metrics.failed(rejection.reason());
-            log.warn("Rejected datagram from {}: {}", sender, reason);
+            dropLog.warn("Rejected datagram from {}: {}", sender, reason);
         }
         else {
             metrics.failed("internal");

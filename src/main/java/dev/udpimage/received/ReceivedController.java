@@ -1,6 +1,7 @@
 package dev.udpimage.received;
 
 import java.util.List;
+import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.udpimage.receive.ReceiveStats;
 import dev.udpimage.web.Problems;
 
 /** What arrived over UDP, read-only. */
@@ -27,9 +29,23 @@ public class ReceivedController {
 
     private final PngRenderer png;
 
-    public ReceivedController(ReceivedStore store, PngRenderer png) {
+    private final ReceiveStats stats;
+
+    public ReceivedController(ReceivedStore store, PngRenderer png, ReceiveStats stats) {
         this.store = store;
         this.png = png;
+        this.stats = stats;
+    }
+
+    /** {@code GET /received/stats}. */
+    public record Stats(Map<String, ReceiveStats.PortStats> ports, int imagesKept, int listsKept) {
+    }
+
+    @Operation(summary = "What the UDP ports received, completed and dropped (by reason) since start-up",
+            description = "A summary of the udp.* meters; /actuator/prometheus has them all.")
+    @GetMapping("/stats")
+    public Stats stats() {
+        return new Stats(this.stats.byPort(), this.store.images().size(), this.store.lists().size());
     }
 
     @Operation(summary = "The latest received image, as PNG")
