@@ -74,7 +74,14 @@ public record UdpProperties(
     public record Send(@DefaultValue({ "127.0.0.0/8", "::1/128" }) @NotNull List<String> allowedTargets) {
     }
 
-    /** @param history how many images and how many lists are kept (oldest dropped first) */
-    public record Store(@DefaultValue("100") @Min(1) int history) {
+    /**
+     * @param history how many images and how many lists are kept (oldest dropped first)
+     * @param maxBytes most bytes of images kept (oldest dropped first)
+     * @param dir where received images and lists are written, and loaded from at start-up; empty: memory only
+     */
+    public record Store(
+            @DefaultValue("100") @Min(1) int history,
+            @DefaultValue("512MB") @NotNull DataSize maxBytes,
+            @DefaultValue("./data") String dir) {
     }
 }

@@ -21,6 +21,7 @@ import org.springframework.test.context.TestPropertySource;
     "udp.bind-address=127.0.0.1",
     "udp.transfer.stall-timeout=500ms",
     "udp.transfer.max-image-bytes=8MB",
+    "udp.store.dir=target/test-store/${random.uuid}", // every test context starts with an empty store
 })
 public @interface ServiceTest {
 }

@@ -1,0 +1,242 @@
+package dev.udpimage.received;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+
+import dev.udpimage.UdpProperties;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The files behind {@link ReceivedHistory} in {@code udp.store.dir}:
+ * <pre>
+ * images/42.jpeg   the original bytes        images/42.json   its metadata (written last: marks it complete)
+ * lists/7.json     the list with its metadata
+ * </pre>
+ * Every file is written to a temporary name and renamed into place, so a crash leaves either the whole file or
+ * none. Writes and deletions happen on one writer thread, in order, behind the receive path; shutting down
+ * waits for them. At start-up, files that don't parse, half-written images and leftover temporary files are
+ * skipped and reported (logged, and counted in {@code udp.store.skipped.files}), never fatal.
+ */
+@Component
+public class StoreDirectory implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreDirectory.class);
+
+    private static final String TMP = ".tmp";
+
+    /** What was found at start-up, oldest first. */
+    public record Loaded(List<ReceivedImage> images, List<ReceivedList> lists, int skipped) {
+    }
+
+    private final Path images;
+
+    private final Path lists;
+
+    private final JsonMapper json;
+
+    private final Counter skippedFiles;
+
+    private final ThreadPoolExecutor writer;
+
+    public StoreDirectory(UdpProperties properties, JsonMapper json, MeterRegistry registry) {
+        String dir = properties.store().dir();
+        this.json = json;
+        this.skippedFiles = Counter.builder("udp.store.skipped.files")
+                .description("Corrupt or half-written files skipped at start-up").register(registry);
+        if (dir == null || dir.isBlank()) {
+            this.images = null;
+            this.lists = null;
+            this.writer = null;
+            log.info("udp.store.dir is empty: received images and lists are kept in memory only");
+            return;
+        }
+        Path root = Path.of(dir).toAbsolutePath().normalize();
+        this.images = root.resolve("images");
+        this.lists = root.resolve("lists");
+        try {
+            Files.createDirectories(this.images);
+            Files.createDirectories(this.lists);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot create the store directory " + root, ex);
+        }
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("store-writer-");
+        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), threads,
+                (task, executor) -> {
+                    try {
+                        executor.getQueue().put(task); // a slow disk slows the receiver down, nothing is lost
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        throw new RejectedExecutionException(ex);
+                    }
+                });
+        log.info("Received images and lists are kept in {}", root);
+    }
+
+    // ---- start-up ---------------------------------------------------------------------------------------------
+
+    public Loaded load() {
+        if (this.writer == null) {
+            return new Loaded(List.of(), List.of(), 0);
+        }
+        int[] skipped = { 0 };
+        List<ReceivedImage> loadedImages = new ArrayList<>();
+        for (Path metadataFile : jsonFiles(this.images, skipped)) {
+            try {
+                ImageMetadata metadata = this.json.readValue(metadataFile.toFile(), ImageMetadata.class);
+                Path original = originalFile(metadata);
+                byte[] bytes = Files.readAllBytes(original);
+                if (bytes.length != metadata.bytes()) {
+                    throw new IOException(original.getFileName() + " has " + bytes.length + " bytes, its metadata says "
+                            + metadata.bytes());
+                }
+                loadedImages.add(new ReceivedImage(metadata, bytes));
+            }
+            catch (IOException | RuntimeException ex) {
+                skip(metadataFile, ex, skipped);
+            }
+        }
+        List<ReceivedList> loadedLists = new ArrayList<>();
+        for (Path listFile : jsonFiles(this.lists, skipped)) {
+            try {
+                loadedLists.add(this.json.readValue(listFile.toFile(), ReceivedList.class));
+            }
+            catch (RuntimeException ex) {
+                skip(listFile, ex, skipped);
+            }
+        }
+        loadedImages.sort(Comparator.comparingLong(ReceivedImage::id));
+        loadedLists.sort(Comparator.comparingLong(ReceivedList::id));
+        log.info("Loaded {} images and {} lists from the store ({} files skipped)", loadedImages.size(),
+                loadedLists.size(), skipped[0]);
+        return new Loaded(loadedImages, loadedLists, skipped[0]);
+    }
+
+    /** The complete {@code *.json} files of a folder; leftover temporary files are removed and reported. */
+    private List<Path> jsonFiles(Path folder, int[] skipped) {
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> complete = new ArrayList<>();
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(TMP)) {
+                    skip(file, new IOException("half-written (temporary file left by a crash)"), skipped);
+                    Files.deleteIfExists(file);
+                }
+                else if (name.endsWith(".json")) {
+                    complete.add(file);
+                }
+            }
+            return complete;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot read the store directory " + folder, ex);
+        }
+    }
+
+    private void skip(Path file, Exception why, int[] skipped) {
+        skipped[0]++;
+        this.skippedFiles.increment();
+        log.warn("Skipped {} at start-up: {}", file, why.getMessage());
+    }
+
+    // ---- writing behind ---------------------------------------------------------------------------------------
+
+    void write(ReceivedImage image, List<ReceivedImage> evicted) {
+        submit(() -> {
+            writeAtomically(originalFile(image.metadata()), image.original());
+            writeAtomically(this.images.resolve(image.id() + ".json"), this.json.writeValueAsBytes(image.metadata()));
+            deleteAll(evicted);
+        });
+    }
+
+    void write(ReceivedList list, List<ReceivedList> evicted) {
+        submit(() -> {
+            writeAtomically(this.lists.resolve(list.id() + ".json"), this.json.writeValueAsBytes(list));
+            deleteAll(evicted);
+        });
+    }
+
+    /** Deletes the files of items no longer kept (metadata first, so a half-deleted image is never loaded). */
+    void deleteAll(List<?> evicted) {
+        if (this.writer == null || evicted.isEmpty()) {
+            return;
+        }
+        submit(() -> {
+            for (Object item : evicted) {
+                if (item instanceof ReceivedImage image) {
+                    Files.deleteIfExists(this.images.resolve(image.id() + ".json"));
+                    Files.deleteIfExists(originalFile(image.metadata()));
+                }
+                else if (item instanceof ReceivedList list) {
+                    Files.deleteIfExists(this.lists.resolve(list.id() + ".json"));
+                }
+            }
+        });
+    }
+
+    private interface FileTask {
+        void run() throws IOException;
+    }
+
+    private void submit(FileTask task) {
+        if (this.writer == null) {
+            return;
+        }
+        this.writer.execute(() -> {
+            try {
+                task.run();
+            }
+            catch (IOException | RuntimeException ex) {
+                log.error("Could not update the store directory", ex);
+            }
+        });
+    }
+
+    private Path originalFile(ImageMetadata metadata) {
+        return this.images.resolve(metadata.id() + "." + metadata.format().replaceAll("[^a-z0-9]", ""));
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + TMP);
+        Files.write(tmp, bytes);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (AtomicMoveNotSupportedException ex) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Waits for the writes already queued: what was acknowledged before shutdown is on disk after it. */
+    @Override
+    public void destroy() throws InterruptedException {
+        if (this.writer != null) {
+            this.writer.shutdown();
+            if (!this.writer.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("Store writer did not finish within 30 s");
+            }
+        }
+    }
+}
