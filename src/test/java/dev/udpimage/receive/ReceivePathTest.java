@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -156,6 +160,37 @@ class ReceivePathTest {
             assertThat(b.reply()).isEqualTo(OK);
             assertStoredExactly(a, first, "chunked");
             assertStoredExactly(b, second, "chunked");
+        }
+    }
+
+    @Test
+    void manyClientsSendingAtOnceEachGetTheirOwnIntactImages() throws Exception {
+        int clients = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int seed = 300 + c;
+                results.add(pool.submit(() -> {
+                    try (LegacyTestClient client = new LegacyTestClient(this.ports.image())) {
+                        for (int i = 0; i < 5; i++) {
+                            byte[] jpeg = TestImages.jpeg(TestImages.photo(300 + i, 200, 30, seed * 10 + i), 0.9f);
+                            client.sendChunked(jpeg);
+                            assertThat(client.reply()).isEqualTo(OK);
+                            assertStoredExactly(client, jpeg, "chunked");
+                        }
+                        return 5;
+                    }
+                }));
+            }
+            int completed = 0;
+            for (Future<Integer> result : results) {
+                completed += result.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(completed).isEqualTo(clients * 5);
+        }
+        finally {
+            pool.shutdownNow();
         }
     }
 
