@@ -8,10 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -21,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.UdpProperties;
@@ -34,8 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
  * lists/7.json     the list with its metadata
  * </pre>
  * Every file is written to a temporary name and renamed into place, so a crash leaves either the whole file or
- * none. Writes and deletions happen on one writer thread, in order, behind the receive path; shutting down
- * waits for them. At start-up, files that don't parse, half-written images and leftover temporary files are
+ * none. Writes and deletions happen on one writer thread behind the receive path, which never waits for the
+ * disk: what is waiting to be written is a subset of what the history keeps (an item evicted before it was
+ * written is simply never written), so a flood costs no more disk work than the history can hold and the
+ * backlog stays bounded. Shutting down waits for the writer. At start-up, files that don't parse, half-written images and leftover temporary files are
  * skipped and reported (logged, and counted in {@code udp.store.skipped.files}), never fatal.
  */
 @Component
@@ -57,7 +57,17 @@ public class StoreDirectory implements DisposableBean {
 
     private final Counter skippedFiles;
 
-    private final ThreadPoolExecutor writer;
+    private final Thread writer;
+
+    private final Object lock = new Object();
+
+    /** Items to write, by file key, in the order they arrived. Guarded by {@link #lock}. */
+    private final Map<String, Object> toWrite = new LinkedHashMap<>();
+
+    /** Items whose files are to be deleted. Guarded by {@link #lock}. */
+    private final List<Object> toDelete = new ArrayList<>();
+
+    private boolean closing;
 
     public StoreDirectory(UdpProperties properties, JsonMapper json, MeterRegistry registry) {
         String dir = properties.store().dir();
@@ -81,17 +91,9 @@ public class StoreDirectory implements DisposableBean {
         catch (IOException ex) {
             throw new UncheckedIOException("cannot create the store directory " + root, ex);
         }
-        CustomizableThreadFactory threads = new CustomizableThreadFactory("store-writer-");
-        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), threads,
-                (task, executor) -> {
-                    try {
-                        executor.getQueue().put(task); // a slow disk slows the receiver down, nothing is lost
-                    }
-                    catch (InterruptedException ex) {
-                        Thread.currentThread().interrupt();
-                        throw new RejectedExecutionException(ex);
-                    }
-                });
+        this.writer = new Thread(this::writeBehind, "store-writer");
+        this.writer.setDaemon(true); // destroy() waits for it; it must not hold the JVM up on its own
+        this.writer.start();
         log.info("Received images and lists are kept in {}", root);
     }
 
@@ -164,54 +166,95 @@ public class StoreDirectory implements DisposableBean {
     // ---- writing behind ---------------------------------------------------------------------------------------
 
     void write(ReceivedImage image, List<ReceivedImage> evicted) {
-        submit(() -> {
-            writeAtomically(originalFile(image.metadata()), image.original());
-            writeAtomically(this.images.resolve(image.id() + ".json"), this.json.writeValueAsBytes(image.metadata()));
-            deleteAll(evicted);
-        });
+        enqueue(image, evicted);
     }
 
     void write(ReceivedList list, List<ReceivedList> evicted) {
-        submit(() -> {
-            writeAtomically(this.lists.resolve(list.id() + ".json"), this.json.writeValueAsBytes(list));
-            deleteAll(evicted);
-        });
+        enqueue(list, evicted);
     }
 
-    /** Deletes the files of items no longer kept (metadata first, so a half-deleted image is never loaded). */
+    /** Deletes the files of items no longer kept. */
     void deleteAll(List<?> evicted) {
-        if (this.writer == null || evicted.isEmpty()) {
-            return;
-        }
-        submit(() -> {
-            for (Object item : evicted) {
-                if (item instanceof ReceivedImage image) {
-                    Files.deleteIfExists(this.images.resolve(image.id() + ".json"));
-                    Files.deleteIfExists(originalFile(image.metadata()));
-                }
-                else if (item instanceof ReceivedList list) {
-                    Files.deleteIfExists(this.lists.resolve(list.id() + ".json"));
-                }
-            }
-        });
+        enqueue(null, evicted);
     }
 
-    private interface FileTask {
-        void run() throws IOException;
-    }
-
-    private void submit(FileTask task) {
+    private void enqueue(Object item, List<?> evicted) {
         if (this.writer == null) {
             return;
         }
-        this.writer.execute(() -> {
-            try {
-                task.run();
+        synchronized (this.lock) {
+            if (item != null) {
+                this.toWrite.put(key(item), item);
             }
-            catch (IOException | RuntimeException ex) {
-                log.error("Could not update the store directory", ex);
+            for (Object gone : evicted) {
+                if (this.toWrite.remove(key(gone)) == null) { // already on disk: delete it there
+                    this.toDelete.add(gone);
+                }
             }
-        });
+            this.lock.notifyAll();
+        }
+    }
+
+    private void writeBehind() {
+        while (true) {
+            List<Object> writes;
+            List<Object> deletes;
+            synchronized (this.lock) {
+                while (this.toWrite.isEmpty() && this.toDelete.isEmpty() && !this.closing) {
+                    try {
+                        this.lock.wait();
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                if (this.toWrite.isEmpty() && this.toDelete.isEmpty()) {
+                    return; // closing, and everything is written
+                }
+                writes = new ArrayList<>(this.toWrite.values());
+                deletes = new ArrayList<>(this.toDelete);
+                this.toWrite.clear();
+                this.toDelete.clear();
+            }
+            deletes.forEach(this::delete);
+            writes.forEach(this::writeFiles);
+        }
+    }
+
+    private void writeFiles(Object item) {
+        try {
+            if (item instanceof ReceivedImage image) {
+                writeAtomically(originalFile(image.metadata()), image.original());
+                writeAtomically(this.images.resolve(image.id() + ".json"), this.json.writeValueAsBytes(image.metadata()));
+            }
+            else if (item instanceof ReceivedList list) {
+                writeAtomically(this.lists.resolve(list.id() + ".json"), this.json.writeValueAsBytes(list));
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            log.error("Could not write {} to the store directory", key(item), ex);
+        }
+    }
+
+    /** Metadata first, so that a half-deleted image is never loaded. */
+    private void delete(Object item) {
+        try {
+            if (item instanceof ReceivedImage image) {
+                Files.deleteIfExists(this.images.resolve(image.id() + ".json"));
+                Files.deleteIfExists(originalFile(image.metadata()));
+            }
+            else if (item instanceof ReceivedList list) {
+                Files.deleteIfExists(this.lists.resolve(list.id() + ".json"));
+            }
+        }
+        catch (IOException ex) {
+            log.error("Could not delete {} from the store directory", key(item), ex);
+        }
+    }
+
+    private static String key(Object item) {
+        return item instanceof ReceivedImage image ? "image " + image.id() : "list " + ((ReceivedList) item).id();
     }
 
     private Path originalFile(ImageMetadata metadata) {
@@ -229,12 +272,16 @@ public class StoreDirectory implements DisposableBean {
         }
     }
 
-    /** Waits for the writes already queued: what was acknowledged before shutdown is on disk after it. */
+    /** Waits for the writes still pending: what is kept before shutdown is on disk after it. */
     @Override
     public void destroy() throws InterruptedException {
         if (this.writer != null) {
-            this.writer.shutdown();
-            if (!this.writer.awaitTermination(30, TimeUnit.SECONDS)) {
+            synchronized (this.lock) {
+                this.closing = true;
+                this.lock.notifyAll();
+            }
+            this.writer.join(TimeUnit.SECONDS.toMillis(30));
+            if (this.writer.isAlive()) {
                 log.warn("Store writer did not finish within 30 s");
             }
         }

@@ -82,7 +82,8 @@ public final class Bench {
                         Math.max(1, 5 / scale)),
                 (t, img, lst) -> concurrent("8 senders x " + 50 / scale + " x 200 KB", t, img, medium, 8,
                         50 / scale),
-                (t, img, lst) -> lists("JSON lists x " + 5000 / scale, t, lst, 5000 / scale));
+                (t, img, lst) -> lists("JSON lists x " + 5000 / scale, t, lst, 5000 / scale),
+                (t, img, lst) -> recovery("recovery after a lost datagram", t, img, medium));
 
         List<Row> rows = new ArrayList<>();
         Path jar = serviceJar(build);
@@ -187,6 +188,27 @@ public final class Bench {
         return new Row(name, target, count, completed, 0, seconds, Arrays.copyOf(latencies, completed));
     }
 
+    /**
+     * A transfer loses its second half; the same client (same source port) then retries the image every
+     * 200 ms. The row's latency is the time from the last datagram that arrived to the first success.
+     */
+    static Row recovery(String name, String target, InetSocketAddress address, byte[] image) throws IOException {
+        try (LegacyLoad load = new LegacyLoad(address, Duration.ofMillis(200))) {
+            load.sendHalf(image);
+            long brokenAt = System.nanoTime();
+            long deadline = brokenAt + Duration.ofSeconds(10).toNanos();
+            int attempts = 0;
+            while (System.nanoTime() < deadline) {
+                attempts++;
+                if (load.retryImageSameSocket(image)) {
+                    long nanos = System.nanoTime() - brokenAt;
+                    return new Row(name, target, attempts, 1, 0, nanos / 1e9, new long[] { nanos });
+                }
+            }
+            return new Row(name, target, attempts, 0, 0, 10, new long[0]);
+        }
+    }
+
     // ---- output ---------------------------------------------------------------------------------------------
 
     private static void print(Row row) {
@@ -263,8 +285,14 @@ public final class Bench {
             if (jvmOptions != null && !jvmOptions.isBlank()) {
                 command.addAll(List.of(jvmOptions.trim().split("\\s+")));
             }
+            Path store = log.resolveSibling("bench-store");
+            if (Files.isDirectory(store)) { // start empty: nothing of an earlier run to load
+                try (Stream<Path> files = Files.walk(store)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
             command.addAll(List.of("-jar", jar.toString(), "--server.port=0", "--udp.bind-address=127.0.0.1",
-                    "--udp.image-port=" + image, "--udp.list-port=" + list));
+                    "--udp.image-port=" + image, "--udp.list-port=" + list, "--udp.store.dir=" + store));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
             InetAddress loopback = InetAddress.getLoopbackAddress();

@@ -59,6 +59,51 @@ final class LegacyLoad implements AutoCloseable {
         return awaitReply();
     }
 
+    /** The start of a transfer whose remaining datagrams are "lost": header and the first half of the chunks. */
+    void sendHalf(byte[] image) throws IOException {
+        this.header.clear();
+        this.header.putLong(image.length).flip();
+        this.channel.write(this.header);
+        ByteBuffer data = ByteBuffer.wrap(image);
+        for (int from = 0; from < image.length / 2; from += 1024) {
+            data.limit(Math.min(image.length, from + 1024)).position(from);
+            this.channel.write(data);
+        }
+    }
+
+    /**
+     * Like {@link #sendImage} but keeps the same socket (source port) and reads replies until the success
+     * reply or the timeout; error replies to this attempt's datagrams are read and skipped.
+     * @return whether the image got through
+     */
+    boolean retryImageSameSocket(byte[] image) throws IOException {
+        this.header.clear();
+        this.header.putLong(image.length).flip();
+        this.channel.write(this.header);
+        ByteBuffer data = ByteBuffer.wrap(image);
+        for (int i = 0; i < image.length / 1024 + 1; i++) {
+            int from = 1024 * i;
+            data.limit(Math.min(image.length, from + 1024)).position(from);
+            this.channel.write(data);
+        }
+        long deadline = System.nanoTime() + this.timeout.toNanos();
+        DatagramPacket packet = new DatagramPacket(this.replyBuffer, this.replyBuffer.length);
+        while (System.nanoTime() < deadline) {
+            try {
+                this.channel.socket().setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                this.channel.socket().receive(packet);
+                if ("get message!!!".equals(new String(this.replyBuffer, 0, packet.getLength(),
+                        StandardCharsets.US_ASCII))) {
+                    return true;
+                }
+            }
+            catch (SocketTimeoutException ex) {
+                break;
+            }
+        }
+        return false;
+    }
+
     String sendList(String json) throws IOException {
         this.channel.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
         return awaitReply();
