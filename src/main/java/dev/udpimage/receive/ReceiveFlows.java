@@ -26,6 +26,8 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.AlternativeJdkIdGenerator;
+import org.springframework.util.IdGenerator;
 
 import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.ImageReassembler;
@@ -197,6 +199,15 @@ public class ReceiveFlows {
         return flow -> flow
                 .handle(MessagingException.class, (error, headers) -> errorReply(error, this.listMetrics))
                 .handle(replyFrom(listSocket, this.listMetrics));
+    }
+
+    /**
+     * Message ids from a fast, non-cryptographic UUID source: the default, {@code UUID.randomUUID()}, takes a
+     * SecureRandom lock for every message, and nothing here needs unguessable ids.
+     */
+    @Bean
+    IdGenerator messageIdGenerator() {
+        return new AlternativeJdkIdGenerator();
     }
 
     @Bean

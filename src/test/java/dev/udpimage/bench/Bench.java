@@ -89,10 +89,12 @@ public final class Bench {
         Path jar = serviceJar(build);
         try (ServiceProcess service = ServiceProcess.start(jar, build.resolve("bench-service.log"))) {
             System.out.println("Service started (pid " + service.pid() + "); warming up...");
-            stopAndWait("warm-up", "service", service.images(), small, 1000 / scale);
-            stopAndWait("warm-up", "service", service.images(), medium, 50 / scale);
-            stopAndWait("warm-up", "service", service.images(), large, 5);
-            lists("warm-up", "service", service.lists(), 1000 / scale);
+            for (int round = 0; round < 3; round++) { // until the JIT has compiled the hot paths
+                stopAndWait("warm-up", "service", service.images(), small, 2000 / scale);
+                stopAndWait("warm-up", "service", service.images(), medium, 50 / scale);
+                stopAndWait("warm-up", "service", service.images(), large, 3);
+                lists("warm-up", "service", service.lists(), 5000 / scale);
+            }
             for (Workload workload : workloads) {
                 Row row = workload.run("service", service.images(), service.lists());
                 print(row);
