@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.udpimage.receive.ReceiveStats;
 import dev.udpimage.web.Problems;
@@ -31,10 +32,20 @@ public class ReceivedController {
 
     private final ReceiveStats stats;
 
-    public ReceivedController(ReceivedStore store, PngRenderer png, ReceiveStats stats) {
+    private final ReceivedEvents events;
+
+    public ReceivedController(ReceivedStore store, PngRenderer png, ReceiveStats stats, ReceivedEvents events) {
         this.store = store;
         this.png = png;
         this.stats = stats;
+        this.events = events;
+    }
+
+    @Operation(summary = "Live updates: an `image` event (metadata) or `list` event for everything received",
+            description = "Server-Sent Events. Fetch the picture itself from /received/images/{id}.png.")
+    @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter events() {
+        return this.events.subscribe();
     }
 
     /** {@code GET /received/stats}. */

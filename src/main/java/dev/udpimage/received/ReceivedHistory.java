@@ -15,7 +15,8 @@ import dev.udpimage.UdpProperties;
 /**
  * The received images and lists: the last {@code udp.store.history} of each (and at most
  * {@code udp.store.max-bytes} of images), in memory for the HTTP API, mirrored to {@code udp.store.dir} so they
- * survive a restart. What a reply acknowledges is in memory before the reply leaves; files are written behind.
+ * survive a restart. What a reply acknowledges is in memory before the reply leaves; files are written behind,
+ * and open viewer pages are told ({@link ReceivedEvents}).
  */
 @Component
 public class ReceivedHistory implements ReceivedStore {
@@ -26,8 +27,11 @@ public class ReceivedHistory implements ReceivedStore {
 
     private final StoreDirectory directory;
 
-    public ReceivedHistory(UdpProperties properties, StoreDirectory directory) {
+    private final ReceivedEvents events;
+
+    public ReceivedHistory(UdpProperties properties, StoreDirectory directory, ReceivedEvents events) {
         this.directory = directory;
+        this.events = events;
         this.images = new History<>(properties.store().history(), properties.store().maxBytes().toBytes(),
                 image -> image.original().length);
         this.lists = new History<>(properties.store().history(), Long.MAX_VALUE, list -> 0);
@@ -44,6 +48,7 @@ public class ReceivedHistory implements ReceivedStore {
     public ReceivedImage saveImage(ImageMetadata metadata, byte[] original) {
         History.Added<ReceivedImage> added = this.images.add(id -> new ReceivedImage(metadata.withId(id), original));
         this.directory.write(added.item(), added.evicted());
+        this.events.imageStored(added.item().metadata());
         return added.item();
     }
 
@@ -51,6 +56,7 @@ public class ReceivedHistory implements ReceivedStore {
     public ReceivedList saveList(ReceivedList list) {
         History.Added<ReceivedList> added = this.lists.add(list::withId);
         this.directory.write(added.item(), added.evicted());
+        this.events.listStored(added.item());
         return added.item();
     }
 

@@ -1,0 +1,177 @@
+// The live viewer: the latest image large, recent thumbnails, latest lists and counters, kept up to date by
+// Server-Sent Events from /received/events (EventSource reconnects by itself after a restart).
+'use strict';
+
+const MAX_THUMBNAILS = 24;
+const MAX_LISTS = 10;
+const $ = (id) => document.getElementById(id);
+
+let selectedId = null; // a clicked thumbnail; null follows the latest image
+
+function describe(image) {
+  const time = new Date(image.receivedAt).toLocaleTimeString();
+  return `#${image.id} from ${image.sender} · ${image.width}×${image.height} ${image.format} · `
+      + `${image.bytes.toLocaleString()} bytes in ${image.datagrams} datagrams (${image.transport}) · ${time}`;
+}
+
+function show(image) {
+  const large = $('large');
+  large.src = `/received/images/${image.id}.png`;
+  large.alt = `Image ${image.id}`;
+  large.dataset.id = image.id;
+  $('large-caption').textContent = describe(image);
+  for (const button of document.querySelectorAll('#thumbnails button')) {
+    button.setAttribute('aria-pressed', String(Number(button.dataset.id) === selectedId));
+  }
+}
+
+function addThumbnail(image, atEnd) {
+  const item = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.dataset.id = image.id;
+  button.title = describe(image);
+  button.setAttribute('aria-pressed', 'false');
+  const img = document.createElement('img');
+  img.src = `/received/images/${image.id}.png`;
+  img.alt = `Image ${image.id}`;
+  img.loading = 'lazy';
+  button.append(img);
+  button.addEventListener('click', () => {
+    selectedId = selectedId === image.id ? null : image.id; // a second click follows the latest again
+    show(selectedId === null ? latestImage : image);
+  });
+  item.append(button);
+  const strip = $('thumbnails');
+  if (atEnd) {
+    strip.append(item);
+  } else {
+    strip.prepend(item);
+  }
+  while (strip.children.length > MAX_THUMBNAILS) {
+    strip.lastElementChild.remove();
+  }
+}
+
+let latestImage = null;
+
+function imageArrived(image) {
+  latestImage = image;
+  addThumbnail(image, false);
+  if (selectedId === null) {
+    show(image);
+  }
+}
+
+function addList(list, atEnd) {
+  const item = document.createElement('li');
+  item.dataset.id = list.id;
+  item.textContent = `${JSON.stringify(list.value)}  ← ${list.sender}`;
+  const lists = $('lists');
+  if (atEnd) {
+    lists.append(item);
+  } else {
+    lists.prepend(item);
+  }
+  while (lists.children.length > MAX_LISTS) {
+    lists.lastElementChild.remove();
+  }
+}
+
+async function refreshCounters() {
+  try {
+    const stats = await (await fetch('/received/stats')).json();
+    const rows = [
+      ['images kept', stats.imagesKept], ['lists kept', stats.listsKept],
+      ['image datagrams', stats.ports.image.datagrams], ['images completed', stats.ports.image.completed],
+      ['pending transfers', stats.ports.image.pendingTransfers], ['list datagrams', stats.ports.list.datagrams],
+      ['lists completed', stats.ports.list.completed],
+    ];
+    for (const port of ['image', 'list']) {
+      for (const [reason, count] of Object.entries(stats.ports[port].failed)) {
+        rows.push([`${port}: ${reason}`, count]);
+      }
+    }
+    const counters = $('counters');
+    counters.replaceChildren(...rows.flatMap(([name, value]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = name;
+      const dd = document.createElement('dd');
+      dd.textContent = Number(value ?? 0).toLocaleString();
+      dd.dataset.name = name;
+      return [dt, dd];
+    }));
+  } catch (e) {
+    // the service is restarting; the next event or tick tries again
+  }
+}
+
+let countersPending = false;
+function refreshCountersSoon() { // at most a few times a second, however fast events come
+  if (!countersPending) {
+    countersPending = true;
+    setTimeout(() => { countersPending = false; refreshCounters(); }, 250);
+  }
+}
+
+async function loadHistory() {
+  const [images, lists] = await Promise.all([
+    fetch('/received/images').then((r) => r.json()),
+    fetch('/received/lists').then((r) => r.json()),
+  ]);
+  $('thumbnails').replaceChildren();
+  images.slice(0, MAX_THUMBNAILS).forEach((image) => addThumbnail(image, true));
+  if (images.length > 0) {
+    latestImage = images[0];
+    if (selectedId === null) {
+      show(latestImage);
+    }
+  }
+  $('lists').replaceChildren();
+  lists.slice(0, MAX_LISTS).forEach((list) => addList(list, true));
+  refreshCounters();
+}
+
+function connect() {
+  const status = $('connection');
+  const events = new EventSource('/received/events');
+  events.onopen = () => {
+    status.dataset.state = 'live';
+    status.textContent = 'live';
+    loadHistory(); // catch up on anything received while disconnected
+  };
+  events.onerror = () => {
+    status.dataset.state = 'reconnecting';
+    status.textContent = 'reconnecting…';
+  };
+  events.addEventListener('image', (e) => { imageArrived(JSON.parse(e.data)); refreshCountersSoon(); });
+  events.addEventListener('list', (e) => { addList(JSON.parse(e.data), false); refreshCountersSoon(); });
+}
+
+$('send-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const result = $('send-result');
+  const params = new URLSearchParams({ host: $('send-host').value, mode: $('send-mode').value });
+  if ($('send-port').value) {
+    params.set('port', $('send-port').value);
+  }
+  const body = new FormData();
+  body.append('file', $('send-file').files[0]);
+  result.className = '';
+  result.textContent = 'sending…';
+  try {
+    const response = await fetch(`/send/image?${params}`, { method: 'POST', body });
+    const json = await response.json();
+    result.className = response.ok ? 'result' : 'problem';
+    result.textContent = response.ok
+      ? `${json.reply} — ${json.bytes.toLocaleString()} bytes in ${json.datagrams} datagrams to ${json.target}, `
+        + `${json.elapsedMs} ms`
+      : `${json.status} ${json.title}: ${json.detail}`;
+  } catch (e) {
+    result.className = 'problem';
+    result.textContent = `request failed: ${e}`;
+  }
+});
+
+setInterval(refreshCounters, 5000);
+connect();

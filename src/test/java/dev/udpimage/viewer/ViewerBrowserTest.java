@@ -1,0 +1,163 @@
+package dev.udpimage.viewer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.udpimage.receive.ReceiverPorts;
+import dev.udpimage.support.LegacyTestClient;
+import dev.udpimage.support.ServiceTest;
+import dev.udpimage.support.TestImages;
+
+/**
+ * The live viewer in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}), driven by
+ * Selenium: images and lists sent over UDP appear without a reload, the form sends through the API, and Swagger
+ * UI lists the endpoints. Screenshots go to {@code target/viewer-*.png}. Without Chromium the test is skipped,
+ * except in CI ({@code CI=true}), where it fails.
+ */
+@ServiceTest
+class ViewerBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static WebDriver browser;
+
+    private static Path profile;
+
+    @Autowired
+    ReceiverPorts ports;
+
+    @LocalServerPort
+    int httpPort;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            String missing = "no " + CHROMIUM + " / " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException("the browser tests need Chromium: " + missing);
+            }
+            Assumptions.abort(missing);
+        }
+        profile = Files.createTempDirectory("viewer-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--window-size=1400,1000", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + this.httpPort + path;
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private void waitFor(String what, java.util.function.Supplier<Boolean> condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(what).until(driver -> condition.get());
+    }
+
+    private long largeNaturalWidth() {
+        return (Long) js("return document.getElementById('large').naturalWidth;");
+    }
+
+    private long largeNaturalHeight() {
+        return (Long) js("return document.getElementById('large').naturalHeight;");
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Path file = Path.of("target", "viewer-" + name + ".png");
+        Files.createDirectories(file.getParent());
+        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void imagesAndListsAppearLiveAndTheFormSendsThroughTheApi() throws IOException {
+        browser.get(url("/"));
+        waitFor("the page connects to /received/events",
+                () -> "live".equals(browser.findElement(By.id("connection")).getAttribute("data-state")));
+        js("window.notReloaded = true;");
+
+        try (LegacyTestClient client = new LegacyTestClient(this.ports.image())) {
+            client.sendChunked(TestImages.jpeg(TestImages.photo(333, 222, 20, 501), 0.9f));
+            assertThat(client.reply()).isEqualTo("get message!!!");
+        }
+        waitFor("the large image becomes the 333x222 one", () -> largeNaturalWidth() == 333);
+        assertThat(largeNaturalHeight()).isEqualTo(222);
+        assertThat(browser.findElement(By.id("large-caption")).getText()).contains("333×222 jpeg");
+
+        try (LegacyTestClient client = new LegacyTestClient(this.ports.list())) {
+            client.send("[0, 0, 0, 4242]");
+            assertThat(client.reply()).isEqualTo("get the msg");
+        }
+        waitFor("the list shows up", () -> browser.findElement(By.cssSelector("#lists li")).getText()
+                .startsWith("[0,0,0,4242]"));
+        waitFor("counters are shown", () -> !browser.findElements(By.cssSelector("#counters dd")).isEmpty());
+        assertThat(js("return window.notReloaded === true;")).as("no reload happened").isEqualTo(true);
+        screenshot("live");
+
+        Path upload = Files.createTempFile("viewer-upload-", ".jpg");
+        Files.write(upload, TestImages.jpeg(TestImages.photo(200, 100, 10, 502), 0.9f));
+        browser.findElement(By.id("send-file")).sendKeys(upload.toString());
+        browser.findElement(By.id("send-button")).click();
+        waitFor("the form reports the reply", () -> browser.findElement(By.id("send-result")).getText()
+                .startsWith("get message!!!"));
+        waitFor("the sent image becomes the large one", () -> largeNaturalWidth() == 200);
+        assertThat(largeNaturalHeight()).isEqualTo(100);
+        screenshot("after-send");
+
+        browser.findElement(By.id("send-host")).clear();
+        browser.findElement(By.id("send-host")).sendKeys("no-such-host.invalid");
+        browser.findElement(By.id("send-button")).click();
+        waitFor("the form shows the problem detail", () -> browser.findElement(By.id("send-result")).getText()
+                .startsWith("400 Bad request: unknown host 'no-such-host.invalid'"));
+
+        browser.findElement(By.cssSelector("#thumbnails li:nth-child(2) button")).click();
+        waitFor("a clicked thumbnail is shown large", () -> largeNaturalWidth() == 333);
+        assertThat(js("return window.notReloaded === true;")).isEqualTo(true);
+        Files.deleteIfExists(upload);
+    }
+
+    @Test
+    void swaggerUiShowsTheEndpoints() throws IOException {
+        browser.get(url("/swagger-ui.html"));
+        waitFor("Swagger UI renders the operations", () -> browser.findElements(By.cssSelector(".opblock")).size() >= 9);
+        String page = browser.findElement(By.tagName("body")).getText();
+        assertThat(page).contains("/send/image", "/send/list", "/received/latest.png", "/received/events");
+        screenshot("swagger");
+    }
+}
