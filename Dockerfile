@@ -10,4 +10,5 @@ FROM eclipse-temurin:17-jre
 WORKDIR /app
 COPY --from=build /src/target/udp-image-service-*.jar app.jar
 EXPOSE 8080/tcp 9999/udp 9998/udp
-ENTRYPOINT ["java", "-jar", "/app/app.jar"]
+# Heap: three quarters of the container's memory limit (give it 512 MB or more)
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]

@@ -33,6 +33,12 @@ public final class Bench {
 
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * The service's heap in the benchmark, as one would size it in production: enough for the kept history
+     * and transfers, while an unbounded default heap (a quarter of the machine) only lets garbage pile up.
+     */
+    static final String SERVICE_HEAP = "-Xmx384m";
+
     /** One measured workload. */
     record Row(String workload, String target, int sent, int completed, long bytes, double seconds,
             long[] latenciesNanos) {
@@ -282,7 +288,7 @@ public final class Bench {
         static ServiceProcess start(Path jar, Path log) throws IOException, InterruptedException {
             int image = freePort();
             int list = freePort();
-            List<String> command = new ArrayList<>(List.of("java"));
+            List<String> command = new ArrayList<>(List.of("java", SERVICE_HEAP));
             String jvmOptions = System.getenv("BENCH_SERVICE_JVM_OPTS"); // e.g. a flight recording
             if (jvmOptions != null && !jvmOptions.isBlank()) {
                 command.addAll(List.of(jvmOptions.trim().split("\\s+")));
