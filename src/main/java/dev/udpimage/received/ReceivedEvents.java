@@ -114,9 +114,15 @@ public class ReceivedEvents implements DisposableBean {
         }
     }
 
+    /** Ends every open stream; the pages' EventSource reconnects by itself (as after a restart). */
+    public void completeAll() {
+        this.emitters.forEach(SseEmitter::complete);
+        this.emitters.clear();
+    }
+
     @Override
     public void destroy() {
         this.publisher.interrupt();
-        this.emitters.forEach(SseEmitter::complete);
+        completeAll();
     }
 }

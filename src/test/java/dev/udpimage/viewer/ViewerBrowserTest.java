@@ -25,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.udpimage.receive.ReceiverPorts;
+import dev.udpimage.received.ReceivedEvents;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.TestImages;
@@ -48,6 +49,9 @@ class ViewerBrowserTest {
 
     @Autowired
     ReceiverPorts ports;
+
+    @Autowired
+    ReceivedEvents events;
 
     @LocalServerPort
     int httpPort;
@@ -150,6 +154,26 @@ class ViewerBrowserTest {
         waitFor("a clicked thumbnail is shown large", () -> largeNaturalWidth() == 333);
         assertThat(js("return window.notReloaded === true;")).isEqualTo(true);
         Files.deleteIfExists(upload);
+    }
+
+    @Test
+    void thePageReconnectsByItselfWhenTheStreamEnds() {
+        browser.get(url("/"));
+        waitFor("the page connects", () -> "live".equals(state()));
+        js("window.notReloaded = true;");
+        this.events.completeAll(); // what a restart does to every open page
+        waitFor("the page notices", () -> !"live".equals(state()));
+        waitFor("and reconnects", () -> "live".equals(state()));
+        try (LegacyTestClient client = new LegacyTestClient(this.ports.image())) {
+            client.sendChunked(TestImages.jpeg(TestImages.photo(271, 131, 20, 503), 0.9f));
+            assertThat(client.reply()).isEqualTo("get message!!!");
+        }
+        waitFor("images arrive again", () -> largeNaturalWidth() == 271);
+        assertThat(js("return window.notReloaded === true;")).isEqualTo(true);
+    }
+
+    private String state() {
+        return browser.findElement(By.id("connection")).getAttribute("data-state");
     }
 
     @Test
