@@ -90,15 +90,12 @@ public class ReceiveFlows {
 
     @Bean
     DatagramSocket imageSocket(UdpProperties properties) {
-        return UdpSockets.bind("image", properties.bindAddress(), properties.imagePort(),
-                properties.socketReceiveBuffer());
+        return UdpSockets.bind("image", properties.imagePort(), properties);
     }
 
     @Bean
     DatagramInboundAdapter imageInbound(DatagramSocket imageSocket) {
-        DatagramInboundAdapter adapter = new DatagramInboundAdapter(imageSocket, "udp-image");
-        adapter.setErrorChannelName("imageErrors.input");
-        return adapter;
+        return inbound(imageSocket, "image");
     }
 
     @Bean
@@ -165,15 +162,12 @@ public class ReceiveFlows {
 
     @Bean
     DatagramSocket listSocket(UdpProperties properties) {
-        return UdpSockets.bind("list", properties.bindAddress(), properties.listPort(),
-                properties.socketReceiveBuffer());
+        return UdpSockets.bind("list", properties.listPort(), properties);
     }
 
     @Bean
     DatagramInboundAdapter listInbound(DatagramSocket listSocket) {
-        DatagramInboundAdapter adapter = new DatagramInboundAdapter(listSocket, "udp-list");
-        adapter.setErrorChannelName("listErrors.input");
-        return adapter;
+        return inbound(listSocket, "list");
     }
 
     @Bean
@@ -216,6 +210,13 @@ public class ReceiveFlows {
     }
 
     // ---- shared by both ports ---------------------------------------------------------------------------
+
+    /** The port's adapter; its failures go to the port's error flow ({@code imageErrors} / {@code listErrors}). */
+    private static DatagramInboundAdapter inbound(DatagramSocket socket, String port) {
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(socket, "udp-" + port);
+        adapter.setErrorChannelName(port + "Errors.input");
+        return adapter;
+    }
 
     /** Counts a stored image or list and makes its success reply. */
     private static byte[] acknowledge(double transferMs, ReceiveMetrics metrics, String reply) {

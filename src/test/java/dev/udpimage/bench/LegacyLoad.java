@@ -47,25 +47,23 @@ final class LegacyLoad implements AutoCloseable {
      *     image comes from a new source port, as a restarted client would)
      */
     String sendImage(byte[] image) throws IOException {
-        this.header.clear();
-        this.header.putLong(image.length).flip();
-        this.channel.write(this.header);
-        ByteBuffer data = ByteBuffer.wrap(image);
-        for (int i = 0; i < image.length / 1024 + 1; i++) {
-            int from = 1024 * i;
-            data.limit(Math.min(image.length, from + 1024)).position(from);
-            this.channel.write(data);
-        }
+        send(image, image.length / 1024 + 1);
         return awaitReply();
     }
 
     /** The start of a transfer whose remaining datagrams are "lost": header and the first half of the chunks. */
     void sendHalf(byte[] image) throws IOException {
+        send(image, image.length / 1024 / 2);
+    }
+
+    /** The header, then the first {@code chunks} datagrams of the Python client's loop. */
+    private void send(byte[] image, int chunks) throws IOException {
         this.header.clear();
         this.header.putLong(image.length).flip();
         this.channel.write(this.header);
         ByteBuffer data = ByteBuffer.wrap(image);
-        for (int from = 0; from < image.length / 2; from += 1024) {
+        for (int i = 0; i < chunks; i++) {
+            int from = 1024 * i;
             data.limit(Math.min(image.length, from + 1024)).position(from);
             this.channel.write(data);
         }
@@ -77,15 +75,7 @@ final class LegacyLoad implements AutoCloseable {
      * @return whether the image got through
      */
     boolean retryImageSameSocket(byte[] image) throws IOException {
-        this.header.clear();
-        this.header.putLong(image.length).flip();
-        this.channel.write(this.header);
-        ByteBuffer data = ByteBuffer.wrap(image);
-        for (int i = 0; i < image.length / 1024 + 1; i++) {
-            int from = 1024 * i;
-            data.limit(Math.min(image.length, from + 1024)).position(from);
-            this.channel.write(data);
-        }
+        send(image, image.length / 1024 + 1);
         long deadline = System.nanoTime() + this.timeout.toNanos();
         DatagramPacket packet = new DatagramPacket(this.replyBuffer, this.replyBuffer.length);
         while (System.nanoTime() < deadline) {
