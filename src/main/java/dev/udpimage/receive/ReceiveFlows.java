@@ -100,10 +100,10 @@ public class ReceiveFlows {
 
     @Bean
     IntegrationFlow imageFlow(DatagramInboundAdapter imageInbound, DatagramSocket imageSocket,
-            ImageDecoder decoder, ReceivedStore store) {
+            ThreadPoolExecutor imageWorker, ImageDecoder decoder, ReceivedStore store) {
         return IntegrationFlow.from(imageInbound)
                 .handle(byte[].class, this::reassemble) // nothing goes on until the image is complete
-                .channel(channels -> channels.executor("imageWorker", imageWorker()))
+                .channel(channels -> channels.executor("imageWorkerChannel", imageWorker))
                 .handle(Assembled.class, (image, headers) -> identify(image, decoder, headers))
                 .handle(DecodedImage.class, (image, headers) -> store.saveImage(image.metadata(), image.bytes()))
                 .handle(ReceivedImage.class, (image, headers) -> acknowledge(image.metadata().transferMs(),
@@ -120,7 +120,8 @@ public class ReceiveFlows {
     }
 
     /** One thread, so images from one sender are stored and answered in the order they completed. */
-    private static ThreadPoolExecutor imageWorker() {
+    @Bean(destroyMethod = "shutdown")
+    ThreadPoolExecutor imageWorker() {
         CustomizableThreadFactory threads = new CustomizableThreadFactory("udp-image-worker-");
         threads.setDaemon(true);
         return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(IMAGE_BACKLOG), threads,
