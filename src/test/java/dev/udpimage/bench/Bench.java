@@ -125,8 +125,17 @@ public final class Bench {
         else {
             System.out.println("(no /usr/bin/python3 with OpenCV: reference column skipped)");
         }
+        List<Row> bare = new ArrayList<>();
+        for (Workload workload : workloads) {
+            // a fresh bare loop per workload too: it has no stall timeout, a loss wedges it like the reference
+            try (BareProcess loop = BareProcess.start()) {
+                Row row = workload.run("bare loop", loop.images(), loop.lists());
+                print(row);
+                bare.add(row);
+            }
+        }
         System.out.println();
-        System.out.println(table(rows));
+        System.out.println(table(rows, bare));
     }
 
     // ---- workloads ------------------------------------------------------------------------------------------
@@ -224,25 +233,29 @@ public final class Bench {
                 row.completed(), row.sent(), row.perSecond(), row.megabytesPerSecond());
     }
 
-    static String table(List<Row> rows) {
+    static String table(List<Row> rows, List<Row> bare) {
         StringBuilder out = new StringBuilder();
         out.append("| workload | completed/sent (service) | per s (service) | MB/s (service) | p50 / p99 ms (service)"
-                + " | completed/sent (reference) | per s (reference) | service / reference |\n");
-        out.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                + " | completed/sent (reference) | per s (reference) | service / reference"
+                + " | completed/sent (bare Java loop) | per s (bare Java loop) |\n");
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         int split = rows.indexOf(null);
         List<Row> service = rows.subList(0, split);
         List<Row> reference = rows.subList(split + 2, rows.size());
         for (int i = 0; i < service.size(); i++) {
             Row s = service.get(i);
             Row r = i < reference.size() ? reference.get(i) : null;
-            out.append(String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %s | %.2f / %.2f | %s | %s | %s |%n",
+            Row b = i < bare.size() ? bare.get(i) : null;
+            out.append(String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %s | %.2f / %.2f | %s | %s | %s | %s | %s |%n",
                     s.workload(), s.completed(), s.sent(), s.perSecond(),
                     s.bytes() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", s.megabytesPerSecond()),
                     s.percentileMs(0.5), s.percentileMs(0.99),
                     r == null ? "-" : r.completed() + "/" + r.sent(),
                     r == null ? "-" : String.format(Locale.ROOT, "%.1f", r.perSecond()),
                     r == null || r.completed() == 0 ? "-"
-                            : String.format(Locale.ROOT, "%.1fx", s.perSecond() / r.perSecond())));
+                            : String.format(Locale.ROOT, "%.1fx", s.perSecond() / r.perSecond()),
+                    b == null ? "-" : b.completed() + "/" + b.sent(),
+                    b == null ? "-" : String.format(Locale.ROOT, "%.1f", b.perSecond())));
         }
         out.append(rows.get(split + 1).workload()).append('\n');
         return out.toString();
@@ -334,6 +347,33 @@ public final class Bench {
         @Override
         public void close() throws InterruptedException {
             this.process.destroy();
+            this.process.waitFor();
+        }
+    }
+
+    /** {@link BareReceiver} as its own JVM, on two free ports. */
+    record BareProcess(Process process, InetSocketAddress images, InetSocketAddress lists) implements AutoCloseable {
+
+        static BareProcess start() throws IOException {
+            int image = freePort();
+            int list = freePort();
+            Process process = new ProcessBuilder("java", SERVICE_HEAP, "-cp", System.getProperty("java.class.path"),
+                    BareReceiver.class.getName(), String.valueOf(image), String.valueOf(list))
+                    .redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            if (!"ready".equals(out.readLine())) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the bare receiver did not start");
+            }
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            return new BareProcess(process, new InetSocketAddress(loopback, image),
+                    new InetSocketAddress(loopback, list));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            this.process.destroyForcibly();
             this.process.waitFor();
         }
     }
