@@ -1,0 +1,251 @@
+package dev.udpimage.protocol.reliable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+import dev.udpimage.protocol.reliable.ReliableCodec.Abort;
+import dev.udpimage.protocol.reliable.ReliableCodec.Ack;
+import dev.udpimage.protocol.reliable.ReliableCodec.Data;
+import dev.udpimage.protocol.reliable.ReliableCodec.Done;
+import dev.udpimage.protocol.reliable.ReliableCodec.Start;
+
+/**
+ * The receiving end of reliable mode (docs/reliable-protocol.md, section 3), one session per (sender,
+ * transfer id). Pure Java; time is passed in. Thread-safe.
+ *
+ * <p>{@link #accept} answers each datagram with the datagrams to send back to its sender and, when the last
+ * chunk arrived and the image CRC32C matched, the completed image; the caller stores it and then calls
+ * {@link #done} for the {@code DONE} reply. A completed session lingers, answering duplicates with the same
+ * {@code DONE}, for twice the stall timeout.
+ */
+public final class ReliableReceiver<K> {
+
+    /** Send an ACK after this many new chunks, even without a gap. */
+    static final int ACK_EVERY = 32;
+
+    public record Completed(int transferId, byte[] image, int datagrams, long startedNanos, long completedNanos) {
+    }
+
+    public record Outcome(List<byte[]> replies, Completed completed) {
+
+        static final Outcome NOTHING = new Outcome(List.of(), null);
+
+        static Outcome reply(byte[] datagram) {
+            return new Outcome(List.of(datagram), null);
+        }
+    }
+
+    private record Key<K>(K sender, int transferId) {
+    }
+
+    private enum State { RECEIVING, COMPLETED, LINGERING }
+
+    private static final class Session {
+
+        final Start start;
+
+        final long startedNanos;
+
+        final BitSet received = new BitSet();
+
+        byte[] buffer;
+
+        int count;
+
+        int cumulative;
+
+        int sinceAck;
+
+        int datagrams = 1;
+
+        long lastNanos;
+
+        State state = State.RECEIVING;
+
+        byte[] done;
+
+        Session(Start start, long nowNanos) {
+            this.start = start;
+            this.startedNanos = nowNanos;
+            this.lastNanos = nowNanos;
+            this.buffer = new byte[(int) Math.min(start.totalLength(), 64 * 1024)];
+        }
+
+        int expectedLength(int sequence) {
+            return sequence < this.start.chunkCount() - 1 ? this.start.chunkSize()
+                    : (int) (this.start.totalLength() - (long) sequence * this.start.chunkSize());
+        }
+    }
+
+    private final long maxImageBytes;
+
+    private final long stallNanos;
+
+    private final int maxPending;
+
+    private final Map<Key<K>, Session> sessions = new LinkedHashMap<>();
+
+    private long corruptDatagrams;
+
+    public ReliableReceiver(long maxImageBytes, Duration stallTimeout, int maxPending) {
+        this.maxImageBytes = maxImageBytes;
+        this.stallNanos = stallTimeout.toNanos();
+        this.maxPending = maxPending;
+    }
+
+    public synchronized Outcome accept(K sender, byte[] datagram, long nowNanos) {
+        ReliableCodec.Message message = ReliableCodec.decode(datagram);
+        if (message == null) {
+            this.corruptDatagrams++;
+            return Outcome.NOTHING;
+        }
+        Key<K> key = new Key<>(sender, message.transferId());
+        Session session = this.sessions.get(key);
+        if (session != null) {
+            session.lastNanos = nowNanos;
+            session.datagrams++;
+            if (session.state != State.RECEIVING) {
+                return session.done != null ? Outcome.reply(session.done) : Outcome.NOTHING;
+            }
+        }
+        if (message instanceof Start start) {
+            return session != null ? Outcome.reply(ack(key.transferId(), session)) : begin(key, start, nowNanos);
+        }
+        if (message instanceof Data data) {
+            if (session == null) { // unknown, evicted or expired: tell the sender to stop
+                return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.STALLED)));
+            }
+            return receive(key, session, data, nowNanos);
+        }
+        if (message instanceof Abort) {
+            this.sessions.remove(key);
+        }
+        return Outcome.NOTHING;
+    }
+
+    private Outcome begin(Key<K> key, Start start, long nowNanos) {
+        long chunks = start.chunkSize() == 0 ? -1 : (start.totalLength() + start.chunkSize() - 1) / start.chunkSize();
+        if (start.totalLength() <= 0 || start.totalLength() > this.maxImageBytes || start.chunkSize() < 1
+                || start.chunkSize() > ReliableCodec.MAX_CHUNK || chunks != start.chunkCount()) {
+            return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
+        }
+        while (this.sessions.size() >= this.maxPending) { // evict the oldest; its next datagram gets an ABORT
+            Iterator<Key<K>> oldest = this.sessions.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        Session session = new Session(start, nowNanos);
+        this.sessions.put(key, session);
+        return Outcome.reply(ack(key.transferId(), session));
+    }
+
+    private Outcome receive(Key<K> key, Session session, Data data, long nowNanos) {
+        int sequence = data.sequence();
+        if (sequence < 0 || sequence >= session.start.chunkCount() || data.length() != session.expectedLength(sequence)) {
+            this.sessions.remove(key);
+            return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
+        }
+        if (session.received.get(sequence)) { // duplicate: the sender may have missed an ACK
+            return Outcome.reply(ack(key.transferId(), session));
+        }
+        long offset = (long) sequence * session.start.chunkSize();
+        int needed = (int) (offset + data.length());
+        if (needed > session.buffer.length) {
+            session.buffer = Arrays.copyOf(session.buffer,
+                    (int) Math.min(session.start.totalLength(), Math.max(needed, 2L * session.buffer.length)));
+        }
+        System.arraycopy(data.bytes(), data.offset(), session.buffer, (int) offset, data.length());
+        session.received.set(sequence);
+        session.count++;
+        boolean gap = sequence != session.cumulative;
+        while (session.received.get(session.cumulative)) {
+            session.cumulative++;
+        }
+        if (session.count == session.start.chunkCount()) {
+            return complete(key, session, nowNanos);
+        }
+        // at once when something is missing (the sender resends gaps it sees) or the last chunk came;
+        // otherwise every ACK_EVERY chunks
+        boolean holes = session.received.length() > session.cumulative;
+        if (gap || holes || sequence == session.start.chunkCount() - 1 || ++session.sinceAck >= ACK_EVERY) {
+            return Outcome.reply(ack(key.transferId(), session));
+        }
+        return Outcome.NOTHING;
+    }
+
+    private Outcome complete(Key<K> key, Session session, long nowNanos) {
+        CRC32C crc = new CRC32C();
+        crc.update(session.buffer, 0, session.buffer.length);
+        if ((int) crc.getValue() != session.start.imageCrc()) {
+            return Outcome.reply(done(key.sender(), key.transferId(), Done.CRC_MISMATCH, nowNanos));
+        }
+        session.state = State.COMPLETED;
+        return new Outcome(List.of(), new Completed(key.transferId(), session.buffer, session.datagrams,
+                session.startedNanos, nowNanos));
+    }
+
+    /** The {@code DONE} reply for a completed transfer; the session lingers to repeat it to duplicates. */
+    public synchronized byte[] done(K sender, int transferId, int status, long nowNanos) {
+        byte[] done = ReliableCodec.encode(new Done(transferId, status));
+        Session session = this.sessions.get(new Key<>(sender, transferId));
+        if (session != null) {
+            session.state = State.LINGERING;
+            session.done = done;
+            session.buffer = new byte[0]; // the image is stored; keep only the answer
+            session.lastNanos = nowNanos;
+        }
+        return done;
+    }
+
+    /** An ACK of everything received so far: cumulative, then a bitmap up to the highest chunk received. */
+    private static byte[] ack(int transferId, Session session) {
+        session.sinceAck = 0;
+        int highest = session.received.length() - 1; // -1 if none
+        int bits = Math.min(Math.max(0, highest - session.cumulative), ReliableCodec.MAX_BITMAP * 8);
+        byte[] bitmap = new byte[(bits + 7) / 8];
+        for (int i = 0; i < bits; i++) {
+            if (session.received.get(session.cumulative + 1 + i)) {
+                bitmap[i / 8] |= (byte) (0x80 >>> (i % 8));
+            }
+        }
+        return ReliableCodec.encode(new Ack(transferId, session.cumulative, bitmap));
+    }
+
+    /**
+     * Drops sessions silent for longer than the stall timeout (lingering ones after twice that).
+     * @return how many transfers were dropped before completing
+     */
+    public synchronized int expire(long nowNanos) {
+        int stalled = 0;
+        List<Key<K>> gone = new ArrayList<>();
+        for (Map.Entry<Key<K>, Session> entry : this.sessions.entrySet()) {
+            Session session = entry.getValue();
+            long silent = nowNanos - session.lastNanos;
+            if (session.state == State.LINGERING ? silent > 2 * this.stallNanos : silent > this.stallNanos) {
+                gone.add(entry.getKey());
+                stalled += session.state == State.RECEIVING ? 1 : 0;
+            }
+        }
+        gone.forEach(this.sessions::remove);
+        return stalled;
+    }
+
+    public synchronized int pendingTransfers() {
+        return this.sessions.size();
+    }
+
+    public synchronized long inFlightBytes() {
+        return this.sessions.values().stream().mapToLong(s -> s.buffer.length).sum();
+    }
+
+    public synchronized long corruptDatagrams() {
+        return this.corruptDatagrams;
+    }
+}

@@ -1,0 +1,287 @@
+package dev.udpimage.protocol.reliable;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32C;
+
+import dev.udpimage.protocol.reliable.ReliableCodec.Abort;
+import dev.udpimage.protocol.reliable.ReliableCodec.Ack;
+import dev.udpimage.protocol.reliable.ReliableCodec.Data;
+import dev.udpimage.protocol.reliable.ReliableCodec.Done;
+import dev.udpimage.protocol.reliable.ReliableCodec.Start;
+
+/**
+ * The sending end of reliable mode (docs/reliable-protocol.md, section 4): a window of chunks in flight,
+ * gaps in ACK bitmaps resent at once, an RFC 6298 retransmission timer with exponential backoff, and a
+ * deadline. Pure Java over a {@link Link}: a connected datagram socket in the service, a lossy in-memory link
+ * in tests.
+ */
+public final class ReliableSender {
+
+    /** One datagram path to the receiver, and back. */
+    public interface Link {
+
+        void send(byte[] datagram) throws IOException;
+
+        /** The next datagram from the receiver, or {@code null} when none came within the timeout. */
+        byte[] receive(Duration timeout) throws IOException;
+    }
+
+    public record Options(int chunkSize, int window, Duration deadline) {
+
+        public static final Options DEFAULT = new Options(8192, 512, Duration.ofSeconds(30));
+
+        public Options {
+            if (chunkSize < 1 || chunkSize > ReliableCodec.MAX_CHUNK) {
+                throw new IllegalArgumentException("chunk size must be in 1.." + ReliableCodec.MAX_CHUNK);
+            }
+            if (window < 1) {
+                throw new IllegalArgumentException("window must be at least 1");
+            }
+        }
+    }
+
+    /** What a finished transfer took. */
+    public record Result(int bytes, int datagrams, int retransmissions, Duration elapsed) {
+
+        public double megabytesPerSecond() {
+            return this.bytes / 1e6 / Math.max(1e-9, this.elapsed.toNanos() / 1e9);
+        }
+    }
+
+    /** The transfer failed: refused, aborted, or not finished by the deadline. */
+    public static class TransferFailed extends IOException {
+
+        public TransferFailed(String message) {
+            super(message);
+        }
+    }
+
+    private static final long MIN_RTO = Duration.ofMillis(20).toNanos();
+
+    private static final long MAX_RTO = Duration.ofSeconds(1).toNanos();
+
+    public Result send(byte[] image, Link link, Options options) throws IOException {
+        return new Transfer(image, link, options).run();
+    }
+
+    private static final class Transfer {
+
+        private final byte[] image;
+
+        private final Link link;
+
+        private final Options options;
+
+        private final int id = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+
+        private final int chunks;
+
+        private final long started = System.nanoTime();
+
+        private final long deadline;
+
+        private final long[] sentAt;
+
+        private final byte[] sends;
+
+        private final BitSet acked = new BitSet();
+
+        private int cumulative;
+
+        private int next;
+
+        private int datagrams;
+
+        private int retransmissions;
+
+        private double srtt = -1;
+
+        private double rttvar;
+
+        private long rto = Duration.ofMillis(50).toNanos();
+
+        private long lastProgress;
+
+        Transfer(byte[] image, Link link, Options options) {
+            if (image.length == 0) {
+                throw new IllegalArgumentException("image is empty");
+            }
+            this.image = image;
+            this.link = link;
+            this.options = options;
+            this.chunks = (image.length + options.chunkSize() - 1) / options.chunkSize();
+            this.deadline = this.started + options.deadline().toNanos();
+            this.sentAt = new long[this.chunks];
+            this.sends = new byte[this.chunks];
+        }
+
+        Result run() throws IOException {
+            handshake();
+            this.lastProgress = System.nanoTime();
+            while (this.cumulative < this.chunks) {
+                while (this.next < this.chunks && this.next < this.cumulative + this.options.window()) {
+                    sendChunk(this.next++);
+                }
+                long wait = Math.max(1, this.lastProgress + this.rto - System.nanoTime());
+                ReliableCodec.Message reply = receive(wait);
+                if (reply instanceof Ack ack) {
+                    onAck(ack);
+                }
+                else if (reply instanceof Done done) {
+                    return finish(done);
+                }
+                else if (System.nanoTime() - this.lastProgress >= this.rto) { // timer: resend the oldest gap
+                    sendChunk(this.cumulative);
+                    backOff();
+                }
+                checkDeadline();
+            }
+            while (true) { // everything acknowledged: wait for DONE, poking with the last chunk
+                ReliableCodec.Message reply = receive(this.rto);
+                if (reply instanceof Done done) {
+                    return finish(done);
+                }
+                if (reply == null) {
+                    sendChunk(this.chunks - 1);
+                    backOff();
+                }
+                checkDeadline();
+            }
+        }
+
+        private void handshake() throws IOException {
+            CRC32C crc = new CRC32C();
+            crc.update(this.image, 0, this.image.length);
+            byte[] start = ReliableCodec.encode(new Start(this.id, this.image.length, this.options.chunkSize(),
+                    this.chunks, (int) crc.getValue()));
+            while (true) {
+                long sent = System.nanoTime();
+                this.link.send(start);
+                this.datagrams++;
+                ReliableCodec.Message reply = receive(this.rto);
+                if (reply instanceof Ack) {
+                    sample(System.nanoTime() - sent);
+                    return;
+                }
+                if (reply == null) {
+                    backOff();
+                }
+                checkDeadline();
+            }
+        }
+
+        /** The next datagram of this transfer; others (and corrupt ones) are skipped. ABORT ends the transfer. */
+        private ReliableCodec.Message receive(long timeoutNanos) throws IOException {
+            long until = System.nanoTime() + timeoutNanos;
+            while (true) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                byte[] datagram = this.link.receive(Duration.ofNanos(left));
+                if (datagram == null) {
+                    return null;
+                }
+                ReliableCodec.Message message = ReliableCodec.decode(datagram);
+                if (message == null || message.transferId() != this.id) {
+                    continue;
+                }
+                if (message instanceof Abort abort) {
+                    throw new TransferFailed("the receiver aborted the transfer (reason " + abort.reason() + ")");
+                }
+                return message;
+            }
+        }
+
+        private void onAck(Ack ack) throws IOException {
+            long now = System.nanoTime();
+            int before = this.cumulative;
+            int newest = -1; // the highest chunk this ACK newly acknowledges that was sent exactly once
+            for (int seq = before; seq < Math.min(ack.cumulative(), this.chunks); seq++) {
+                newest = markAcked(seq, newest);
+            }
+            int highest = ack.cumulative() + ack.bitmap().length * 8;
+            for (int seq = ack.cumulative() + 1; seq <= highest && seq < this.chunks; seq++) {
+                if (ack.has(seq)) {
+                    newest = markAcked(seq, newest);
+                }
+            }
+            while (this.acked.get(this.cumulative)) {
+                this.cumulative++;
+            }
+            if (newest >= 0) {
+                sample(now - this.sentAt[newest]);
+            }
+            if (this.cumulative > before || newest >= 0) {
+                this.lastProgress = now;
+            }
+            // NAK: gaps below the highest chunk acknowledged, resent at most once a round trip
+            int lastAcked = this.acked.length() - 1;
+            long roundTrip = (long) Math.max(this.srtt, MIN_RTO);
+            for (int seq = this.cumulative; seq < lastAcked; seq++) {
+                if (!this.acked.get(seq) && this.sentAt[seq] != 0 && now - this.sentAt[seq] > roundTrip) {
+                    sendChunk(seq);
+                }
+            }
+        }
+
+        private int markAcked(int seq, int newest) {
+            if (!this.acked.get(seq)) {
+                this.acked.set(seq);
+                if (this.sends[seq] == 1) {
+                    return Math.max(newest, seq);
+                }
+            }
+            return newest;
+        }
+
+        private void sendChunk(int seq) throws IOException {
+            int offset = seq * this.options.chunkSize();
+            int length = Math.min(this.options.chunkSize(), this.image.length - offset);
+            this.link.send(ReliableCodec.encode(new Data(this.id, seq, this.image, offset, length)));
+            this.datagrams++;
+            if (this.sends[seq] > 0) {
+                this.retransmissions++;
+            }
+            this.sends[seq] = (byte) Math.min(2, this.sends[seq] + 1);
+            this.sentAt[seq] = System.nanoTime();
+        }
+
+        /** RFC 6298: SRTT, RTTVAR, RTO = SRTT + 4 RTTVAR, clamped. */
+        private void sample(long rtt) {
+            if (this.srtt < 0) {
+                this.srtt = rtt;
+                this.rttvar = rtt / 2.0;
+            }
+            else {
+                this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - rtt);
+                this.srtt = 0.875 * this.srtt + 0.125 * rtt;
+            }
+            this.rto = Math.min(MAX_RTO, Math.max(MIN_RTO, (long) (this.srtt + 4 * this.rttvar)));
+        }
+
+        private void backOff() {
+            this.rto = Math.min(MAX_RTO, this.rto * 2);
+            this.lastProgress = System.nanoTime();
+        }
+
+        private void checkDeadline() throws IOException {
+            if (System.nanoTime() > this.deadline) {
+                this.link.send(ReliableCodec.encode(new Abort(this.id, Abort.DEADLINE)));
+                throw new TransferFailed("not finished within " + this.options.deadline().toMillis() + " ms ("
+                        + this.cumulative + " of " + this.chunks + " chunks acknowledged)");
+            }
+        }
+
+        private Result finish(Done done) throws TransferFailed {
+            if (done.status() != Done.STORED) {
+                throw new TransferFailed("the receiver refused the image (status " + done.status() + ")");
+            }
+            return new Result(this.image.length, this.datagrams, this.retransmissions,
+                    Duration.ofNanos(System.nanoTime() - this.started));
+        }
+    }
+}
