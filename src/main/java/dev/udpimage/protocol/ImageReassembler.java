@@ -39,8 +39,8 @@ public final class ImageReassembler<K> {
         }
     }
 
-    /** How the image arrived: header + chunks, or one datagram. */
-    public enum Kind { CHUNKED, WHOLE }
+    /** How the image arrived: header + chunks, one datagram, or reliable mode (docs/reliable-protocol.md). */
+    public enum Kind { CHUNKED, WHOLE, RELIABLE }
 
     /** A transfer discarded before it completed: its sender went silent (STALLED), or it was EVICTED. */
     public record Dropped<K>(K sender, Rejection.Reason reason, long expected, long received, int datagrams) {
@@ -180,6 +180,11 @@ public final class ImageReassembler<K> {
         Transfer transfer = this.pending.remove(sender);
         this.inFlightBytes -= transfer.buffer.length;
         return transfer;
+    }
+
+    /** Whether the sender has a legacy transfer in progress (its next datagram is a chunk, whatever it holds). */
+    public synchronized boolean isPending(K sender) {
+        return this.pending.containsKey(sender);
     }
 
     public synchronized int pendingTransfers() {

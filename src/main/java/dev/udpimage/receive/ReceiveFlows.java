@@ -1,5 +1,7 @@
 package dev.udpimage.receive;
 
+import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -32,8 +34,11 @@ import org.springframework.util.IdGenerator;
 import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.ImageReassembler;
 import dev.udpimage.protocol.ImageReassembler.Assembled;
+import dev.udpimage.protocol.ImageReassembler.Kind;
 import dev.udpimage.protocol.LegacyProtocol;
 import dev.udpimage.protocol.Rejection;
+import dev.udpimage.protocol.reliable.ReliableCodec;
+import dev.udpimage.protocol.reliable.ReliableReceiver;
 import dev.udpimage.received.ImageMetadata;
 import dev.udpimage.received.ReceivedImage;
 import dev.udpimage.received.ReceivedList;
@@ -43,8 +48,13 @@ import dev.udpimage.received.ReceivedStore;
  * The receive path, one flow per UDP port, each reading like a datagram's journey:
  * <pre>
  * image port: datagram → reassemble per sender → identify (ImageIO) → store → reply "get message!!!"
+ *                         (legacy, or reliable mode)                          (reliable mode: DONE)
  * list port:  datagram → parse JSON (Jackson)                        → store → reply "get the msg"
  * </pre>
+ * Reliable-mode datagrams (docs/reliable-protocol.md) share the image port: a datagram from a sender with no
+ * legacy transfer in progress that carries the reliable magic goes to the {@link ReliableReceiver}; its ACKs are
+ * transport-level flow control and leave at once from the receive thread, its completed images continue down
+ * the same flow as legacy ones.
  * Datagrams are handled in arrival order on the port's receive thread, which does only what must happen
  * per datagram (reassembly: a copy into the sender's buffer), so it drains the socket as fast as a sender can
  * fill it. A complete image crosses to the port's image worker; at most {@value #IMAGE_BACKLOG} wait there,
@@ -68,7 +78,12 @@ public class ReceiveFlows {
     /** Complete images that may wait for the image worker before the receive thread waits too. */
     static final int IMAGE_BACKLOG = 4;
 
+    /** Header on a completed reliable-mode image: its transfer id, for the DONE reply. */
+    static final String RELIABLE_TRANSFER = "reliableTransferId";
+
     private final ImageReassembler<SocketAddress> reassembler;
+
+    private final ReliableReceiver<SocketAddress> reliable;
 
     private final ReceiveMetrics imageMetrics;
 
@@ -82,8 +97,14 @@ public class ReceiveFlows {
                     dropped.sender(), dropped.received(), dropped.expected(), dropped.datagrams());
             this.imageMetrics.failed(dropped.reason());
         });
-        this.imageMetrics.gauge("udp.transfers.pending", this.reassembler::pendingTransfers);
-        this.imageMetrics.gauge("udp.transfers.inflight.bytes", this.reassembler::inFlightBytes);
+        UdpProperties.Transfer transfer = properties.transfer();
+        this.reliable = new ReliableReceiver<>(transfer.maxImageBytes().toBytes(), transfer.stallTimeout(),
+                transfer.maxPending(), transfer.maxInflightBytes().toBytes());
+        this.imageMetrics.gauge("udp.transfers.pending",
+                () -> this.reassembler.pendingTransfers() + this.reliable.pendingTransfers());
+        this.imageMetrics.gauge("udp.transfers.inflight.bytes",
+                () -> this.reassembler.inFlightBytes() + this.reliable.inFlightBytes());
+        this.imageMetrics.gauge("udp.reliable.corrupt.datagrams", this.reliable::corruptDatagrams);
     }
 
     // ---- image port -------------------------------------------------------------------------------------
@@ -102,12 +123,11 @@ public class ReceiveFlows {
     IntegrationFlow imageFlow(DatagramInboundAdapter imageInbound, DatagramSocket imageSocket,
             ThreadPoolExecutor imageWorker, ImageDecoder decoder, ReceivedStore store) {
         return IntegrationFlow.from(imageInbound)
-                .handle(byte[].class, this::reassemble) // nothing goes on until the image is complete
+                .handle(byte[].class, (datagram, headers) -> reassemble(datagram, headers, imageSocket))
                 .channel(channels -> channels.executor("imageWorkerChannel", imageWorker))
                 .handle(Assembled.class, (image, headers) -> identify(image, decoder, headers))
                 .handle(DecodedImage.class, (image, headers) -> store.saveImage(image.metadata(), image.bytes()))
-                .handle(ReceivedImage.class, (image, headers) -> acknowledge(image.metadata().transferMs(),
-                        this.imageMetrics, LegacyProtocol.IMAGE_REPLY))
+                .handle(ReceivedImage.class, (image, headers) -> acknowledgeImage(image, headers))
                 .handle(replyFrom(imageSocket, this.imageMetrics))
                 .get();
     }
@@ -115,8 +135,21 @@ public class ReceiveFlows {
     @Bean
     IntegrationFlow imageErrors(DatagramSocket imageSocket) {
         return flow -> flow
-                .handle(MessagingException.class, (error, headers) -> errorReply(error, this.imageMetrics))
+                .handle(MessagingException.class, (error, headers) -> imageErrorReply(error))
                 .handle(replyFrom(imageSocket, this.imageMetrics));
+    }
+
+    /** A reliable-mode transfer is refused with DONE "not an image"; anything else with "error: ...". */
+    private Message<byte[]> imageErrorReply(MessagingException error) {
+        Message<byte[]> reply = errorReply(error, this.imageMetrics);
+        Message<?> failed = error.getFailedMessage();
+        Integer transfer = failed == null ? null : failed.getHeaders().get(RELIABLE_TRANSFER, Integer.class);
+        if (reply == null || transfer == null) {
+            return reply;
+        }
+        byte[] done = this.reliable.done(source(failed.getHeaders()), transfer, ReliableCodec.Done.NOT_AN_IMAGE,
+                System.nanoTime());
+        return MessageBuilder.withPayload(done).copyHeaders(reply.getHeaders()).build();
     }
 
     /** One thread, so images from one sender are stored and answered in the order they completed. */
@@ -136,9 +169,45 @@ public class ReceiveFlows {
                 });
     }
 
-    private Assembled reassemble(byte[] datagram, MessageHeaders headers) {
+    /** Nothing goes on until an image is complete: returns the complete image, or null. */
+    private Object reassemble(byte[] datagram, MessageHeaders headers, DatagramSocket socket) {
         this.imageMetrics.datagram(datagram.length);
-        return this.reassembler.accept(source(headers), datagram, System.nanoTime());
+        SocketAddress sender = source(headers);
+        long now = System.nanoTime();
+        if (!this.reassembler.isPending(sender) && ReliableCodec.isReliable(datagram)) {
+            ReliableReceiver.Outcome outcome = this.reliable.accept(sender, datagram, now);
+            outcome.replies().forEach(reply -> sendNow(socket, reply, sender));
+            ReliableReceiver.Completed done = outcome.completed();
+            if (done == null) {
+                return null;
+            }
+            Assembled image = new Assembled(done.image(), done.datagrams(), Kind.RELIABLE, done.startedNanos(),
+                    done.completedNanos());
+            return MessageBuilder.withPayload(image).copyHeaders(headers)
+                    .setHeader(RELIABLE_TRANSFER, done.transferId()).build();
+        }
+        return this.reassembler.accept(sender, datagram, now);
+    }
+
+    /** Transport-level replies of reliable mode (ACK, ABORT), straight from the receive thread. */
+    private void sendNow(DatagramSocket socket, byte[] reply, SocketAddress to) {
+        try {
+            socket.send(new DatagramPacket(reply, reply.length, to));
+            this.imageMetrics.replied();
+        }
+        catch (IOException ex) {
+            dropLog.warn("Could not send a reliable-mode reply to {}: {}", to, ex.getMessage());
+        }
+    }
+
+    /** The success reply: "get message!!!", or DONE for a reliable-mode transfer. */
+    private byte[] acknowledgeImage(ReceivedImage image, MessageHeaders headers) {
+        Integer transfer = headers.get(RELIABLE_TRANSFER, Integer.class);
+        if (transfer == null) {
+            return acknowledge(image.metadata().transferMs(), this.imageMetrics, LegacyProtocol.IMAGE_REPLY);
+        }
+        this.imageMetrics.completed(image.metadata().transferMs());
+        return this.reliable.done(source(headers), transfer, ReliableCodec.Done.STORED, System.nanoTime());
     }
 
     /** An image ImageIO recognised: its bytes and what is known of it, before the store numbers it. */
@@ -156,7 +225,11 @@ public class ReceiveFlows {
     /** Transfers whose sender went silent are discarded even if that sender never sends again. */
     @Scheduled(fixedDelay = 250)
     void expireStalledTransfers() {
-        this.reassembler.expireStalled(System.nanoTime());
+        long now = System.nanoTime();
+        this.reassembler.expireStalled(now);
+        for (int i = this.reliable.expire(now); i > 0; i--) {
+            this.imageMetrics.failed(Rejection.Reason.STALLED);
+        }
     }
 
     // ---- list port --------------------------------------------------------------------------------------

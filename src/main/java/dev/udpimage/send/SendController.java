@@ -24,7 +24,6 @@ import org.springframework.web.multipart.MultipartFile;
 
 import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.LegacyProtocol;
-import dev.udpimage.protocol.LegacySender;
 import dev.udpimage.receive.ReceiverPorts;
 import dev.udpimage.web.Problems;
 import tools.jackson.databind.JsonNode;
@@ -54,7 +53,8 @@ public class SendController {
 
     @Operation(summary = "Send an image (multipart part `file`, or the raw body as image/*)",
             description = "Sends like the Python clients (mode=chunked: 8-byte length header, then chunks; "
-                    + "mode=whole: one datagram) and waits for the peer's reply. Defaults send to this service's "
+                    + "mode=whole: one datagram) and waits for the peer's reply, or in reliable mode "
+                    + "(mode=reliable: windowed, retransmitting, checksummed; reports retransmissions). Defaults send to this service's "
                     + "own image port, so GET /received/latest.png shows the image afterwards.")
     @ApiResponse(responseCode = "200", description = "The peer replied")
     @ApiResponse(responseCode = "400", description = "Empty or oversized image, bad host or port, whole mode over "
@@ -71,9 +71,12 @@ public class SendController {
             String host,
             @Parameter(description = "Target UDP port (default: this service's image port)")
             @RequestParam(required = false) @Min(1) @Max(65535) Integer port,
-            @Parameter(schema = @Schema(allowableValues = { "chunked", "whole" }, defaultValue = "chunked"))
-            @RequestParam(defaultValue = "chunked") LegacySender.Mode mode,
-            @RequestParam(defaultValue = "1024") @Min(1) @Max(LegacyProtocol.MAX_DATAGRAM) int chunkSize,
+            @Parameter(description = "chunked and whole: the legacy protocol; reliable: docs/reliable-protocol.md",
+                    schema = @Schema(allowableValues = { "chunked", "whole", "reliable" }, defaultValue = "chunked"))
+            @RequestParam(defaultValue = "chunked") SendMode mode,
+            @Parameter(description = "Bytes per datagram (default: 1024 chunked, 8192 reliable)")
+            @RequestParam(required = false) @Min(1) @Max(LegacyProtocol.MAX_DATAGRAM) Integer chunkSize,
+            @Parameter(description = "How long to wait for the reply (reliable mode: the transfer's deadline)")
             @RequestParam(defaultValue = "5000") @Min(1) @Max(600_000) long timeoutMs) throws IOException {
         if (file.getSize() > this.maxImageBytes) {
             throw tooLarge(file.getSize());
@@ -88,8 +91,8 @@ public class SendController {
     public SendService.ImageSent sendImageBody(InputStream body,
             @RequestParam(required = false) String host,
             @RequestParam(required = false) @Min(1) @Max(65535) Integer port,
-            @RequestParam(defaultValue = "chunked") LegacySender.Mode mode,
-            @RequestParam(defaultValue = "1024") @Min(1) @Max(LegacyProtocol.MAX_DATAGRAM) int chunkSize,
+            @RequestParam(defaultValue = "chunked") SendMode mode,
+            @RequestParam(required = false) @Min(1) @Max(LegacyProtocol.MAX_DATAGRAM) Integer chunkSize,
             @RequestParam(defaultValue = "5000") @Min(1) @Max(600_000) long timeoutMs) throws IOException {
         byte[] image = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, this.maxImageBytes + 1));
         if (image.length > this.maxImageBytes) {
@@ -120,13 +123,14 @@ public class SendController {
     record Upload(@Schema(type = "string", format = "binary", description = "the image file") String file) {
     }
 
-    private SendService.ImageSent sendImage(byte[] image, String host, Integer port, LegacySender.Mode mode,
-            int chunkSize, long timeoutMs) {
+    private SendService.ImageSent sendImage(byte[] image, String host, Integer port, SendMode mode,
+            Integer chunkSize, long timeoutMs) {
         if (image.length == 0) {
             throw Problems.badRequest("the image is empty");
         }
+        int chunk = chunkSize != null ? chunkSize : mode == SendMode.RELIABLE ? 8192 : LegacyProtocol.CHUNK_SIZE;
         return this.sendService.sendImage(hostOrDefault(host), port != null ? port : this.ports.image(), image,
-                mode, chunkSize, Duration.ofMillis(timeoutMs));
+                mode, chunk, Duration.ofMillis(timeoutMs));
     }
 
     private static String hostOrDefault(String host) {

@@ -13,6 +13,9 @@ import org.springframework.stereotype.Service;
 
 import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.LegacySender;
+import dev.udpimage.protocol.reliable.DatagramLink;
+import dev.udpimage.protocol.reliable.ReliableCodec;
+import dev.udpimage.protocol.reliable.ReliableSender;
 import dev.udpimage.protocol.LegacyProtocol;
 import dev.udpimage.web.Problems;
 
@@ -28,25 +31,52 @@ public class SendService {
         this.allowedTargets = properties.send().allowedTargets().stream().map(CidrRange::parse).toList();
     }
 
-    /** Result of {@code POST /send/image}. */
-    public record ImageSent(String target, int bytes, int datagrams, String reply, long elapsedMs) {
+    /**
+     * Result of {@code POST /send/image}.
+     *
+     * @param retransmissions datagrams sent again (reliable mode; 0 otherwise)
+     * @param megabytesPerSecond image bytes over the time from the first datagram to the reply
+     */
+    public record ImageSent(String target, int bytes, int datagrams, String reply, long elapsedMs,
+            int retransmissions, double megabytesPerSecond) {
+
+        static ImageSent of(InetSocketAddress target, int bytes, int datagrams, String reply, Duration elapsed,
+                int retransmissions) {
+            double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
+            return new ImageSent(format(target), bytes, datagrams, reply, elapsed.toMillis(), retransmissions,
+                    Math.round(bytes / 1e6 / seconds * 10) / 10.0);
+        }
     }
 
     /** Result of {@code POST /send/list}. */
     public record ListSent(String target, int bytes, String reply, long elapsedMs) {
     }
 
-    public ImageSent sendImage(String host, int port, byte[] image, LegacySender.Mode mode, int chunkSize,
+    /** @param timeout chunked and whole: how long to wait for the reply; reliable: the transfer's deadline */
+    public ImageSent sendImage(String host, int port, byte[] image, SendMode mode, int chunkSize,
             Duration timeout) {
-        if (mode == LegacySender.Mode.WHOLE && image.length > LegacyProtocol.MAX_DATAGRAM) {
+        if (mode == SendMode.WHOLE && image.length > LegacyProtocol.MAX_DATAGRAM) {
             throw Problems.badRequest("whole mode sends one datagram of at most " + LegacyProtocol.MAX_DATAGRAM
                     + " bytes; this image has " + image.length + " bytes (use mode=chunked)");
         }
+        if (mode == SendMode.RELIABLE && chunkSize > ReliableCodec.MAX_CHUNK) {
+            throw Problems.badRequest("reliable mode's chunk size is at most " + ReliableCodec.MAX_CHUNK);
+        }
         InetSocketAddress target = resolve(host, port);
-        LegacySender.Result result = call(target, () -> this.sender.sendImage(target, image, mode, chunkSize,
+        if (mode == SendMode.RELIABLE) {
+            ReliableSender.Result result = call(target, () -> {
+                try (DatagramLink link = new DatagramLink(target)) {
+                    return new ReliableSender().send(image, link,
+                            new ReliableSender.Options(chunkSize, ReliableSender.Options.DEFAULT.window(), timeout));
+                }
+            });
+            return ImageSent.of(target, result.bytes(), result.datagrams(), "done: stored", result.elapsed(),
+                    result.retransmissions());
+        }
+        LegacySender.Mode legacy = mode == SendMode.WHOLE ? LegacySender.Mode.WHOLE : LegacySender.Mode.CHUNKED;
+        LegacySender.Result result = call(target, () -> this.sender.sendImage(target, image, legacy, chunkSize,
                 timeout));
-        return new ImageSent(format(target), result.bytes(), result.datagrams(), result.reply(),
-                result.elapsed().toMillis());
+        return ImageSent.of(target, result.bytes(), result.datagrams(), result.reply(), result.elapsed(), 0);
     }
 
     public ListSent sendList(String host, int port, String json, Duration timeout) {
@@ -74,16 +104,21 @@ public class SendService {
         return new InetSocketAddress(address, port);
     }
 
-    private interface Send {
-        LegacySender.Result run() throws IOException;
+    private interface Send<T> {
+        T run() throws IOException;
     }
 
-    private static LegacySender.Result call(InetSocketAddress target, Send send) {
+    private static <T> T call(InetSocketAddress target, Send<T> send) {
         try {
             return send.run();
         }
         catch (LegacySender.NoReplyException ex) {
             throw Problems.of(HttpStatus.GATEWAY_TIMEOUT, "No reply", ex.getMessage());
+        }
+        catch (ReliableSender.TransferFailed ex) {
+            HttpStatus status = ex.getMessage().startsWith("not finished") ? HttpStatus.GATEWAY_TIMEOUT
+                    : HttpStatus.BAD_GATEWAY;
+            throw Problems.of(status, "Reliable transfer failed", ex.getMessage());
         }
         catch (IllegalArgumentException ex) {
             throw Problems.badRequest(ex.getMessage());

@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-import dev.udpimage.protocol.LegacySender;
+import dev.udpimage.send.SendMode;
 
 /** Query parameters such as {@code mode=chunked} are matched to enum constants regardless of case. */
 @Configuration(proxyBeanMethods = false)
@@ -14,7 +14,7 @@ public class WebConfig implements WebMvcConfigurer {
 
     @Override
     public void addFormatters(FormatterRegistry registry) {
-        registry.addConverter(String.class, LegacySender.Mode.class,
-                value -> LegacySender.Mode.valueOf(value.strip().toUpperCase(Locale.ROOT)));
+        registry.addConverter(String.class, SendMode.class,
+                value -> SendMode.valueOf(value.strip().toUpperCase(Locale.ROOT)));
     }
 }

@@ -23,7 +23,7 @@ import dev.udpimage.protocol.reliable.ReliableCodec.Start;
  * <p>{@link #accept} answers each datagram with the datagrams to send back to its sender and, when the last
  * chunk arrived and the image CRC32C matched, the completed image; the caller stores it and then calls
  * {@link #done} for the {@code DONE} reply. A completed session lingers, answering duplicates with the same
- * {@code DONE}, for twice the stall timeout.
+ * {@code DONE}. A session silent for four times the stall timeout is dropped (a lingering one after eight).
  */
 public final class ReliableReceiver<K> {
 
@@ -90,14 +90,23 @@ public final class ReliableReceiver<K> {
 
     private final int maxPending;
 
+    private final long maxInFlightBytes;
+
+    private long inFlightBytes;
+
     private final Map<Key<K>, Session> sessions = new LinkedHashMap<>();
 
     private long corruptDatagrams;
 
-    public ReliableReceiver(long maxImageBytes, Duration stallTimeout, int maxPending) {
+    private long evicted;
+
+    public ReliableReceiver(long maxImageBytes, Duration stallTimeout, int maxPending, long maxInFlightBytes) {
         this.maxImageBytes = maxImageBytes;
-        this.stallNanos = stallTimeout.toNanos();
+        // a reliable sender retransmits on its own timer (at most 500 ms apart, more under heavy loss), so
+        // its sessions get four times the legacy stall timeout before they count as abandoned
+        this.stallNanos = 4 * stallTimeout.toNanos();
         this.maxPending = maxPending;
+        this.maxInFlightBytes = maxInFlightBytes;
     }
 
     public synchronized Outcome accept(K sender, byte[] datagram, long nowNanos) {
@@ -124,8 +133,8 @@ public final class ReliableReceiver<K> {
             }
             return receive(key, session, data, nowNanos);
         }
-        if (message instanceof Abort) {
-            this.sessions.remove(key);
+        if (message instanceof Abort && session != null) {
+            this.inFlightBytes -= this.sessions.remove(key).buffer.length;
         }
         return Outcome.NOTHING;
     }
@@ -137,11 +146,11 @@ public final class ReliableReceiver<K> {
             return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
         }
         while (this.sessions.size() >= this.maxPending) { // evict the oldest; its next datagram gets an ABORT
-            Iterator<Key<K>> oldest = this.sessions.keySet().iterator();
-            oldest.next();
-            oldest.remove();
+            evictOldest(null);
         }
         Session session = new Session(start, nowNanos);
+        makeRoom(session.buffer.length, null);
+        this.inFlightBytes += session.buffer.length;
         this.sessions.put(key, session);
         return Outcome.reply(ack(key.transferId(), session));
     }
@@ -149,7 +158,7 @@ public final class ReliableReceiver<K> {
     private Outcome receive(Key<K> key, Session session, Data data, long nowNanos) {
         int sequence = data.sequence();
         if (sequence < 0 || sequence >= session.start.chunkCount() || data.length() != session.expectedLength(sequence)) {
-            this.sessions.remove(key);
+            this.inFlightBytes -= this.sessions.remove(key).buffer.length;
             return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
         }
         if (session.received.get(sequence)) { // duplicate: the sender may have missed an ACK
@@ -158,8 +167,10 @@ public final class ReliableReceiver<K> {
         long offset = (long) sequence * session.start.chunkSize();
         int needed = (int) (offset + data.length());
         if (needed > session.buffer.length) {
-            session.buffer = Arrays.copyOf(session.buffer,
-                    (int) Math.min(session.start.totalLength(), Math.max(needed, 2L * session.buffer.length)));
+            int capacity = (int) Math.min(session.start.totalLength(), Math.max(needed, 2L * session.buffer.length));
+            makeRoom(capacity - session.buffer.length, session);
+            this.inFlightBytes += capacity - session.buffer.length;
+            session.buffer = Arrays.copyOf(session.buffer, capacity);
         }
         System.arraycopy(data.bytes(), data.offset(), session.buffer, (int) offset, data.length());
         session.received.set(sequence);
@@ -191,6 +202,26 @@ public final class ReliableReceiver<K> {
                 session.startedNanos, nowNanos));
     }
 
+    /** Evicts the oldest sessions (never {@code keep}) until {@code bytes} more fit under the in-flight limit. */
+    private void makeRoom(long bytes, Session keep) {
+        while (this.inFlightBytes + bytes > this.maxInFlightBytes && evictOldest(keep)) {
+            // evicted one
+        }
+    }
+
+    private boolean evictOldest(Session keep) {
+        for (Iterator<Map.Entry<Key<K>, Session>> it = this.sessions.entrySet().iterator(); it.hasNext();) {
+            Session session = it.next().getValue();
+            if (session != keep) {
+                it.remove();
+                this.inFlightBytes -= session.buffer.length;
+                this.evicted++;
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The {@code DONE} reply for a completed transfer; the session lingers to repeat it to duplicates. */
     public synchronized byte[] done(K sender, int transferId, int status, long nowNanos) {
         byte[] done = ReliableCodec.encode(new Done(transferId, status));
@@ -198,6 +229,7 @@ public final class ReliableReceiver<K> {
         if (session != null) {
             session.state = State.LINGERING;
             session.done = done;
+            this.inFlightBytes -= session.buffer.length;
             session.buffer = new byte[0]; // the image is stored; keep only the answer
             session.lastNanos = nowNanos;
         }
@@ -233,7 +265,9 @@ public final class ReliableReceiver<K> {
                 stalled += session.state == State.RECEIVING ? 1 : 0;
             }
         }
-        gone.forEach(this.sessions::remove);
+        for (Key<K> key : gone) {
+            this.inFlightBytes -= this.sessions.remove(key).buffer.length;
+        }
         return stalled;
     }
 
@@ -242,7 +276,12 @@ public final class ReliableReceiver<K> {
     }
 
     public synchronized long inFlightBytes() {
-        return this.sessions.values().stream().mapToLong(s -> s.buffer.length).sum();
+        return this.inFlightBytes;
+    }
+
+    /** Sessions evicted to stay within the limits, since start. */
+    public synchronized long evicted() {
+        return this.evicted;
     }
 
     public synchronized long corruptDatagrams() {

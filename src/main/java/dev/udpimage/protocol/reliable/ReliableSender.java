@@ -61,7 +61,7 @@ public final class ReliableSender {
 
     private static final long MIN_RTO = Duration.ofMillis(20).toNanos();
 
-    private static final long MAX_RTO = Duration.ofSeconds(1).toNanos();
+    private static final long MAX_RTO = Duration.ofMillis(500).toNanos();
 
     public Result send(byte[] image, Link link, Options options) throws IOException {
         return new Transfer(image, link, options).run();

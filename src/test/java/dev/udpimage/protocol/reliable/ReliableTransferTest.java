@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.udpimage.protocol.reliable.LossyPipe.Impairment;
+import dev.udpimage.support.Impairer.Rates;
 
 /** Both ends of reliable mode over impaired in-memory paths, in both directions, seeded and repeatable. */
 class ReliableTransferTest {
@@ -34,7 +34,7 @@ class ReliableTransferTest {
     }
 
     /** Starts a receiver on the far end of two pipes; returns the sender's link. */
-    private ReliableSender.Link connect(Impairment impairment, long seed, ReliableReceiver<String> receiver) {
+    private ReliableSender.Link connect(Rates impairment, long seed, ReliableReceiver<String> receiver) {
         LossyPipe toReceiver = new LossyPipe(impairment, seed);
         LossyPipe toSender = new LossyPipe(impairment, seed + 1);
         this.receiverThread = new Thread(() -> {
@@ -79,7 +79,7 @@ class ReliableTransferTest {
     }
 
     private static ReliableReceiver<String> receiver() {
-        return new ReliableReceiver<>(64 << 20, Duration.ofSeconds(2), 256);
+        return new ReliableReceiver<>(64 << 20, Duration.ofSeconds(2), 256, 256L << 20);
     }
 
     private static byte[] image(int length, long seed) {
@@ -90,7 +90,7 @@ class ReliableTransferTest {
 
     @Test
     void aLosslessTransferNeedsNoMoreThanTheOddTimerRetransmission() throws IOException {
-        ReliableSender.Link link = connect(Impairment.NONE, 1, receiver());
+        ReliableSender.Link link = connect(Rates.NONE, 1, receiver());
         byte[] image = image(2_000_000, 1);
         ReliableSender.Result result = new ReliableSender().send(image, link, ReliableSender.Options.DEFAULT);
         assertThat(this.stored).singleElement().satisfies(got -> assertThat(got).isEqualTo(image));
@@ -101,7 +101,7 @@ class ReliableTransferTest {
 
     @Test
     void twentyImagesArriveBitExactThroughLossReorderingDuplicationAndCorruption() throws IOException {
-        ReliableSender.Link link = connect(new Impairment(0.05, 0.05, 0.01, 0.001), 2, receiver());
+        ReliableSender.Link link = connect(new Rates(0.05, 0.05, 0.01, 0.001), 2, receiver());
         int retransmissions = 0;
         for (int i = 0; i < 20; i++) {
             byte[] image = image(2_000_000, 100 + i);
@@ -115,7 +115,7 @@ class ReliableTransferTest {
 
     @Test
     void thirtyPercentLossStillCompletes() throws IOException {
-        ReliableSender.Link link = connect(new Impairment(0.30, 0.05, 0.01, 0.001), 3, receiver());
+        ReliableSender.Link link = connect(new Rates(0.30, 0.05, 0.01, 0.001), 3, receiver());
         byte[] image = image(1_000_000, 3);
         ReliableSender.Result result = new ReliableSender().send(image, link,
                 new ReliableSender.Options(8192, 512, Duration.ofSeconds(20)));
