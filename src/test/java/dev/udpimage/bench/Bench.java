@@ -19,6 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
+import dev.udpimage.protocol.reliable.DatagramLink;
+import dev.udpimage.protocol.reliable.ReliableSender;
+import dev.udpimage.support.Impairer;
+import dev.udpimage.support.LossyRelay;
 import dev.udpimage.support.TestImages;
 
 /**
@@ -92,6 +96,7 @@ public final class Bench {
                 (t, img, lst) -> recovery("recovery after a lost datagram", t, img, medium));
 
         List<Row> rows = new ArrayList<>();
+        List<String> reliableRows = new ArrayList<>();
         Path jar = serviceJar(build);
         try (ServiceProcess service = ServiceProcess.start(jar, build.resolve("bench-service.log"))) {
             System.out.println("Service started (pid " + service.pid() + "); warming up...");
@@ -106,6 +111,16 @@ public final class Bench {
                 print(row);
                 rows.add(row);
             }
+            byte[] twoMb = TestImages.jpeg(TestImages.photo(2300, 1700, 40, 5), 0.9f);
+            reliableRows.add(reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss", service.images(), huge,
+                    Math.max(1, 5 / scale), null));
+            reliableRows.add(reliable("1.8 MB x " + 20 / scale + ", no loss", service.images(), large, 20 / scale,
+                    null));
+            reliableRows.add(reliable(String.format(Locale.ROOT, "%.1f MB x %d, 5%% loss 5%% reorder 1%% dup 0.1%% "
+                    + "corrupt", twoMb.length / 1e6, 100 / scale), service.images(), twoMb, 100 / scale,
+                    new Impairer.Rates(0.05, 0.05, 0.01, 0.001)));
+            reliableRows.add(reliable(String.format(Locale.ROOT, "%.1f MB x 3, 30%% loss", twoMb.length / 1e6),
+                    service.images(), twoMb, 3, new Impairer.Rates(0.30, 0.05, 0.01, 0.001)));
             rows.add(null);
             System.out.printf(Locale.ROOT, "service RSS: peak %d MB, now %d MB%n", service.peakRssMb(),
                     service.rssMb());
@@ -136,6 +151,11 @@ public final class Bench {
         }
         System.out.println();
         System.out.println(table(rows, bare));
+        System.out.println("Reliable mode (Java sender -> service image port; lossy rows through the seeded relay):");
+        System.out.println();
+        System.out.println("| workload | completed/sent | MB/s | retransmissions | p50 / p99 ms |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        reliableRows.forEach(System.out::println);
     }
 
     // ---- workloads ------------------------------------------------------------------------------------------
@@ -224,6 +244,44 @@ public final class Bench {
             }
             return new Row(name, target, attempts, 0, 0, 10, new long[0]);
         }
+    }
+
+    /** Reliable-mode transfers of one image, directly or through a lossy relay; a table row. */
+    static String reliable(String name, InetSocketAddress service, byte[] image, int count, Impairer.Rates loss)
+            throws Exception {
+        LossyRelay relay = loss == null ? null : new LossyRelay(service.getPort(), loss, 42);
+        InetSocketAddress target = relay == null ? service
+                : new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());
+        long[] latencies = new long[count];
+        int completed = 0;
+        int retransmissions = 0;
+        long started = System.nanoTime();
+        try {
+            for (int i = 0; i < count; i++) {
+                long t0 = System.nanoTime();
+                try (DatagramLink link = new DatagramLink(target)) {
+                    ReliableSender.Result result = new ReliableSender().send(image, link,
+                            new ReliableSender.Options(8192, ReliableSender.Options.DEFAULT.window(),
+                            Duration.ofSeconds(60)));
+                    retransmissions += result.retransmissions();
+                    latencies[completed++] = System.nanoTime() - t0;
+                }
+                catch (ReliableSender.TransferFailed failed) {
+                    System.out.println("  reliable transfer failed: " + failed.getMessage());
+                }
+            }
+        }
+        finally {
+            if (relay != null) {
+                relay.close();
+            }
+        }
+        Row row = new Row(name, "reliable", count, completed, image.length, (System.nanoTime() - started) / 1e9,
+                Arrays.copyOf(latencies, completed));
+        String line = String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %d | %.1f / %.1f |", name, completed, count,
+                row.megabytesPerSecond(), retransmissions, row.percentileMs(0.5), row.percentileMs(0.99));
+        System.out.println("  " + line);
+        return line;
     }
 
     // ---- output ---------------------------------------------------------------------------------------------

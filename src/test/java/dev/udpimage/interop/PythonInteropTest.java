@@ -18,6 +18,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.udpimage.receive.ReceiverPorts;
 import dev.udpimage.support.Http;
+import dev.udpimage.support.Impairer;
+import dev.udpimage.support.LossyRelay;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
@@ -94,6 +96,35 @@ class PythonInteropTest {
         assertThat(result.output()).contains("reply=b'get the msg' lists=50");
         assertThat(new Http(this.httpPort).get("/received/lists/latest").json().get("value").toString())
                 .isEqualTo("[0,0,0,49]");
+    }
+
+    @Test
+    void thePythonReliableSenderDeliversBitExactDirectlyAndThroughALossyRelay() throws Exception {
+        byte[] jpeg = TestImages.mediumJpeg(206);
+        Path file = write("reliable.jpg", jpeg);
+        SeedProto.Result direct = SeedProto.reliableSender(file.toString(), "127.0.0.1", port(this.ports.image()));
+        assertThat(direct.exitCode()).as(direct.output()).isZero();
+        assertThat(direct.output()).startsWith("done: stored bytes=" + jpeg.length);
+        assertNewestStoredIs(jpeg);
+        try (LossyRelay relay = new LossyRelay(this.ports.image(), new Impairer.Rates(0.05, 0.05, 0.01, 0.001), 9)) {
+            SeedProto.Result lossy = SeedProto.reliableSender(file.toString(), "127.0.0.1", port(relay.port()),
+                    "--chunk", "1024");
+            assertThat(lossy.exitCode()).as(lossy.output()).isZero();
+            assertThat(lossy.output()).doesNotContain("retransmissions=0 ");
+            assertNewestStoredIs(jpeg);
+        }
+        Path junk = write("junk.bin", new byte[5000]);
+        SeedProto.Result refused = SeedProto.reliableSender(junk.toString(), "127.0.0.1", port(this.ports.image()));
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.output()).contains("refused the image (status 2)");
+    }
+
+    private void assertNewestStoredIs(byte[] image) {
+        JsonNode newest = newestImage();
+        assertThat(newest.get("transport").asString()).isEqualTo("reliable");
+        byte[] stored = new Http(this.httpPort).get("/received/images/" + newest.get("id").asLong() + "/original")
+                .body();
+        assertThat(TestImages.sha256(stored)).isEqualTo(TestImages.sha256(image));
     }
 
     @Test

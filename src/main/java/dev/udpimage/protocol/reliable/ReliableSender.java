@@ -31,7 +31,8 @@ public final class ReliableSender {
 
     public record Options(int chunkSize, int window, Duration deadline) {
 
-        public static final Options DEFAULT = new Options(8192, 512, Duration.ofSeconds(30));
+        /** 256 chunks of 8 KB in flight: 2 MB, well within the receiver's socket buffer. */
+        public static final Options DEFAULT = new Options(8192, 256, Duration.ofSeconds(30));
 
         public Options {
             if (chunkSize < 1 || chunkSize > ReliableCodec.MAX_CHUNK) {
@@ -59,7 +60,7 @@ public final class ReliableSender {
         }
     }
 
-    private static final long MIN_RTO = Duration.ofMillis(20).toNanos();
+    private static final long MIN_RTO = Duration.ofMillis(50).toNanos();
 
     private static final long MAX_RTO = Duration.ofMillis(500).toNanos();
 
@@ -101,7 +102,7 @@ public final class ReliableSender {
 
         private double rttvar;
 
-        private long rto = Duration.ofMillis(50).toNanos();
+        private long rto = Duration.ofMillis(100).toNanos();
 
         private long lastProgress;
 
@@ -133,8 +134,8 @@ public final class ReliableSender {
                 else if (reply instanceof Done done) {
                     return finish(done);
                 }
-                else if (System.nanoTime() - this.lastProgress >= this.rto) { // timer: resend the oldest gap
-                    sendChunk(this.cumulative);
+                else if (System.nanoTime() - this.lastProgress >= this.rto) {
+                    resendUnacknowledged();
                     backOff();
                 }
                 checkDeadline();
@@ -217,12 +218,26 @@ public final class ReliableSender {
             }
             if (this.cumulative > before || newest >= 0) {
                 this.lastProgress = now;
+                this.rto = rtoFromEstimate(); // progress ends a backoff, even without a fresh sample (Karn)
             }
             // NAK: gaps below the highest chunk acknowledged, resent at most once a round trip
             int lastAcked = this.acked.length() - 1;
             long roundTrip = (long) Math.max(this.srtt, MIN_RTO);
             for (int seq = this.cumulative; seq < lastAcked; seq++) {
                 if (!this.acked.get(seq) && this.sentAt[seq] != 0 && now - this.sentAt[seq] > roundTrip) {
+                    sendChunk(seq);
+                }
+            }
+        }
+
+        /**
+         * The timer fired: no ACK brought progress for one RTO, so whatever is unacknowledged and was sent at
+         * least an RTO ago is presumed lost (a lost tail gets no ACK that would show its gaps) and sent again.
+         */
+        private void resendUnacknowledged() throws IOException {
+            long now = System.nanoTime();
+            for (int seq = this.cumulative; seq < this.next; seq++) {
+                if (!this.acked.get(seq) && now - this.sentAt[seq] >= this.rto) {
                     sendChunk(seq);
                 }
             }
@@ -260,7 +275,11 @@ public final class ReliableSender {
                 this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - rtt);
                 this.srtt = 0.875 * this.srtt + 0.125 * rtt;
             }
-            this.rto = Math.min(MAX_RTO, Math.max(MIN_RTO, (long) (this.srtt + 4 * this.rttvar)));
+            this.rto = rtoFromEstimate();
+        }
+
+        private long rtoFromEstimate() {
+            return this.srtt < 0 ? this.rto : Math.min(MAX_RTO, Math.max(MIN_RTO, (long) (this.srtt + 4 * this.rttvar)));
         }
 
         private void backOff() {

@@ -94,7 +94,7 @@ class ReliableTransferTest {
         byte[] image = image(2_000_000, 1);
         ReliableSender.Result result = new ReliableSender().send(image, link, ReliableSender.Options.DEFAULT);
         assertThat(this.stored).singleElement().satisfies(got -> assertThat(got).isEqualTo(image));
-        // nothing is lost; only a thread stalled past the 20 ms minimum RTO could cause a resend
+        // nothing is lost; only a thread stalled past the 50 ms minimum RTO could cause a resend
         assertThat(result.retransmissions()).isLessThanOrEqualTo(2);
         assertThat(result.datagrams()).isEqualTo(1 + (2_000_000 + 8191) / 8192 + result.retransmissions());
     }
