@@ -25,7 +25,11 @@ function show(image) {
   }
 }
 
-function addThumbnail(image, atEnd) {
+function addThumbnail(image) {
+  const strip = $('thumbnails');
+  if (strip.querySelector(`button[data-id="${image.id}"]`)) {
+    return; // already shown (history and events can overlap)
+  }
   const item = document.createElement('li');
   const button = document.createElement('button');
   button.type = 'button';
@@ -42,12 +46,9 @@ function addThumbnail(image, atEnd) {
     show(selectedId === null ? latestImage : image);
   });
   item.append(button);
-  const strip = $('thumbnails');
-  if (atEnd) {
-    strip.append(item);
-  } else {
-    strip.prepend(item);
-  }
+  // newest first, by id, whatever order history and events arrive in
+  const before = [...strip.children].find((li) => Number(li.firstChild.dataset.id) < image.id);
+  strip.insertBefore(item, before || null);
   while (strip.children.length > MAX_THUMBNAILS) {
     strip.lastElementChild.remove();
   }
@@ -56,23 +57,25 @@ function addThumbnail(image, atEnd) {
 let latestImage = null;
 
 function imageArrived(image) {
-  latestImage = image;
-  addThumbnail(image, false);
-  if (selectedId === null) {
-    show(image);
+  addThumbnail(image);
+  if (!latestImage || image.id > latestImage.id) {
+    latestImage = image;
+    if (selectedId === null) {
+      show(image);
+    }
   }
 }
 
-function addList(list, atEnd) {
+function addList(list) {
+  const lists = $('lists');
+  if (lists.querySelector(`li[data-id="${list.id}"]`)) {
+    return;
+  }
   const item = document.createElement('li');
   item.dataset.id = list.id;
   item.textContent = `${JSON.stringify(list.value)}  ← ${list.sender}`;
-  const lists = $('lists');
-  if (atEnd) {
-    lists.append(item);
-  } else {
-    lists.prepend(item);
-  }
+  const before = [...lists.children].find((li) => Number(li.dataset.id) < list.id);
+  lists.insertBefore(item, before || null);
   while (lists.children.length > MAX_LISTS) {
     lists.lastElementChild.remove();
   }
@@ -119,16 +122,9 @@ async function loadHistory() {
     fetch('/received/images').then((r) => r.json()),
     fetch('/received/lists').then((r) => r.json()),
   ]);
-  $('thumbnails').replaceChildren();
-  images.slice(0, MAX_THUMBNAILS).forEach((image) => addThumbnail(image, true));
-  if (images.length > 0) {
-    latestImage = images[0];
-    if (selectedId === null) {
-      show(latestImage);
-    }
-  }
-  $('lists').replaceChildren();
-  lists.slice(0, MAX_LISTS).forEach((list) => addList(list, true));
+  // merged with what events brought meanwhile: this answer may be older than the last event
+  images.slice(0, MAX_THUMBNAILS).forEach(imageArrived);
+  lists.slice(0, MAX_LISTS).forEach(addList);
   refreshCounters();
 }
 
@@ -145,7 +141,7 @@ function connect() {
     status.textContent = 'reconnecting…';
   };
   events.addEventListener('image', (e) => { imageArrived(JSON.parse(e.data)); refreshCountersSoon(); });
-  events.addEventListener('list', (e) => { addList(JSON.parse(e.data), false); refreshCountersSoon(); });
+  events.addEventListener('list', (e) => { addList(JSON.parse(e.data)); refreshCountersSoon(); });
 }
 
 $('send-form').addEventListener('submit', async (event) => {

@@ -81,7 +81,7 @@ public record UdpProperties(
      */
     public record Store(
             @DefaultValue("100") @Min(1) int history,
-            @DefaultValue("512MB") @NotNull DataSize maxBytes,
+            @DefaultValue("128MB") @NotNull DataSize maxBytes,
             @DefaultValue("./data") String dir) {
     }
 }

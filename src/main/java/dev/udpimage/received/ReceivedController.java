@@ -1,5 +1,6 @@
 package dev.udpimage.received;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -80,8 +82,11 @@ public class ReceivedController {
             schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "404", description = "No such image (never received, or no longer kept)")
     @GetMapping(value = "/images/{id}.png", produces = MediaType.IMAGE_PNG_VALUE)
-    public byte[] imagePng(@PathVariable long id) {
-        return this.png.render(image(id));
+    public ResponseEntity<byte[]> imagePng(@PathVariable long id) {
+        // browsers may keep it a minute (the viewer's thumbnails); not longer: with udp.store.dir empty, ids
+        // start again at 1 after a restart
+        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(Duration.ofMinutes(1)).cachePrivate())
+                .body(this.png.render(image(id)));
     }
 
     @Operation(summary = "One received image, the original bytes as they arrived")

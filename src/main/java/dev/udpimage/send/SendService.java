@@ -115,10 +115,11 @@ public class SendService {
         catch (LegacySender.NoReplyException ex) {
             throw Problems.of(HttpStatus.GATEWAY_TIMEOUT, "No reply", ex.getMessage());
         }
+        catch (ReliableSender.DeadlinePassed ex) {
+            throw Problems.of(HttpStatus.GATEWAY_TIMEOUT, "Reliable transfer failed", ex.getMessage());
+        }
         catch (ReliableSender.TransferFailed ex) {
-            HttpStatus status = ex.getMessage().startsWith("not finished") ? HttpStatus.GATEWAY_TIMEOUT
-                    : HttpStatus.BAD_GATEWAY;
-            throw Problems.of(status, "Reliable transfer failed", ex.getMessage());
+            throw Problems.of(HttpStatus.BAD_GATEWAY, "Reliable transfer failed", ex.getMessage());
         }
         catch (IllegalArgumentException ex) {
             throw Problems.badRequest(ex.getMessage());

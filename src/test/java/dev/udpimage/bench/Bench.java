@@ -111,6 +111,8 @@ public final class Bench {
                 print(row);
                 rows.add(row);
             }
+            long legacyPeakRss = service.peakRssMb();
+            System.out.printf(Locale.ROOT, "service RSS after the legacy rows: peak %d MB%n", legacyPeakRss);
             byte[] twoMb = TestImages.jpeg(TestImages.photo(2300, 1700, 40, 5), 0.9f);
             reliableRows.add(reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss", service.images(), huge,
                     Math.max(1, 5 / scale), null));
@@ -124,7 +126,8 @@ public final class Bench {
             rows.add(null);
             System.out.printf(Locale.ROOT, "service RSS: peak %d MB, now %d MB%n", service.peakRssMb(),
                     service.rssMb());
-            rows.add(new Row("service peak RSS " + service.peakRssMb() + " MB", "service", 0, 0, 0, 1, new long[0]));
+            rows.add(new Row("service peak RSS " + legacyPeakRss + " MB after the legacy rows, " + service.peakRssMb()
+                    + " MB after the reliable-mode rows too", "service", 0, 0, 0, 1, new long[0]));
         }
 
         if (ReferenceProcess.available(seedproto)) {
@@ -409,24 +412,30 @@ public final class Bench {
         }
     }
 
+    /** Starts a receiver process and waits for the "ready" line it prints once its ports are bound. */
+    static Process startReady(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        if (!"ready".equals(out.readLine())) {
+            process.destroyForcibly();
+            throw new IllegalStateException("did not start: " + String.join(" ", command));
+        }
+        return process;
+    }
+
+    static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
     /** {@link BareReceiver} as its own JVM, on two free ports. */
     record BareProcess(Process process, InetSocketAddress images, InetSocketAddress lists) implements AutoCloseable {
 
         static BareProcess start() throws IOException {
             int image = freePort();
             int list = freePort();
-            Process process = new ProcessBuilder("java", SERVICE_HEAP, "-cp", System.getProperty("java.class.path"),
-                    BareReceiver.class.getName(), String.valueOf(image), String.valueOf(list))
-                    .redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-            if (!"ready".equals(out.readLine())) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the bare receiver did not start");
-            }
-            InetAddress loopback = InetAddress.getLoopbackAddress();
-            return new BareProcess(process, new InetSocketAddress(loopback, image),
-                    new InetSocketAddress(loopback, list));
+            Process process = startReady(List.of("java", SERVICE_HEAP, "-cp", System.getProperty("java.class.path"),
+                    BareReceiver.class.getName(), String.valueOf(image), String.valueOf(list)));
+            return new BareProcess(process, loopback(image), loopback(list));
         }
 
         @Override
@@ -455,17 +464,9 @@ public final class Bench {
         static ReferenceProcess start(Path seedproto) throws IOException {
             int image = freePort();
             int list = freePort();
-            Process process = new ProcessBuilder(PYTHON.toString(), seedproto.resolve("seed_server.py").toString(),
-                    String.valueOf(image), String.valueOf(list)).redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-            if (!"ready".equals(out.readLine())) {
-                process.destroyForcibly();
-                throw new IllegalStateException("seed_server.py did not start");
-            }
-            InetAddress loopback = InetAddress.getLoopbackAddress();
-            return new ReferenceProcess(process, new InetSocketAddress(loopback, image),
-                    new InetSocketAddress(loopback, list));
+            Process process = startReady(List.of(PYTHON.toString(), seedproto.resolve("seed_server.py").toString(),
+                    String.valueOf(image), String.valueOf(list)));
+            return new ReferenceProcess(process, loopback(image), loopback(list));
         }
 
         @Override

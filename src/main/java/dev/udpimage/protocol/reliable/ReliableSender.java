@@ -60,6 +60,14 @@ public final class ReliableSender {
         }
     }
 
+    /** The deadline passed before the receiver confirmed the image. */
+    public static class DeadlinePassed extends TransferFailed {
+
+        public DeadlinePassed(String message) {
+            super(message);
+        }
+    }
+
     private static final long MIN_RTO = Duration.ofMillis(50).toNanos();
 
     private static final long MAX_RTO = Duration.ofMillis(500).toNanos();
@@ -290,7 +298,7 @@ public final class ReliableSender {
         private void checkDeadline() throws IOException {
             if (System.nanoTime() > this.deadline) {
                 this.link.send(ReliableCodec.encode(new Abort(this.id, Abort.DEADLINE)));
-                throw new TransferFailed("not finished within " + this.options.deadline().toMillis() + " ms ("
+                throw new DeadlinePassed("not finished within " + this.options.deadline().toMillis() + " ms ("
                         + this.cumulative + " of " + this.chunks + " chunks acknowledged)");
             }
         }
