@@ -72,6 +72,8 @@ public final class ReliableSender {
 
     private static final long MAX_RTO = Duration.ofMillis(500).toNanos();
 
+    private static final long MIN_GAP_INTERVAL = Duration.ofMillis(5).toNanos();
+
     public Result send(byte[] image, Link link, Options options) throws IOException {
         return new Transfer(image, link, options).run();
     }
@@ -134,7 +136,8 @@ public final class ReliableSender {
                 while (this.next < this.chunks && this.next < this.cumulative + this.options.window()) {
                     sendChunk(this.next++);
                 }
-                long wait = Math.max(1, this.lastProgress + this.rto - System.nanoTime());
+                long now = System.nanoTime();
+                long wait = Math.max(1, Math.min(this.lastProgress + this.rto, now + gapInterval()) - now);
                 ReliableCodec.Message reply = receive(wait);
                 if (reply instanceof Ack ack) {
                     onAck(ack);
@@ -145,6 +148,9 @@ public final class ReliableSender {
                 else if (System.nanoTime() - this.lastProgress >= this.rto) {
                     resendUnacknowledged();
                     backOff();
+                }
+                else {
+                    resendKnownGaps(); // a resent gap may be lost too, and no new ACK may come to say so
                 }
                 checkDeadline();
             }
@@ -228,14 +234,27 @@ public final class ReliableSender {
                 this.lastProgress = now;
                 this.rto = rtoFromEstimate(); // progress ends a backoff, even without a fresh sample (Karn)
             }
-            // NAK: gaps below the highest chunk acknowledged, resent at most once a round trip
+            resendKnownGaps();
+        }
+
+        /**
+         * NAK: the chunks below the highest one acknowledged that are still missing are known lost; each is
+         * resent once it has been out longer than {@link #gapInterval()}, without waiting for the timer.
+         */
+        private void resendKnownGaps() throws IOException {
+            long now = System.nanoTime();
+            long interval = gapInterval();
             int lastAcked = this.acked.length() - 1;
-            long roundTrip = (long) Math.max(this.srtt, MIN_RTO);
             for (int seq = this.cumulative; seq < lastAcked; seq++) {
-                if (!this.acked.get(seq) && this.sentAt[seq] != 0 && now - this.sentAt[seq] > roundTrip) {
+                if (!this.acked.get(seq) && this.sentAt[seq] != 0 && now - this.sentAt[seq] > interval) {
                     sendChunk(seq);
                 }
             }
+        }
+
+        /** Twice the smoothed round trip, at least 5 ms: how long a resent gap may take to be acknowledged. */
+        private long gapInterval() {
+            return Math.max(MIN_GAP_INTERVAL, (long) (2 * Math.max(this.srtt, 0)));
         }
 
         /**
