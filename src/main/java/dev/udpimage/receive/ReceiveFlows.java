@@ -174,7 +174,8 @@ public class ReceiveFlows {
         this.imageMetrics.datagram(datagram.length);
         SocketAddress sender = source(headers);
         long now = System.nanoTime();
-        if (!this.reassembler.isPending(sender) && ReliableCodec.isReliable(datagram)) {
+        // the magic check first: legacy datagrams (nearly all) then take the reassembler's lock only once
+        if (ReliableCodec.isReliable(datagram) && !this.reassembler.isPending(sender)) {
             ReliableReceiver.Outcome outcome = this.reliable.accept(sender, datagram, now);
             outcome.replies().forEach(reply -> sendNow(socket, reply, sender));
             ReliableReceiver.Completed done = outcome.completed();
