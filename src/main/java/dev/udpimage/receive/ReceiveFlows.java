@@ -1,10 +1,10 @@
 package dev.udpimage.receive;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -110,17 +110,17 @@ public class ReceiveFlows {
     // ---- image port -------------------------------------------------------------------------------------
 
     @Bean
-    DatagramSocket imageSocket(UdpProperties properties) {
+    DatagramChannel imageSocket(UdpProperties properties) {
         return UdpSockets.bind("image", properties.imagePort(), properties);
     }
 
     @Bean
-    DatagramInboundAdapter imageInbound(DatagramSocket imageSocket) {
+    DatagramInboundAdapter imageInbound(DatagramChannel imageSocket) {
         return inbound(imageSocket, "image");
     }
 
     @Bean
-    IntegrationFlow imageFlow(DatagramInboundAdapter imageInbound, DatagramSocket imageSocket,
+    IntegrationFlow imageFlow(DatagramInboundAdapter imageInbound, DatagramChannel imageSocket,
             ThreadPoolExecutor imageWorker, ImageDecoder decoder, ReceivedStore store) {
         return IntegrationFlow.from(imageInbound)
                 .handle(byte[].class, (datagram, headers) -> reassemble(datagram, headers, imageSocket))
@@ -133,7 +133,7 @@ public class ReceiveFlows {
     }
 
     @Bean
-    IntegrationFlow imageErrors(DatagramSocket imageSocket) {
+    IntegrationFlow imageErrors(DatagramChannel imageSocket) {
         return flow -> flow
                 .handle(MessagingException.class, (error, headers) -> imageErrorReply(error))
                 .handle(replyFrom(imageSocket, this.imageMetrics));
@@ -170,7 +170,7 @@ public class ReceiveFlows {
     }
 
     /** Nothing goes on until an image is complete: returns the complete image, or null. */
-    private Object reassemble(byte[] datagram, MessageHeaders headers, DatagramSocket socket) {
+    private Object reassemble(byte[] datagram, MessageHeaders headers, DatagramChannel socket) {
         this.imageMetrics.datagram(datagram.length);
         SocketAddress sender = source(headers);
         long now = System.nanoTime();
@@ -191,9 +191,9 @@ public class ReceiveFlows {
     }
 
     /** Transport-level replies of reliable mode (ACK, ABORT), straight from the receive thread. */
-    private void sendNow(DatagramSocket socket, byte[] reply, SocketAddress to) {
+    private void sendNow(DatagramChannel socket, byte[] reply, SocketAddress to) {
         try {
-            socket.send(new DatagramPacket(reply, reply.length, to));
+            socket.send(ByteBuffer.wrap(reply), to);
             this.imageMetrics.replied();
         }
         catch (IOException ex) {
@@ -236,17 +236,17 @@ public class ReceiveFlows {
     // ---- list port --------------------------------------------------------------------------------------
 
     @Bean
-    DatagramSocket listSocket(UdpProperties properties) {
+    DatagramChannel listSocket(UdpProperties properties) {
         return UdpSockets.bind("list", properties.listPort(), properties);
     }
 
     @Bean
-    DatagramInboundAdapter listInbound(DatagramSocket listSocket) {
+    DatagramInboundAdapter listInbound(DatagramChannel listSocket) {
         return inbound(listSocket, "list");
     }
 
     @Bean
-    IntegrationFlow listFlow(DatagramInboundAdapter listInbound, DatagramSocket listSocket, ListDecoder decoder,
+    IntegrationFlow listFlow(DatagramInboundAdapter listInbound, DatagramChannel listSocket, ListDecoder decoder,
             ReceivedStore store) {
         return IntegrationFlow.from(listInbound)
                 .handle(byte[].class, (datagram, headers) -> parseList(datagram, decoder, headers))
@@ -264,7 +264,7 @@ public class ReceiveFlows {
     }
 
     @Bean
-    IntegrationFlow listErrors(DatagramSocket listSocket) {
+    IntegrationFlow listErrors(DatagramChannel listSocket) {
         return flow -> flow
                 .handle(MessagingException.class, (error, headers) -> errorReply(error, this.listMetrics))
                 .handle(replyFrom(listSocket, this.listMetrics));
@@ -280,14 +280,14 @@ public class ReceiveFlows {
     }
 
     @Bean
-    ReceiverPorts receiverPorts(DatagramSocket imageSocket, DatagramSocket listSocket) {
-        return new ReceiverPorts(imageSocket.getLocalPort(), listSocket.getLocalPort());
+    ReceiverPorts receiverPorts(DatagramChannel imageSocket, DatagramChannel listSocket) {
+        return new ReceiverPorts(UdpSockets.port(imageSocket), UdpSockets.port(listSocket));
     }
 
     // ---- shared by both ports ---------------------------------------------------------------------------
 
     /** The port's adapter; its failures go to the port's error flow ({@code imageErrors} / {@code listErrors}). */
-    private static DatagramInboundAdapter inbound(DatagramSocket socket, String port) {
+    private static DatagramInboundAdapter inbound(DatagramChannel socket, String port) {
         DatagramInboundAdapter adapter = new DatagramInboundAdapter(socket, "udp-" + port);
         adapter.setErrorChannelName(port + "Errors.input");
         return adapter;
@@ -331,11 +331,11 @@ public class ReceiveFlows {
     }
 
     /** Replies from the port's own socket to the source address of the datagram being answered. */
-    private static UdpUnicastOutboundChannelAdapterSpec replyFrom(DatagramSocket socket, ReceiveMetrics metrics) {
+    private static UdpUnicastOutboundChannelAdapterSpec replyFrom(DatagramChannel socket, ReceiveMetrics metrics) {
         return Udp.outboundAdapter(message -> {
             metrics.replied();
             return message.getHeaders().get(IpHeaders.PACKET_ADDRESS);
-        }).socketFunction(message -> socket);
+        }).socketFunction(message -> socket.socket());
     }
 
     private static SocketAddress source(MessageHeaders headers) {

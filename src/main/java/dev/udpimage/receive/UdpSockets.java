@@ -2,9 +2,10 @@ package dev.udpimage.receive;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,11 @@ import org.springframework.util.unit.DataSize;
 
 import dev.udpimage.UdpProperties;
 
-/** Binds the receiving sockets, with the largest SO_RCVBUF the kernel allows. */
+/**
+ * Binds the receiving sockets, with the largest SO_RCVBUF the kernel allows. They are blocking
+ * {@link DatagramChannel}s: the receive loop reads each datagram with one {@code recvfrom} straight into a
+ * reused direct buffer, and replies go out through {@link DatagramChannel#socket()}.
+ */
 final class UdpSockets {
 
     private static final Logger log = LoggerFactory.getLogger(UdpSockets.class);
@@ -20,20 +25,26 @@ final class UdpSockets {
     private UdpSockets() {
     }
 
-    static DatagramSocket bind(String name, int port, UdpProperties properties) {
+    static DatagramChannel bind(String name, int port, UdpProperties properties) {
         String address = properties.bindAddress();
         DataSize receiveBuffer = properties.socketReceiveBuffer();
         try {
-            DatagramSocket socket = new DatagramSocket(null);
-            socket.setReceiveBufferSize((int) Math.min(Integer.MAX_VALUE, receiveBuffer.toBytes()));
-            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+            DatagramChannel channel = DatagramChannel.open();
+            channel.setOption(StandardSocketOptions.SO_RCVBUF,
+                    (int) Math.min(Integer.MAX_VALUE, receiveBuffer.toBytes()));
+            channel.bind(new InetSocketAddress(InetAddress.getByName(address), port));
             // Java reports what was granted of the request; Linux books twice that for its own overhead
             log.info("UDP {} port listening on {}: asked for SO_RCVBUF {} bytes, kernel granted {} bytes", name,
-                    socket.getLocalSocketAddress(), receiveBuffer.toBytes(), socket.getReceiveBufferSize());
-            return socket;
+                    channel.getLocalAddress(), receiveBuffer.toBytes(),
+                    channel.getOption(StandardSocketOptions.SO_RCVBUF));
+            return channel;
         }
         catch (IOException ex) {
             throw new UncheckedIOException("cannot bind the UDP " + name + " port to " + address + ":" + port, ex);
         }
+    }
+
+    static int port(DatagramChannel channel) {
+        return channel.socket().getLocalPort();
     }
 }
