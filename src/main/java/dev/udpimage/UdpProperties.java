@@ -48,7 +48,7 @@ public record UdpProperties(
             @DefaultValue("2s") @NotNull Duration stallTimeout,
             @DefaultValue("64MB") @NotNull DataSize maxImageBytes,
             @DefaultValue("256") @Min(1) int maxPending,
-            @DefaultValue("256MB") @NotNull DataSize maxInflightBytes) {
+            @DefaultValue("128MB") @NotNull DataSize maxInflightBytes) {
 
         @AssertTrue(message = "udp.transfer.max-image-bytes must be between 1 byte and 2047MB")
         boolean isMaxImageBytesInRange() {
@@ -78,10 +78,14 @@ public record UdpProperties(
      * @param history how many images and how many lists are kept (oldest dropped first)
      * @param maxBytes most bytes of images kept (oldest dropped first)
      * @param dir where received images and lists are written, and loaded from at start-up; empty: memory only
+     * @param writeDelay how long what arrived is gathered before it is written as one batch: items the history
+     *     drops meanwhile are never written, so a flood costs at most one history's worth of writes per delay.
+     *     A crash loses at most this much of what arrived from the disk (never from the running service)
      */
     public record Store(
             @DefaultValue("100") @Min(1) int history,
             @DefaultValue("128MB") @NotNull DataSize maxBytes,
-            @DefaultValue("./data") String dir) {
+            @DefaultValue("./data") String dir,
+            @DefaultValue("200ms") @NotNull Duration writeDelay) {
     }
 }

@@ -34,9 +34,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Every file is written to a temporary name and renamed into place, so a crash leaves either the whole file or
  * none. Writes and deletions happen on one writer thread behind the receive path, which never waits for the
  * disk: what is waiting to be written is a subset of what the history keeps (an item evicted before it was
- * written is simply never written), so a flood costs no more disk work than the history can hold and the
- * backlog stays bounded. Shutting down waits for the writer. At start-up, files that don't parse, half-written images and leftover temporary files are
- * skipped and reported (logged, and counted in {@code udp.store.skipped.files}), never fatal.
+ * written is simply never written), and the writer gathers for {@code udp.store.write-delay} before each batch,
+ * so a flood costs at most one history's worth of writes per delay (at 10 000 small images a second, writing
+ * each one took more CPU than receiving it) and the backlog stays bounded. Shutting down waits for the writer.
+ * At start-up, files that don't parse, half-written images and leftover temporary files are skipped and
+ * reported (logged, and counted in {@code udp.store.skipped.files}), never fatal.
  */
 @Component
 public class StoreDirectory implements DisposableBean {
@@ -67,11 +69,14 @@ public class StoreDirectory implements DisposableBean {
     /** Items whose files are to be deleted. Guarded by {@link #lock}. */
     private final List<Object> toDelete = new ArrayList<>();
 
+    private final long writeDelayNanos;
+
     private boolean closing;
 
     public StoreDirectory(UdpProperties properties, JsonMapper json, MeterRegistry registry) {
         String dir = properties.store().dir();
         this.json = json;
+        this.writeDelayNanos = properties.store().writeDelay().toNanos();
         this.skippedFiles = Counter.builder("udp.store.skipped.files")
                 .description("Corrupt or half-written files skipped at start-up").register(registry);
         if (dir == null || dir.isBlank()) {
@@ -183,6 +188,7 @@ public class StoreDirectory implements DisposableBean {
             return;
         }
         synchronized (this.lock) {
+            boolean idle = this.toWrite.isEmpty() && this.toDelete.isEmpty();
             if (item != null) {
                 this.toWrite.put(key(item), item);
             }
@@ -191,7 +197,9 @@ public class StoreDirectory implements DisposableBean {
                     this.toDelete.add(gone);
                 }
             }
-            this.lock.notifyAll();
+            if (idle) { // otherwise the writer is gathering or writing, and will look again
+                this.lock.notifyAll();
+            }
         }
     }
 
@@ -212,6 +220,7 @@ public class StoreDirectory implements DisposableBean {
                 if (this.toWrite.isEmpty() && this.toDelete.isEmpty()) {
                     return; // closing, and everything is written
                 }
+                gatherUntil(System.nanoTime() + this.writeDelayNanos);
                 writes = new ArrayList<>(this.toWrite.values());
                 deletes = new ArrayList<>(this.toDelete);
                 this.toWrite.clear();
@@ -219,6 +228,20 @@ public class StoreDirectory implements DisposableBean {
             }
             deletes.forEach(this::delete);
             writes.forEach(this::writeFiles);
+        }
+    }
+
+    /** Lets more arrive (and be dropped by the history) before the batch is taken; not when closing. */
+    private void gatherUntil(long deadline) {
+        long left;
+        while (!this.closing && (left = deadline - System.nanoTime()) > 0) {
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this.lock, left);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
