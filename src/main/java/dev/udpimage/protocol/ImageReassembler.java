@@ -2,7 +2,6 @@ package dev.udpimage.protocol;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +22,12 @@ import java.util.Map;
  * A transfer with no datagram for {@code stallTimeout} is discarded (reported to the drop listener), so a
  * lost datagram never wedges a sender: its next header starts afresh.
  *
- * <p>Memory is bounded whatever arrives: a transfer's buffer grows with the bytes that arrived (doubling, never
- * past the announced length), not with what its header claims; at most {@code maxPending} transfers and
- * {@code maxInFlightBytes} of buffers are held, and the oldest transfers are evicted to make room.
+ * <p>Memory is bounded whatever arrives: a transfer's buffer grows with the bytes that arrived, in blocks of
+ * {@value #BLOCK} bytes, not with what its header claims; at most {@code maxPending} transfers and
+ * {@code maxInFlightBytes} of buffers are held, and the oldest transfers are evicted to make room. Blocks, not
+ * one array grown by doubling: a multi-megabyte transfer then makes no large garbage (a doubling array made
+ * about twice the image in short-lived large arrays, and their collections paused the receive thread long
+ * enough for the socket buffer to overflow); the blocks are joined once, into the exact image, at the end.
  *
  * <p>Thread-safe; the service feeds each port from one ordered worker, so the lock is uncontended there.
  */
@@ -66,8 +68,8 @@ public final class ImageReassembler<K> {
         }
     }
 
-    /** Grow buffers in steps of at least this, not to the claimed length up front. */
-    private static final int INITIAL_CAPACITY = 64 * 1024;
+    /** Buffers grow by blocks of this many bytes, not to the claimed length up front. */
+    static final int BLOCK = 64 * 1024;
 
     private final Limits limits;
 
@@ -116,7 +118,7 @@ public final class ImageReassembler<K> {
             return null;
         }
         remove(sender);
-        return new Assembled(transfer.buffer, transfer.datagrams, Kind.CHUNKED, transfer.startedNanos, nowNanos);
+        return new Assembled(transfer.image(), transfer.datagrams, Kind.CHUNKED, transfer.startedNanos, nowNanos);
     }
 
     private Assembled startOrWhole(K sender, byte[] datagram, long nowNanos) {
@@ -138,8 +140,8 @@ public final class ImageReassembler<K> {
             drop(this.pending.keySet().iterator().next(), Rejection.Reason.EVICTED);
         }
         Transfer transfer = new Transfer((int) length, nowNanos);
-        makeRoom(transfer.buffer.length, sender);
-        this.inFlightBytes += transfer.buffer.length;
+        makeRoom(transfer.capacity, sender);
+        this.inFlightBytes += transfer.capacity;
         this.pending.put(sender, transfer);
         return null;
     }
@@ -178,7 +180,7 @@ public final class ImageReassembler<K> {
 
     private Transfer remove(K sender) {
         Transfer transfer = this.pending.remove(sender);
-        this.inFlightBytes -= transfer.buffer.length;
+        this.inFlightBytes -= transfer.capacity;
         return transfer;
     }
 
@@ -204,7 +206,10 @@ public final class ImageReassembler<K> {
 
         private long lastNanos;
 
-        private byte[] buffer;
+        private final byte[][] blocks;
+
+        /** Bytes allocated in blocks. */
+        private int capacity;
 
         private int received;
 
@@ -214,33 +219,57 @@ public final class ImageReassembler<K> {
             this.expected = expected;
             this.startedNanos = nowNanos;
             this.lastNanos = nowNanos;
-            this.buffer = new byte[Math.min(expected, INITIAL_CAPACITY)];
+            this.blocks = new byte[(expected + BLOCK - 1) / BLOCK][];
+            allocateBlock();
+        }
+
+        private void allocateBlock() {
+            int index = this.capacity / BLOCK;
+            this.blocks[index] = new byte[Math.min(BLOCK, this.expected - this.capacity)];
+            this.capacity += this.blocks[index].length;
         }
 
         int remaining() {
             return this.expected - this.received;
         }
 
-        /** How many bytes the buffer must grow by to take a chunk of this length (0 if it fits). */
+        /** How many bytes of blocks must be allocated to take a chunk of this length (0 if it fits). */
         int growthFor(int chunkLength) {
             int needed = this.received + chunkLength;
-            if (needed <= this.buffer.length) {
+            if (needed <= this.capacity) {
                 return 0;
             }
-            // Double, but never past the announced length: the final buffer is exactly the image.
-            return (int) Math.min(this.expected, Math.max(needed, 2L * this.buffer.length)) - this.buffer.length;
+            long capacityNeeded = Math.min(this.expected, (needed + (long) BLOCK - 1) / BLOCK * BLOCK);
+            return (int) (capacityNeeded - this.capacity);
         }
 
         void append(byte[] chunk, long nowNanos) {
-            int needed = this.received + chunk.length;
-            int growth = growthFor(chunk.length);
-            if (growth > 0) {
-                this.buffer = Arrays.copyOf(this.buffer, this.buffer.length + growth);
+            int copied = 0;
+            while (copied < chunk.length) {
+                if (this.received == this.capacity) {
+                    allocateBlock();
+                }
+                byte[] block = this.blocks[this.received / BLOCK];
+                int at = this.received % BLOCK;
+                int length = Math.min(chunk.length - copied, block.length - at);
+                System.arraycopy(chunk, copied, block, at, length);
+                copied += length;
+                this.received += length;
             }
-            System.arraycopy(chunk, 0, this.buffer, this.received, chunk.length);
-            this.received = needed;
             this.datagrams++;
             this.lastNanos = nowNanos;
+        }
+
+        /** The complete image: the only block as it is, or the blocks joined. */
+        byte[] image() {
+            if (this.blocks.length == 1) {
+                return this.blocks[0];
+            }
+            byte[] image = new byte[this.expected];
+            for (int i = 0; i < this.blocks.length; i++) {
+                System.arraycopy(this.blocks[i], 0, image, i * BLOCK, this.blocks[i].length);
+            }
+            return image;
         }
     }
 }

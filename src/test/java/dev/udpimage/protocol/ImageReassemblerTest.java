@@ -60,6 +60,24 @@ class ImageReassemblerTest {
     }
 
     @Test
+    void imagesSpanningManyBlocksComeBackExactWhateverTheChunkSizes() {
+        int[] sizes = { 1024, 1000, 4096, 333 }; // chunks that end on block boundaries, and ones that straddle them
+        for (int size : sizes) {
+            byte[] image = bytes(5 * ImageReassembler.BLOCK + 17, size);
+            assertThat(this.reassembler.accept("a", LegacyProtocol.encodeHeader(image.length), 0)).isNull();
+            Assembled done = null;
+            for (int from = 0; from < image.length; from += size) {
+                assertThat(done).isNull();
+                done = this.reassembler.accept("a", Arrays.copyOfRange(image, from,
+                        Math.min(image.length, from + size)), 0);
+            }
+            assertThat(done).isNotNull();
+            assertThat(done.bytes()).isEqualTo(image);
+            assertThat(this.reassembler.inFlightBytes()).isZero();
+        }
+    }
+
+    @Test
     void trailingEmptyDatagramIsIgnoredNotTakenForAHeaderOrImage() {
         byte[] image = bytes(4096, 2);
         assertThat(sendChunked("a", image, 0)).hasSize(1); // the 5th datagram is empty

@@ -85,7 +85,10 @@ public final class ReliableCodec {
 
     /** Whether a datagram claims to be a reliable-mode datagram (magic and length; the CRC is checked later). */
     public static boolean isReliable(byte[] datagram) {
-        return datagram.length >= MIN_DATAGRAM && ByteBuffer.wrap(datagram).getInt() == MAGIC;
+        // byte by byte: this runs for every datagram on the image port, legacy ones included
+        return datagram.length >= MIN_DATAGRAM && datagram[0] == (byte) (MAGIC >>> 24)
+                && datagram[1] == (byte) (MAGIC >>> 16) && datagram[2] == (byte) (MAGIC >>> 8)
+                && datagram[3] == (byte) MAGIC;
     }
 
     public static byte[] encode(Message message) {
