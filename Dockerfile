@@ -10,5 +10,5 @@ FROM eclipse-temurin:17-jre
 WORKDIR /app
 COPY --from=build /src/target/udp-image-service-*.jar app.jar
 EXPOSE 8080/tcp 9999/udp 9998/udp
-# Heap: three quarters of the container's memory limit (give it 512 MB or more)
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
+# The JVM options of pom.xml's service.jvm.options (see there why); give the container 512 MB or more
+ENTRYPOINT ["java", "-Xmx384m", "-XX:G1HeapRegionSize=8m", "-jar", "/app/app.jar"]

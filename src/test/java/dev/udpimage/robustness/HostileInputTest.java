@@ -152,7 +152,7 @@ class HostileInputTest {
                 client.send(header(50L << 20));
             }
             byte[] chunk = new byte[1024];
-            for (int round = 0; round < 1000; round++) { // ~1 MB into each: 300 MB, over the 256 MB limit
+            for (int round = 0; round < 1000; round++) { // ~1 MB into each: 300 MB, over the 128 MB limit
                 for (LegacyTestClient client : clients) {
                     client.send(chunk);
                 }
@@ -173,7 +173,7 @@ class HostileInputTest {
         System.out.printf("300 half-open 50 MB transfers: peak pending %d, peak in-flight %d MB, "
                 + "peak heap above baseline %d MB%n", maxPending, maxInflight >> 20, peakMb);
         assertThat(maxPending).isLessThanOrEqualTo(256);
-        assertThat(maxInflight).isLessThanOrEqualTo(256L << 20);
+        assertThat(maxInflight).isLessThanOrEqualTo(128L << 20);
         assertThat(peakMb).isLessThan(700);
         assertThat(this.stats.byPort().get("image").failed().get("evicted")).isPositive();
     }
