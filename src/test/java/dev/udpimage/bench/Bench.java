@@ -14,9 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import dev.udpimage.protocol.reliable.DatagramLink;
@@ -31,17 +29,23 @@ import dev.udpimage.support.TestImages;
  * a table. Run it with {@code mvn -Pbench verify}.
  *
  * <p>Arguments: the build directory (holding the service jar), the seedproto directory, and optional
- * {@code quick} for a smaller run. Figures are for comparison in one run on one machine, not absolute.
+ * {@code quick} for a smaller run, and the service's JVM options. Figures are for comparison in one run on one
+ * machine, not absolute.
  */
 public final class Bench {
 
-    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
 
     /**
-     * The service's heap in the benchmark, as one would size it in production: enough for the kept history
-     * and transfers, while an unbounded default heap (a quarter of the machine) only lets garbage pile up.
+     * The service's JVM options when none are passed: pom.xml's {@code service.jvm.options}, which
+     * {@code mvn -Pbench verify} passes, as {@code mvn spring-boot:run} uses them.
      */
-    static final String SERVICE_HEAP = "-Xmx384m";
+    static final String SERVICE_JVM_OPTIONS = "-Xmx384m -XX:G1HeapRegionSize=8m";
+
+    /** The bare Java loop's heap: the service's, though it needs far less. */
+    static final String BARE_HEAP = "-Xmx384m";
+
+    private static List<String> serviceJvmOptions = List.of(SERVICE_JVM_OPTIONS.split(" "));
 
     /** One measured workload. */
     record Row(String workload, String target, int sent, int completed, long bytes, double seconds,
@@ -70,10 +74,39 @@ public final class Bench {
         Row run(String target, InetSocketAddress images, InetSocketAddress lists) throws Exception;
     }
 
+    /** The legacy sender that drives every receiver in a run: {@link NativeSender}, or {@link JavaSender}. */
+    interface Sender {
+
+        String describe();
+
+        Row stopAndWait(String name, String target, InetSocketAddress address, byte[] image, int count)
+                throws Exception;
+
+        Row concurrent(String name, String target, InetSocketAddress address, byte[] image, int senders, int each)
+                throws Exception;
+
+        Row lists(String name, String target, InetSocketAddress address, int count) throws Exception;
+    }
+
+    /** A receiver process (the bare loops, the Python reference) and its two ports. */
+    record Receiver(Process process, InetSocketAddress images, InetSocketAddress lists) implements AutoCloseable {
+
+        @Override
+        public void close() throws InterruptedException {
+            if (this.process != null) { // null: the service, which outlives a workload
+                this.process.destroyForcibly();
+                this.process.waitFor();
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Path build = Path.of(args.length > 0 ? args[0] : "target");
         Path seedproto = Path.of(args.length > 1 ? args[1] : "../shared/seedproto");
         boolean quick = args.length > 2 && "quick".equals(args[2]);
+        if (args.length > 3 && !args[3].isBlank()) {
+            serviceJvmOptions = List.of(args[3].trim().split("\\s+"));
+        }
         int scale = quick ? 5 : 1;
 
         System.out.println("Generating deterministic photo-like JPEGs...");
@@ -84,149 +117,97 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "image sizes: %,d / %,d / %,d / %,d bytes%n", small.length, medium.length,
                 large.length, huge.length);
 
+        Optional<NativeSender> nativeTools = NativeSender.compile(build.getParent().resolve("src/test/c"), build);
+        Sender sender = nativeTools.<Sender>map(tools -> tools).orElseGet(JavaSender::new);
+        System.out.println("Legacy sender: " + sender.describe());
+
         List<Workload> workloads = List.of(
-                (t, img, lst) -> stopAndWait("10 KB x " + 2000 / scale, t, img, small, 2000 / scale),
-                (t, img, lst) -> stopAndWait("200 KB x " + 200 / scale, t, img, medium, 200 / scale),
-                (t, img, lst) -> stopAndWait("1.8 MB x " + 20 / scale, t, img, large, 20 / scale),
-                (t, img, lst) -> stopAndWait("9 MB x " + Math.max(1, 5 / scale), t, img, huge,
+                (t, img, lst) -> sender.stopAndWait("10 KB x " + 2000 / scale, t, img, small, 2000 / scale),
+                (t, img, lst) -> sender.stopAndWait("200 KB x " + 200 / scale, t, img, medium, 200 / scale),
+                (t, img, lst) -> sender.stopAndWait("1.8 MB x " + 20 / scale, t, img, large, 20 / scale),
+                (t, img, lst) -> sender.stopAndWait("9 MB x " + Math.max(1, 5 / scale), t, img, huge,
                         Math.max(1, 5 / scale)),
-                (t, img, lst) -> concurrent("8 senders x " + 50 / scale + " x 200 KB", t, img, medium, 8,
+                (t, img, lst) -> sender.concurrent("8 senders x " + 50 / scale + " x 200 KB", t, img, medium, 8,
                         50 / scale),
-                (t, img, lst) -> lists("JSON lists x " + 5000 / scale, t, lst, 5000 / scale),
+                (t, img, lst) -> sender.lists("JSON lists x " + 5000 / scale, t, lst, 5000 / scale),
                 (t, img, lst) -> recovery("recovery after a lost datagram", t, img, medium));
 
-        List<Row> rows = new ArrayList<>();
+        List<Row> service = new ArrayList<>();
         List<String> reliableRows = new ArrayList<>();
+        String rss;
         Path jar = serviceJar(build);
-        try (ServiceProcess service = ServiceProcess.start(jar, build.resolve("bench-service.log"))) {
-            System.out.println("Service started (pid " + service.pid() + "); warming up...");
+        try (ServiceProcess process = ServiceProcess.start(jar, build.resolve("bench-service.log"))) {
+            System.out.println("Service started (pid " + process.pid() + "); warming up...");
             for (int round = 0; round < 3; round++) { // until the JIT has compiled the hot paths
-                stopAndWait("warm-up", "service", service.images(), small, 2000 / scale);
-                stopAndWait("warm-up", "service", service.images(), medium, 50 / scale);
-                stopAndWait("warm-up", "service", service.images(), large, 3);
-                lists("warm-up", "service", service.lists(), 5000 / scale);
+                sender.stopAndWait("warm-up", "service", process.images(), small, 2000 / scale);
+                sender.stopAndWait("warm-up", "service", process.images(), medium, 50 / scale);
+                sender.stopAndWait("warm-up", "service", process.images(), large, 3);
+                sender.lists("warm-up", "service", process.lists(), 5000 / scale);
             }
-            for (Workload workload : workloads) {
-                Row row = workload.run("service", service.images(), service.lists());
-                print(row);
-                rows.add(row);
-            }
-            long legacyPeakRss = service.peakRssMb();
+            service.addAll(run(workloads, "service", () -> new Receiver(null, process.images(), process.lists())));
+            long legacyPeakRss = process.peakRssMb();
             System.out.printf(Locale.ROOT, "service RSS after the legacy rows: peak %d MB%n", legacyPeakRss);
             byte[] twoMb = TestImages.jpeg(TestImages.photo(2300, 1700, 40, 5), 0.9f);
-            reliableRows.add(reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss", service.images(), huge,
+            reliableRows.add(reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss", process.images(), huge,
                     Math.max(1, 5 / scale), null));
-            reliableRows.add(reliable("1.8 MB x " + 20 / scale + ", no loss", service.images(), large, 20 / scale,
+            reliableRows.add(reliable("1.8 MB x " + 20 / scale + ", no loss", process.images(), large, 20 / scale,
                     null));
+            reliableRows.add(reliable(String.format(Locale.ROOT, "%.1f MB x %d, no loss, through the relay",
+                    twoMb.length / 1e6, 100 / scale), process.images(), twoMb, 100 / scale,
+                    new Impairer.Rates(0, 0, 0, 0)));
             reliableRows.add(reliable(String.format(Locale.ROOT, "%.1f MB x %d, 5%% loss 5%% reorder 1%% dup 0.1%% "
-                    + "corrupt", twoMb.length / 1e6, 100 / scale), service.images(), twoMb, 100 / scale,
+                    + "corrupt", twoMb.length / 1e6, 100 / scale), process.images(), twoMb, 100 / scale,
                     new Impairer.Rates(0.05, 0.05, 0.01, 0.001)));
             reliableRows.add(reliable(String.format(Locale.ROOT, "%.1f MB x 3, 30%% loss", twoMb.length / 1e6),
-                    service.images(), twoMb, 3, new Impairer.Rates(0.30, 0.05, 0.01, 0.001)));
-            rows.add(null);
-            System.out.printf(Locale.ROOT, "service RSS: peak %d MB, now %d MB%n", service.peakRssMb(),
-                    service.rssMb());
-            rows.add(new Row("service peak RSS " + legacyPeakRss + " MB after the legacy rows, " + service.peakRssMb()
-                    + " MB after the reliable-mode rows too", "service", 0, 0, 0, 1, new long[0]));
+                    process.images(), twoMb, 3, new Impairer.Rates(0.30, 0.05, 0.01, 0.001)));
+            rss = "service peak RSS " + legacyPeakRss + " MB after the legacy rows, " + process.peakRssMb()
+                    + " MB after the reliable-mode rows too";
+            System.out.println(rss);
         }
 
+        List<Row> reference = List.of();
         if (ReferenceProcess.available(seedproto)) {
-            for (Workload workload : workloads) {
-                // a fresh reference per workload: once it wedges, it stays wedged
-                try (ReferenceProcess reference = ReferenceProcess.start(seedproto)) {
-                    Row row = workload.run("reference", reference.images(), reference.lists());
-                    print(row);
-                    rows.add(row);
-                }
-            }
+            // a fresh receiver per workload, here and below: once one wedges, it stays wedged
+            reference = run(workloads, "reference", () -> ReferenceProcess.start(seedproto));
         }
         else {
             System.out.println("(no /usr/bin/python3 with OpenCV: reference column skipped)");
         }
-        List<Row> bare = new ArrayList<>();
-        for (Workload workload : workloads) {
-            // a fresh bare loop per workload too: it has no stall timeout, a loss wedges it like the reference
-            try (BareProcess loop = BareProcess.start()) {
-                Row row = workload.run("bare loop", loop.images(), loop.lists());
-                print(row);
-                bare.add(row);
-            }
-        }
+        List<Row> bareJava = run(workloads, "bare Java", Bench::startBareJava);
+        List<Row> bareC = nativeTools.isPresent() ? run(workloads, "bare C", nativeTools.get()::startBareReceiver)
+                : List.of();
         System.out.println();
-        System.out.println(table(rows, bare));
-        System.out.println("Reliable mode (Java sender -> service image port; lossy rows through the seeded relay):");
+        System.out.println("Legacy protocol, " + sender.describe() + ":");
+        System.out.println();
+        System.out.println(table(service, reference, bareJava, bareC));
+        System.out.println(rss);
+        System.out.println();
+        System.out.println("Reliable mode (Java sender -> service image port; relay rows through the seeded relay):");
         System.out.println();
         System.out.println("| workload | completed/sent | MB/s | retransmissions | p50 / p99 ms |");
         System.out.println("| --- | --- | --- | --- | --- |");
         reliableRows.forEach(System.out::println);
     }
 
+    /** Starts a receiver. */
+    interface ReceiverStarter {
+        Receiver start() throws Exception;
+    }
+
+    /** Every workload against receivers from {@code starter}, a fresh one per workload. */
+    private static List<Row> run(List<Workload> workloads, String target, ReceiverStarter starter) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (Workload workload : workloads) {
+            try (Receiver receiver = starter.start()) {
+                Row row = workload.run(target, receiver.images(), receiver.lists());
+                print(row);
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     // ---- workloads ------------------------------------------------------------------------------------------
-
-    static Row stopAndWait(String name, String target, InetSocketAddress address, byte[] image, int count)
-            throws IOException {
-        long[] latencies = new long[count];
-        int completed = 0;
-        int failuresInARow = 0;
-        int sent = 0;
-        long started = System.nanoTime();
-        try (LegacyLoad load = new LegacyLoad(address, REPLY_TIMEOUT)) {
-            while (sent < count && failuresInARow < 3) {
-                long t0 = System.nanoTime();
-                String reply = load.sendImage(image);
-                sent++;
-                if ("get message!!!".equals(reply)) {
-                    latencies[completed++] = System.nanoTime() - t0;
-                    failuresInARow = 0;
-                }
-                else {
-                    failuresInARow++;
-                }
-            }
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        return new Row(name, target, count, completed, image.length, seconds, Arrays.copyOf(latencies, completed));
-    }
-
-    static Row concurrent(String name, String target, InetSocketAddress address, byte[] image, int senders,
-            int each) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(senders);
-        long started = System.nanoTime();
-        try {
-            List<Future<Row>> results = new ArrayList<>();
-            for (int i = 0; i < senders; i++) {
-                results.add(pool.submit(() -> stopAndWait(name, target, address, image, each)));
-            }
-            int completed = 0;
-            List<long[]> latencies = new ArrayList<>();
-            for (Future<Row> result : results) {
-                completed += result.get().completed();
-                latencies.add(result.get().latenciesNanos());
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            return new Row(name, target, senders * each, completed, image.length, seconds,
-                    latencies.stream().flatMapToLong(Arrays::stream).toArray());
-        }
-        finally {
-            pool.shutdownNow();
-        }
-    }
-
-    static Row lists(String name, String target, InetSocketAddress address, int count) throws IOException {
-        long[] latencies = new long[count];
-        int completed = 0;
-        long started = System.nanoTime();
-        try (LegacyLoad load = new LegacyLoad(address, REPLY_TIMEOUT)) {
-            for (int i = 0; i < count; i++) {
-                long t0 = System.nanoTime();
-                if ("get the msg".equals(load.sendList("[0, 0, 0, " + i + "]"))) {
-                    latencies[completed++] = System.nanoTime() - t0;
-                }
-            }
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        return new Row(name, target, count, completed, 0, seconds, Arrays.copyOf(latencies, completed));
-    }
 
     /**
      * A transfer loses its second half; the same client (same source port) then retries the image every
@@ -294,19 +275,16 @@ public final class Bench {
                 row.completed(), row.sent(), row.perSecond(), row.megabytesPerSecond());
     }
 
-    static String table(List<Row> rows, List<Row> bare) {
+    /** The legacy rows side by side: the service, the Python reference, and the two bare loops. */
+    static String table(List<Row> service, List<Row> reference, List<Row> bareJava, List<Row> bareC) {
         StringBuilder out = new StringBuilder();
         out.append("| workload | completed/sent (service) | per s (service) | MB/s (service) | p50 / p99 ms (service)"
                 + " | completed/sent (reference) | per s (reference) | service / reference"
-                + " | completed/sent (bare Java loop) | per s (bare Java loop) |\n");
+                + " | per s (bare Java loop) | per s (bare C loop) |\n");
         out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-        int split = rows.indexOf(null);
-        List<Row> service = rows.subList(0, split);
-        List<Row> reference = rows.subList(split + 2, rows.size());
         for (int i = 0; i < service.size(); i++) {
             Row s = service.get(i);
             Row r = i < reference.size() ? reference.get(i) : null;
-            Row b = i < bare.size() ? bare.get(i) : null;
             out.append(String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %s | %.2f / %.2f | %s | %s | %s | %s | %s |%n",
                     s.workload(), s.completed(), s.sent(), s.perSecond(),
                     s.bytes() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", s.megabytesPerSecond()),
@@ -315,11 +293,19 @@ public final class Bench {
                     r == null ? "-" : String.format(Locale.ROOT, "%.1f", r.perSecond()),
                     r == null || r.completed() == 0 ? "-"
                             : String.format(Locale.ROOT, "%.1fx", s.perSecond() / r.perSecond()),
-                    b == null ? "-" : b.completed() + "/" + b.sent(),
-                    b == null ? "-" : String.format(Locale.ROOT, "%.1f", b.perSecond())));
+                    perSecond(bareJava, i), perSecond(bareC, i)));
         }
-        out.append(rows.get(split + 1).workload()).append('\n');
         return out.toString();
+    }
+
+    /** A bare loop's rate, with its count when it did not complete everything. */
+    private static String perSecond(List<Row> rows, int i) {
+        if (i >= rows.size()) {
+            return "-";
+        }
+        Row row = rows.get(i);
+        String rate = String.format(Locale.ROOT, "%.1f", row.perSecond());
+        return row.completed() == row.sent() ? rate : rate + " (" + row.completed() + "/" + row.sent() + ")";
     }
 
     // ---- processes ------------------------------------------------------------------------------------------
@@ -362,7 +348,8 @@ public final class Bench {
         static ServiceProcess start(Path jar, Path log) throws IOException, InterruptedException {
             int image = freePort();
             int list = freePort();
-            List<String> command = new ArrayList<>(List.of("java", SERVICE_HEAP));
+            List<String> command = new ArrayList<>(List.of("java"));
+            command.addAll(serviceJvmOptions);
             String jvmOptions = System.getenv("BENCH_SERVICE_JVM_OPTS"); // e.g. a flight recording
             if (jvmOptions != null && !jvmOptions.isBlank()) {
                 command.addAll(List.of(jvmOptions.trim().split("\\s+")));
@@ -428,26 +415,16 @@ public final class Bench {
     }
 
     /** {@link BareReceiver} as its own JVM, on two free ports. */
-    record BareProcess(Process process, InetSocketAddress images, InetSocketAddress lists) implements AutoCloseable {
-
-        static BareProcess start() throws IOException {
-            int image = freePort();
-            int list = freePort();
-            Process process = startReady(List.of("java", SERVICE_HEAP, "-cp", System.getProperty("java.class.path"),
-                    BareReceiver.class.getName(), String.valueOf(image), String.valueOf(list)));
-            return new BareProcess(process, loopback(image), loopback(list));
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            this.process.destroyForcibly();
-            this.process.waitFor();
-        }
+    static Receiver startBareJava() throws IOException {
+        int image = freePort();
+        int list = freePort();
+        Process process = startReady(List.of("java", BARE_HEAP, "-cp", System.getProperty("java.class.path"),
+                BareReceiver.class.getName(), String.valueOf(image), String.valueOf(list)));
+        return new Receiver(process, loopback(image), loopback(list));
     }
 
-    /** {@code seed_server.py}, the Python reference receiver, on two free ports. */
-    record ReferenceProcess(Process process, InetSocketAddress images, InetSocketAddress lists)
-            implements AutoCloseable {
+    /** {@code seed_server.py}, the Python reference receiver. */
+    static final class ReferenceProcess {
 
         static final Path PYTHON = Path.of("/usr/bin/python3");
 
@@ -461,18 +438,16 @@ public final class Bench {
             }
         }
 
-        static ReferenceProcess start(Path seedproto) throws IOException {
+        /** On two free ports. */
+        static Receiver start(Path seedproto) throws IOException {
             int image = freePort();
             int list = freePort();
             Process process = startReady(List.of(PYTHON.toString(), seedproto.resolve("seed_server.py").toString(),
                     String.valueOf(image), String.valueOf(list)));
-            return new ReferenceProcess(process, loopback(image), loopback(list));
+            return new Receiver(process, loopback(image), loopback(list));
         }
 
-        @Override
-        public void close() throws InterruptedException {
-            this.process.destroyForcibly();
-            this.process.waitFor();
+        private ReferenceProcess() {
         }
     }
 

@@ -1,0 +1,113 @@
+/*
+ * The benchmark's "what the wire allows here" column: the legacy protocol in a bare C loop, one thread per port,
+ * no decoding, no storage, per-sender reassembly into one buffer. Like the Java BareReceiver, it has no stall
+ * timeout: a lost datagram wedges the sender's transfer, as it does the Python reference.
+ *
+ *   bare_receiver IMAGE_PORT LIST_PORT      binds both on 127.0.0.1, prints "ready", serves until killed
+ */
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_SENDERS 64
+
+struct transfer {
+    struct sockaddr_in from;
+    char *bytes;
+    uint64_t expected, received;
+};
+
+static int bind_port(int port) {
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    int size = 4 << 20;
+    struct sockaddr_in at = { 0 };
+    at.sin_family = AF_INET;
+    at.sin_port = htons(port);
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0
+            || bind(s, (struct sockaddr *) &at, sizeof at) < 0) {
+        perror("bind");
+        exit(2);
+    }
+    return s;
+}
+
+static void *serve_lists(void *arg) {
+    int s = *(int *) arg;
+    char buffer[65536];
+    struct sockaddr_in from;
+    socklen_t length;
+    for (;;) {
+        length = sizeof from;
+        if (recvfrom(s, buffer, sizeof buffer, 0, (struct sockaddr *) &from, &length) >= 0) {
+            sendto(s, "get the msg", 11, 0, (struct sockaddr *) &from, length);
+        }
+    }
+    return NULL;
+}
+
+static struct transfer *find(struct transfer *pending, struct sockaddr_in *from) {
+    for (int i = 0; i < MAX_SENDERS; i++) {
+        if (pending[i].bytes != NULL && pending[i].from.sin_port == from->sin_port
+                && pending[i].from.sin_addr.s_addr == from->sin_addr.s_addr) {
+            return &pending[i];
+        }
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s IMAGE_PORT LIST_PORT\n", argv[0]);
+        return 2;
+    }
+    int images = bind_port(atoi(argv[1]));
+    int lists = bind_port(atoi(argv[2]));
+    pthread_t thread;
+    pthread_create(&thread, NULL, serve_lists, &lists);
+    printf("ready\n");
+    fflush(stdout);
+    static struct transfer pending[MAX_SENDERS];
+    static char buffer[65536];
+    struct sockaddr_in from;
+    socklen_t length;
+    for (;;) {
+        length = sizeof from;
+        ssize_t n = recvfrom(images, buffer, sizeof buffer, 0, (struct sockaddr *) &from, &length);
+        if (n < 0) {
+            continue;
+        }
+        struct transfer *t = find(pending, &from);
+        if (t == NULL) {
+            if (n == 8) {
+                uint64_t expected;
+                memcpy(&expected, buffer, 8);
+                for (int i = 0; i < MAX_SENDERS && t == NULL; i++) {
+                    if (pending[i].bytes == NULL && (pending[i].bytes = malloc(expected + 1)) != NULL) {
+                        t = &pending[i];
+                        t->from = from;
+                        t->expected = expected;
+                        t->received = 0;
+                    }
+                }
+            }
+            else if (n > 0) { /* a whole image in one datagram */
+                sendto(images, "get message!!!", 14, 0, (struct sockaddr *) &from, length);
+            }
+            continue;
+        }
+        uint64_t take = (uint64_t) n < t->expected - t->received ? (uint64_t) n : t->expected - t->received;
+        memcpy(t->bytes + t->received, buffer, take);
+        t->received += take;
+        if (t->received == t->expected) {
+            free(t->bytes);
+            t->bytes = NULL;
+            sendto(images, "get message!!!", 14, 0, (struct sockaddr *) &from, length);
+        }
+    }
+}
