@@ -22,12 +22,9 @@ import java.util.Map;
  * A transfer with no datagram for {@code stallTimeout} is discarded (reported to the drop listener), so a
  * lost datagram never wedges a sender: its next header starts afresh.
  *
- * <p>Memory is bounded whatever arrives: a transfer's buffer grows with the bytes that arrived, in blocks of
- * {@value #BLOCK} bytes, not with what its header claims; at most {@code maxPending} transfers and
- * {@code maxInFlightBytes} of buffers are held, and the oldest transfers are evicted to make room. Blocks, not
- * one array grown by doubling: a multi-megabyte transfer then makes no large garbage (a doubling array made
- * about twice the image in short-lived large arrays, and their collections paused the receive thread long
- * enough for the socket buffer to overflow); the blocks are joined once, into the exact image, at the end.
+ * <p>Memory is bounded whatever arrives: a transfer's buffer grows with the bytes that arrived, in
+ * {@link BlockBuffer} blocks, not with what its header claims; at most {@code maxPending} transfers and
+ * {@code maxInFlightBytes} of buffers are held, and the oldest transfers are evicted to make room.
  *
  * <p>Thread-safe; the service feeds each port from one ordered worker, so the lock is uncontended there.
  */
@@ -67,9 +64,6 @@ public final class ImageReassembler<K> {
             }
         }
     }
-
-    /** Buffers grow by blocks of this many bytes, not to the claimed length up front. */
-    static final int BLOCK = 64 * 1024;
 
     private final Limits limits;
 
@@ -139,9 +133,7 @@ public final class ImageReassembler<K> {
         while (this.pending.size() >= this.limits.maxPending()) {
             drop(this.pending.keySet().iterator().next(), Rejection.Reason.EVICTED);
         }
-        Transfer transfer = new Transfer((int) length, nowNanos);
-        makeRoom(transfer.capacity, sender);
-        this.inFlightBytes += transfer.capacity;
+        Transfer transfer = new Transfer((int) length, nowNanos); // no memory yet: blocks come with the chunks
         this.pending.put(sender, transfer);
         return null;
     }
@@ -180,7 +172,7 @@ public final class ImageReassembler<K> {
 
     private Transfer remove(K sender) {
         Transfer transfer = this.pending.remove(sender);
-        this.inFlightBytes -= transfer.capacity;
+        this.inFlightBytes -= transfer.buffer.allocated();
         return transfer;
     }
 
@@ -206,10 +198,7 @@ public final class ImageReassembler<K> {
 
         private long lastNanos;
 
-        private final byte[][] blocks;
-
-        /** Bytes allocated in blocks. */
-        private int capacity;
+        private final BlockBuffer buffer;
 
         private int received;
 
@@ -219,14 +208,7 @@ public final class ImageReassembler<K> {
             this.expected = expected;
             this.startedNanos = nowNanos;
             this.lastNanos = nowNanos;
-            this.blocks = new byte[(expected + BLOCK - 1) / BLOCK][];
-            allocateBlock();
-        }
-
-        private void allocateBlock() {
-            int index = this.capacity / BLOCK;
-            this.blocks[index] = new byte[Math.min(BLOCK, this.expected - this.capacity)];
-            this.capacity += this.blocks[index].length;
+            this.buffer = new BlockBuffer(expected);
         }
 
         int remaining() {
@@ -235,41 +217,18 @@ public final class ImageReassembler<K> {
 
         /** How many bytes of blocks must be allocated to take a chunk of this length (0 if it fits). */
         int growthFor(int chunkLength) {
-            int needed = this.received + chunkLength;
-            if (needed <= this.capacity) {
-                return 0;
-            }
-            long capacityNeeded = Math.min(this.expected, (needed + (long) BLOCK - 1) / BLOCK * BLOCK);
-            return (int) (capacityNeeded - this.capacity);
+            return this.buffer.growthFor(this.received, chunkLength);
         }
 
         void append(byte[] chunk, long nowNanos) {
-            int copied = 0;
-            while (copied < chunk.length) {
-                if (this.received == this.capacity) {
-                    allocateBlock();
-                }
-                byte[] block = this.blocks[this.received / BLOCK];
-                int at = this.received % BLOCK;
-                int length = Math.min(chunk.length - copied, block.length - at);
-                System.arraycopy(chunk, copied, block, at, length);
-                copied += length;
-                this.received += length;
-            }
+            this.buffer.write(this.received, chunk, 0, chunk.length);
+            this.received += chunk.length;
             this.datagrams++;
             this.lastNanos = nowNanos;
         }
 
-        /** The complete image: the only block as it is, or the blocks joined. */
         byte[] image() {
-            if (this.blocks.length == 1) {
-                return this.blocks[0];
-            }
-            byte[] image = new byte[this.expected];
-            for (int i = 0; i < this.blocks.length; i++) {
-                System.arraycopy(this.blocks[i], 0, image, i * BLOCK, this.blocks[i].length);
-            }
-            return image;
+            return this.buffer.join();
         }
     }
 }

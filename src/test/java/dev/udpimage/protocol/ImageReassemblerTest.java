@@ -63,7 +63,7 @@ class ImageReassemblerTest {
     void imagesSpanningManyBlocksComeBackExactWhateverTheChunkSizes() {
         int[] sizes = { 1024, 1000, 4096, 333 }; // chunks that end on block boundaries, and ones that straddle them
         for (int size : sizes) {
-            byte[] image = bytes(5 * ImageReassembler.BLOCK + 17, size);
+            byte[] image = bytes(5 * BlockBuffer.BLOCK + 17, size);
             assertThat(this.reassembler.accept("a", LegacyProtocol.encodeHeader(image.length), 0)).isNull();
             Assembled done = null;
             for (int from = 0; from < image.length; from += size) {

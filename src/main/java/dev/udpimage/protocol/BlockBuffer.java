@@ -1,0 +1,87 @@
+package dev.udpimage.protocol;
+
+/**
+ * The bytes of one image being received, held in blocks of {@value #BLOCK} bytes that are allocated as data
+ * for them arrives, in any order. Memory therefore grows with what arrived, not with the length a header or
+ * START claims, and a multi-megabyte transfer makes no large short-lived arrays: a buffer grown by doubling
+ * made about twice the image in them, and their G1 cycles paused the receive thread long enough for the socket
+ * buffer to overflow in the middle of a burst. The blocks are joined once, into the exact image, at the end.
+ * Not thread-safe; owned by one transfer.
+ */
+public final class BlockBuffer {
+
+    /** Bytes per block: small enough to be ordinary young-generation garbage. */
+    public static final int BLOCK = 64 * 1024;
+
+    private final int length;
+
+    private final byte[][] blocks;
+
+    private int allocated;
+
+    public BlockBuffer(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative");
+        }
+        this.length = length;
+        this.blocks = new byte[(length + BLOCK - 1) / BLOCK][];
+    }
+
+    public int length() {
+        return this.length;
+    }
+
+    /** Bytes of blocks allocated so far. */
+    public int allocated() {
+        return this.allocated;
+    }
+
+    /** How many bytes of blocks a write at {@code offset} of {@code count} bytes would allocate. */
+    public int growthFor(int offset, int count) {
+        int growth = 0;
+        for (int block = offset / BLOCK; count > 0 && block <= (offset + count - 1) / BLOCK; block++) {
+            if (this.blocks[block] == null) {
+                growth += blockLength(block);
+            }
+        }
+        return growth;
+    }
+
+    /** Copies {@code count} bytes of {@code source} from {@code from} to {@code offset}, allocating blocks. */
+    public void write(int offset, byte[] source, int from, int count) {
+        if (offset < 0 || count < 0 || offset > this.length - count) {
+            throw new IndexOutOfBoundsException("write of " + count + " bytes at " + offset + " into " + this.length);
+        }
+        while (count > 0) {
+            int index = offset / BLOCK;
+            if (this.blocks[index] == null) {
+                this.blocks[index] = new byte[blockLength(index)];
+                this.allocated += this.blocks[index].length;
+            }
+            int at = offset % BLOCK;
+            int n = Math.min(count, this.blocks[index].length - at);
+            System.arraycopy(source, from, this.blocks[index], at, n);
+            offset += n;
+            from += n;
+            count -= n;
+        }
+    }
+
+    /** The whole image: the only block as it is, or the blocks joined (blocks never written read as zeros). */
+    public byte[] join() {
+        if (this.blocks.length == 1 && this.blocks[0] != null) {
+            return this.blocks[0];
+        }
+        byte[] image = new byte[this.length];
+        for (int i = 0; i < this.blocks.length; i++) {
+            if (this.blocks[i] != null) {
+                System.arraycopy(this.blocks[i], 0, image, i * BLOCK, this.blocks[i].length);
+            }
+        }
+        return image;
+    }
+
+    private int blockLength(int index) {
+        return Math.min(BLOCK, this.length - index * BLOCK);
+    }
+}
