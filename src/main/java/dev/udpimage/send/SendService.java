@@ -6,7 +6,10 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -26,6 +29,18 @@ public class SendService {
     private final LegacySender sender = new LegacySender();
 
     private final List<CidrRange> allowedTargets;
+
+    /**
+     * What reliable-mode transfers learnt of each target's round trip, for the next transfer's START
+     * (RFC 6298 section 2.1: a measured value may replace the initial timeout). The most recent 256 targets.
+     */
+    private final Map<InetSocketAddress, Duration> learntStartTimeouts = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Duration> eldest) {
+                    return size() > 256;
+                }
+            });
 
     public SendService(UdpProperties properties) {
         this.allowedTargets = properties.send().allowedTargets().stream().map(CidrRange::parse).toList();
@@ -64,12 +79,15 @@ public class SendService {
         }
         InetSocketAddress target = resolve(host, port);
         if (mode == SendMode.RELIABLE) {
+            ReliableSender.Options options = new ReliableSender.Options(chunkSize,
+                    ReliableSender.Options.DEFAULT.window(), timeout, this.learntStartTimeouts.getOrDefault(target,
+                    ReliableSender.Options.DEFAULT.initialRto()));
             ReliableSender.Result result = call(target, () -> {
                 try (DatagramLink link = new DatagramLink(target)) {
-                    return new ReliableSender().send(image, link,
-                            new ReliableSender.Options(chunkSize, ReliableSender.Options.DEFAULT.window(), timeout));
+                    return new ReliableSender().send(image, link, options);
                 }
             });
+            this.learntStartTimeouts.put(target, result.suggestedInitialRto());
             return ImageSent.of(target, result.bytes(), result.datagrams(), "done: stored", result.elapsed(),
                     result.retransmissions());
         }

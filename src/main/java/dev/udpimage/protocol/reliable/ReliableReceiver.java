@@ -2,7 +2,6 @@ package dev.udpimage.protocol.reliable;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
+import dev.udpimage.protocol.BlockBuffer;
 import dev.udpimage.protocol.reliable.ReliableCodec.Abort;
 import dev.udpimage.protocol.reliable.ReliableCodec.Ack;
 import dev.udpimage.protocol.reliable.ReliableCodec.Data;
@@ -55,7 +55,7 @@ public final class ReliableReceiver<K> {
 
         final BitSet received = new BitSet();
 
-        byte[] buffer;
+        BlockBuffer buffer;
 
         int count;
 
@@ -75,7 +75,7 @@ public final class ReliableReceiver<K> {
             this.start = start;
             this.startedNanos = nowNanos;
             this.lastNanos = nowNanos;
-            this.buffer = new byte[(int) Math.min(start.totalLength(), 64 * 1024)];
+            this.buffer = new BlockBuffer((int) start.totalLength());
         }
 
         int expectedLength(int sequence) {
@@ -134,7 +134,7 @@ public final class ReliableReceiver<K> {
             return receive(key, session, data, nowNanos);
         }
         if (message instanceof Abort && session != null) {
-            this.inFlightBytes -= this.sessions.remove(key).buffer.length;
+            this.inFlightBytes -= this.sessions.remove(key).buffer.allocated();
         }
         return Outcome.NOTHING;
     }
@@ -148,9 +148,7 @@ public final class ReliableReceiver<K> {
         while (this.sessions.size() >= this.maxPending) { // evict the oldest; its next datagram gets an ABORT
             evictOldest(null);
         }
-        Session session = new Session(start, nowNanos);
-        makeRoom(session.buffer.length, null);
-        this.inFlightBytes += session.buffer.length;
+        Session session = new Session(start, nowNanos); // no memory yet: blocks come with the chunks
         this.sessions.put(key, session);
         return Outcome.reply(ack(key.transferId(), session));
     }
@@ -158,47 +156,48 @@ public final class ReliableReceiver<K> {
     private Outcome receive(Key<K> key, Session session, Data data, long nowNanos) {
         int sequence = data.sequence();
         if (sequence < 0 || sequence >= session.start.chunkCount() || data.length() != session.expectedLength(sequence)) {
-            this.inFlightBytes -= this.sessions.remove(key).buffer.length;
+            this.inFlightBytes -= this.sessions.remove(key).buffer.allocated();
             return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
         }
         if (session.received.get(sequence)) { // duplicate: the sender may have missed an ACK
             return Outcome.reply(ack(key.transferId(), session));
         }
-        long offset = (long) sequence * session.start.chunkSize();
-        int needed = (int) (offset + data.length());
-        if (needed > session.buffer.length) {
-            int capacity = (int) Math.min(session.start.totalLength(), Math.max(needed, 2L * session.buffer.length));
-            makeRoom(capacity - session.buffer.length, session);
-            this.inFlightBytes += capacity - session.buffer.length;
-            session.buffer = Arrays.copyOf(session.buffer, capacity);
+        int offset = sequence * session.start.chunkSize(); // < totalLength, an int (checked in begin)
+        int growth = session.buffer.growthFor(offset, data.length());
+        if (growth > 0) {
+            makeRoom(growth, session);
+            this.inFlightBytes += growth;
         }
-        System.arraycopy(data.bytes(), data.offset(), session.buffer, (int) offset, data.length());
+        session.buffer.write(offset, data.bytes(), data.offset(), data.length());
+        int highestBefore = session.received.length() - 1;
         session.received.set(sequence);
         session.count++;
-        boolean gap = sequence != session.cumulative;
         while (session.received.get(session.cumulative)) {
             session.cumulative++;
         }
         if (session.count == session.start.chunkCount()) {
             return complete(key, session, nowNanos);
         }
-        // at once when something is missing (the sender resends gaps it sees) or the last chunk came;
-        // otherwise every ACK_EVERY chunks
-        boolean holes = session.received.length() > session.cumulative;
-        if (gap || holes || sequence == session.start.chunkCount() - 1 || ++session.sinceAck >= ACK_EVERY) {
+        // at once when the sender has something to learn: a new hole (chunks skipped, so probably lost), a hole
+        // filled (a resend arrived: stop resending it), or the last chunk (the tail is done); otherwise every
+        // ACK_EVERY chunks. Not for every chunk while a hole is open: that was an ACK per datagram under loss.
+        boolean newHole = sequence > highestBefore + 1;
+        boolean filled = sequence < highestBefore;
+        if (newHole || filled || sequence == session.start.chunkCount() - 1 || ++session.sinceAck >= ACK_EVERY) {
             return Outcome.reply(ack(key.transferId(), session));
         }
         return Outcome.NOTHING;
     }
 
     private Outcome complete(Key<K> key, Session session, long nowNanos) {
+        byte[] image = session.buffer.join();
         CRC32C crc = new CRC32C();
-        crc.update(session.buffer, 0, session.buffer.length);
+        crc.update(image, 0, image.length);
         if ((int) crc.getValue() != session.start.imageCrc()) {
             return Outcome.reply(done(key.sender(), key.transferId(), Done.CRC_MISMATCH, nowNanos));
         }
         session.state = State.COMPLETED;
-        return new Outcome(List.of(), new Completed(key.transferId(), session.buffer, session.datagrams,
+        return new Outcome(List.of(), new Completed(key.transferId(), image, session.datagrams,
                 session.startedNanos, nowNanos));
     }
 
@@ -214,7 +213,7 @@ public final class ReliableReceiver<K> {
             Session session = it.next().getValue();
             if (session != keep) {
                 it.remove();
-                this.inFlightBytes -= session.buffer.length;
+                this.inFlightBytes -= session.buffer.allocated();
                 this.evicted++;
                 return true;
             }
@@ -229,8 +228,8 @@ public final class ReliableReceiver<K> {
         if (session != null) {
             session.state = State.LINGERING;
             session.done = done;
-            this.inFlightBytes -= session.buffer.length;
-            session.buffer = new byte[0]; // the image is stored; keep only the answer
+            this.inFlightBytes -= session.buffer.allocated();
+            session.buffer = new BlockBuffer(0); // the image is stored; keep only the answer
             session.lastNanos = nowNanos;
         }
         return done;
@@ -266,7 +265,7 @@ public final class ReliableReceiver<K> {
             }
         }
         for (Key<K> key : gone) {
-            this.inFlightBytes -= this.sessions.remove(key).buffer.length;
+            this.inFlightBytes -= this.sessions.remove(key).buffer.allocated();
         }
         return stalled;
     }
