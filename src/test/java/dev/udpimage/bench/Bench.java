@@ -29,7 +29,8 @@ import dev.udpimage.support.TestImages;
  * a table. Run it with {@code mvn -Pbench verify}.
  *
  * <p>Arguments: the build directory (holding the service jar), the seedproto directory, and optional
- * {@code quick} for a smaller run, and the service's JVM options. Figures are for comparison in one run on one
+ * {@code quick} for a smaller run or {@code reliable} for the reliable-mode rows only, and the service's JVM
+ * options. Figures are for comparison in one run on one
  * machine, not absolute.
  */
 public final class Bench {
@@ -103,7 +104,9 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Path build = Path.of(args.length > 0 ? args[0] : "target");
         Path seedproto = Path.of(args.length > 1 ? args[1] : "../shared/seedproto");
-        boolean quick = args.length > 2 && "quick".equals(args[2]);
+        String mode = args.length > 2 ? args[2] : "full";
+        boolean quick = "quick".equals(mode);
+        boolean legacy = !"reliable".equals(mode); // reliable: only the reliable-mode rows
         if (args.length > 3 && !args[3].isBlank()) {
             serviceJvmOptions = List.of(args[3].trim().split("\\s+"));
         }
@@ -138,16 +141,21 @@ public final class Bench {
         Path jar = serviceJar(build);
         try (ServiceProcess process = ServiceProcess.start(jar, build.resolve("bench-service.log"))) {
             System.out.println("Service started (pid " + process.pid() + "); warming up...");
-            for (int round = 0; round < 3; round++) { // until the JIT has compiled the hot paths
+            for (int round = 0; round < (legacy ? 3 : 0); round++) { // until the JIT has compiled the hot paths
                 sender.stopAndWait("warm-up", "service", process.images(), small, 2000 / scale);
                 sender.stopAndWait("warm-up", "service", process.images(), medium, 50 / scale);
                 sender.stopAndWait("warm-up", "service", process.images(), large, 3);
                 sender.lists("warm-up", "service", process.lists(), 5000 / scale);
             }
-            service.addAll(run(workloads, "service", () -> new Receiver(null, process.images(), process.lists())));
+            if (legacy) {
+                service.addAll(run(workloads, "service", () -> new Receiver(null, process.images(),
+                        process.lists())));
+            }
             long legacyPeakRss = process.peakRssMb();
             System.out.printf(Locale.ROOT, "service RSS after the legacy rows: peak %d MB%n", legacyPeakRss);
             byte[] twoMb = TestImages.jpeg(TestImages.photo(2300, 1700, 40, 5), 0.9f);
+            System.out.println("Reliable mode; warming up...");
+            reliable("warm-up", process.images(), large, 20 / scale, null);
             reliableRows.add(reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss", process.images(), huge,
                     Math.max(1, 5 / scale), null));
             reliableRows.add(reliable("1.8 MB x " + 20 / scale + ", no loss", process.images(), large, 20 / scale,
@@ -166,16 +174,19 @@ public final class Bench {
         }
 
         List<Row> reference = List.of();
-        if (ReferenceProcess.available(seedproto)) {
+        if (!legacy) {
+            System.out.println("(bench.mode=reliable: legacy rows skipped)");
+        }
+        else if (ReferenceProcess.available(seedproto)) {
             // a fresh receiver per workload, here and below: once one wedges, it stays wedged
             reference = run(workloads, "reference", () -> ReferenceProcess.start(seedproto));
         }
         else {
             System.out.println("(no /usr/bin/python3 with OpenCV: reference column skipped)");
         }
-        List<Row> bareJava = run(workloads, "bare Java", Bench::startBareJava);
-        List<Row> bareC = nativeTools.isPresent() ? run(workloads, "bare C", nativeTools.get()::startBareReceiver)
-                : List.of();
+        List<Row> bareJava = legacy ? run(workloads, "bare Java", Bench::startBareJava) : List.of();
+        List<Row> bareC = legacy && nativeTools.isPresent()
+                ? run(workloads, "bare C", nativeTools.get()::startBareReceiver) : List.of();
         System.out.println();
         System.out.println("Legacy protocol, " + sender.describe() + ":");
         System.out.println();
@@ -239,6 +250,7 @@ public final class Bench {
         long[] latencies = new long[count];
         int completed = 0;
         int retransmissions = 0;
+        Duration startTimeout = ReliableSender.Options.DEFAULT.initialRto();
         long started = System.nanoTime();
         try {
             for (int i = 0; i < count; i++) {
@@ -246,7 +258,8 @@ public final class Bench {
                 try (DatagramLink link = new DatagramLink(target)) {
                     ReliableSender.Result result = new ReliableSender().send(image, link,
                             new ReliableSender.Options(8192, ReliableSender.Options.DEFAULT.window(),
-                            Duration.ofSeconds(60)));
+                            Duration.ofSeconds(60), startTimeout));
+                    startTimeout = result.suggestedInitialRto(); // as SendService keeps it per target
                     retransmissions += result.retransmissions();
                     latencies[completed++] = System.nanoTime() - t0;
                 }
