@@ -13,26 +13,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.udpimage.receive.ReceiverPorts;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.LossyRelay;
 import dev.udpimage.support.ServiceTest;
+import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
 /** The unmodified Python reference peers against the service, in both directions. */
 @ServiceTest
-class PythonInteropTest {
+class PythonInteropTest extends ServiceTestSupport {
 
-    @Autowired
-    ReceiverPorts ports;
 
-    @LocalServerPort
-    int httpPort;
 
     @TempDir
     Path dir;
@@ -51,7 +45,7 @@ class PythonInteropTest {
     }
 
     private JsonNode newestImage() {
-        return new Http(this.httpPort).get("/received/images").json().get(0);
+        return http().get("/received/images").json().get(0);
     }
 
     @Test
@@ -94,7 +88,7 @@ class PythonInteropTest {
         SeedProto.Result result = SeedProto.client("list", "127.0.0.1", port(this.ports.list()), "50");
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("reply=b'get the msg' lists=50");
-        assertThat(new Http(this.httpPort).get("/received/lists/latest").json().get("value").toString())
+        assertThat(http().get("/received/lists/latest").json().get("value").toString())
                 .isEqualTo("[0,0,0,49]");
     }
 
@@ -122,7 +116,7 @@ class PythonInteropTest {
     private void assertNewestStoredIs(byte[] image) {
         JsonNode newest = newestImage();
         assertThat(newest.get("transport").asString()).isEqualTo("reliable");
-        byte[] stored = new Http(this.httpPort).get("/received/images/" + newest.get("id").asLong() + "/original")
+        byte[] stored = http().get("/received/images/" + newest.get("id").asLong() + "/original")
                 .body();
         assertThat(TestImages.sha256(stored)).isEqualTo(TestImages.sha256(image));
     }
@@ -133,7 +127,7 @@ class PythonInteropTest {
         int listPort = freeUdpPort();
         Process server = SeedProto.server(imagePort, listPort);
         try {
-            Http http = new Http(this.httpPort);
+            Http http = http();
             for (byte[] jpeg : new byte[][] { TestImages.smallJpeg(204), TestImages.jpeg(TestImages.photo(320, 240,
                     20, 205), 0.9f) }) {
                 Http.Response sent = http.postFile("/send/image?port=" + imagePort, "file", "a.jpg", jpeg);

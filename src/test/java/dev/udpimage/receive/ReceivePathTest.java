@@ -19,22 +19,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
+import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
 /** The UDP receive path end to end: legacy datagrams in, replies out, results visible over HTTP. */
 @ServiceTest
-class ReceivePathTest {
+class ReceivePathTest extends ServiceTestSupport {
 
     private static final String OK = "get message!!!";
 
-    @Autowired
-    ReceiverPorts ports;
 
     @Autowired
     MeterRegistry meters;
@@ -42,12 +40,7 @@ class ReceivePathTest {
     @Autowired
     DatagramInboundAdapter imageInbound;
 
-    @LocalServerPort
-    int httpPort;
 
-    private Http http() {
-        return new Http(this.httpPort);
-    }
 
     /** The newest image the service reports for this client. */
     private JsonNode newestFrom(LegacyTestClient client) {

@@ -9,14 +9,12 @@ import java.net.InetSocketAddress;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.udpimage.receive.ReceiverPorts;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.LossyRelay;
 import dev.udpimage.support.ServiceTest;
+import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
@@ -25,19 +23,12 @@ import tools.jackson.databind.JsonNode;
  * directly or through a lossy relay, and what is stored is bit for bit what was sent.
  */
 @ServiceTest
-class ReliableModeTest {
+class ReliableModeTest extends ServiceTestSupport {
 
     private static final byte[] IMAGE = TestImages.largeJpeg(900); // a few MB
 
-    @Autowired
-    ReceiverPorts ports;
 
-    @LocalServerPort
-    int httpPort;
 
-    private Http http() {
-        return new Http(this.httpPort);
-    }
 
     private JsonNode send(String query) {
         Http.Response response = http().post("/send/image?mode=reliable" + query, "image/jpeg", IMAGE);

@@ -22,15 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.udpimage.receive.DatagramInboundAdapter;
 import dev.udpimage.receive.ReceiveStats;
-import dev.udpimage.receive.ReceiverPorts;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
+import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
@@ -42,14 +41,12 @@ import tools.jackson.databind.JsonNode;
  */
 @ServiceTest
 @TestPropertySource(properties = "udp.transfer.max-image-bytes=64MB") // headers of 50 MB are legal here
-class HostileInputTest {
+class HostileInputTest extends ServiceTestSupport {
 
     private static final int DATAGRAMS = Integer.getInteger("fuzz.datagrams", 3000);
 
     private static final long SEED = Long.getLong("fuzz.seed", 42);
 
-    @Autowired
-    ReceiverPorts ports;
 
     @Autowired
     DatagramInboundAdapter imageInbound;
@@ -60,8 +57,6 @@ class HostileInputTest {
     @Autowired
     ReceiveStats stats;
 
-    @LocalServerPort
-    int httpPort;
 
     @Test
     void fuzzedDatagramsOnBothPortsLeaveTheServiceWhole() throws Exception {
@@ -84,7 +79,7 @@ class HostileInputTest {
             }
             Thread.sleep(1200); // longer than the stall timeout: every half-open transfer is gone
 
-            Http http = new Http(this.httpPort);
+            Http http = http();
             assertThat(http.get("/actuator/health").json().get("status").asString()).isEqualTo("UP");
             assertThat(this.imageInbound.isRunning()).isTrue();
             assertThat(this.listInbound.isRunning()).isTrue();
@@ -152,7 +147,7 @@ class HostileInputTest {
                 client.send(header(50L << 20));
             }
             byte[] chunk = new byte[1024];
-            for (int round = 0; round < 1000; round++) { // ~1 MB into each: 300 MB, over the 128 MB limit
+            for (int round = 0; round < 1000; round++) { // ~1 MB into each: 300 MB, over the 96 MB limit
                 for (LegacyTestClient client : clients) {
                     client.send(chunk);
                 }
@@ -173,7 +168,7 @@ class HostileInputTest {
         System.out.printf("300 half-open 50 MB transfers: peak pending %d, peak in-flight %d MB, "
                 + "peak heap above baseline %d MB%n", maxPending, maxInflight >> 20, peakMb);
         assertThat(maxPending).isLessThanOrEqualTo(256);
-        assertThat(maxInflight).isLessThanOrEqualTo(128L << 20);
+        assertThat(maxInflight).isLessThanOrEqualTo(96L << 20);
         assertThat(peakMb).isLessThan(700);
         assertThat(this.stats.byPort().get("image").failed().get("evicted")).isPositive();
     }

@@ -22,12 +22,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.udpimage.receive.ReceiverPorts;
 import dev.udpimage.received.ReceivedEvents;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
+import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 
 /**
@@ -37,7 +36,7 @@ import dev.udpimage.support.TestImages;
  * except in CI ({@code CI=true}), where it fails.
  */
 @ServiceTest
-class ViewerBrowserTest {
+class ViewerBrowserTest extends ServiceTestSupport {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
@@ -47,14 +46,10 @@ class ViewerBrowserTest {
 
     private static Path profile;
 
-    @Autowired
-    ReceiverPorts ports;
 
     @Autowired
     ReceivedEvents events;
 
-    @LocalServerPort
-    int httpPort;
 
     @BeforeAll
     static void startBrowser() throws IOException {

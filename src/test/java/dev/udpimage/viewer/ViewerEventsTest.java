@@ -17,24 +17,17 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.udpimage.receive.ReceiverPorts;
-import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
+import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 
 /** {@code GET /received/events} over real HTTP: events arrive at once, and pages that never read hold nothing up. */
 @ServiceTest
-class ViewerEventsTest {
+class ViewerEventsTest extends ServiceTestSupport {
 
-    @Autowired
-    ReceiverPorts ports;
 
-    @LocalServerPort
-    int httpPort;
 
     @Test
     void everyImageAndListIsAnEventWithinASecondEvenWithIdlePagesOpen() throws Exception {
@@ -57,7 +50,7 @@ class ViewerEventsTest {
             for (int i = 0; i < 20; i++) {
                 images.sendChunked(TestImages.smallJpeg(600 + i));
                 assertThat(images.reply(Duration.ofSeconds(2))).isEqualTo("get message!!!");
-                long id = new Http(this.httpPort).get("/received/images").json().get(0).get("id").asLong();
+                long id = http().get("/received/images").json().get(0).get("id").asLong();
                 assertThat(nextData(lines, "image")).contains("\"id\":" + id + ",");
             }
             lists.send("[0, 0, 0, 31337]");

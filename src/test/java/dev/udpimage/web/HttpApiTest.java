@@ -10,28 +10,19 @@ import java.net.InetSocketAddress;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.udpimage.receive.ReceiverPorts;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.ServiceTest;
+import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
 /** Every HTTP endpoint and its errors, over real HTTP against the running service. */
 @ServiceTest
-class HttpApiTest {
+class HttpApiTest extends ServiceTestSupport {
 
-    @Autowired
-    ReceiverPorts ports;
 
-    @LocalServerPort
-    int httpPort;
 
-    private Http http() {
-        return new Http(this.httpPort);
-    }
 
     private static void assertProblem(Http.Response response, int status, String detailPart) {
         assertThat(response.status()).as(response.text()).isEqualTo(status);
