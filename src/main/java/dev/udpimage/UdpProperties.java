@@ -42,13 +42,14 @@ public record UdpProperties(
      * @param stallTimeout a transfer with no datagram for this long is discarded and counted
      * @param maxImageBytes largest image a header may announce; also the upload limit of {@code /send/image}
      * @param maxPending most transfers in progress at once (all senders); the oldest is evicted for a new one
-     * @param maxInflightBytes most memory held by transfers in progress; the oldest are evicted to make room
+     * @param maxInflightBytes most memory held by transfers in progress, for legacy and for reliable-mode
+     *     transfers each; the oldest are evicted to make room
      */
     public record Transfer(
             @DefaultValue("2s") @NotNull Duration stallTimeout,
             @DefaultValue("64MB") @NotNull DataSize maxImageBytes,
             @DefaultValue("256") @Min(1) int maxPending,
-            @DefaultValue("128MB") @NotNull DataSize maxInflightBytes) {
+            @DefaultValue("96MB") @NotNull DataSize maxInflightBytes) {
 
         @AssertTrue(message = "udp.transfer.max-image-bytes must be between 1 byte and 2047MB")
         boolean isMaxImageBytesInRange() {
@@ -84,7 +85,7 @@ public record UdpProperties(
      */
     public record Store(
             @DefaultValue("100") @Min(1) int history,
-            @DefaultValue("128MB") @NotNull DataSize maxBytes,
+            @DefaultValue("64MB") @NotNull DataSize maxBytes,
             @DefaultValue("./data") String dir,
             @DefaultValue("200ms") @NotNull Duration writeDelay) {
     }
