@@ -1,5 +1,7 @@
 package dev.udpimage.protocol;
 
+import java.nio.ByteBuffer;
+
 /**
  * The bytes of one image being received, held in blocks of {@value #BLOCK} bytes that are allocated as data
  * for them arrives, in any order. Memory therefore grows with what arrived, not with the length a header or
@@ -49,9 +51,19 @@ public final class BlockBuffer {
 
     /** Copies {@code count} bytes of {@code source} from {@code from} to {@code offset}, allocating blocks. */
     public void write(int offset, byte[] source, int from, int count) {
-        if (offset < 0 || count < 0 || offset > this.length - count) {
+        write(offset, ByteBuffer.wrap(source, from, count));
+    }
+
+    /**
+     * Copies the remaining bytes of {@code source} to {@code offset}, allocating blocks; reads with absolute
+     * gets, so {@code source}'s position is left as it was.
+     */
+    public void write(int offset, ByteBuffer source) {
+        int count = source.remaining();
+        if (offset < 0 || offset > this.length - count) {
             throw new IndexOutOfBoundsException("write of " + count + " bytes at " + offset + " into " + this.length);
         }
+        int from = source.position();
         while (count > 0) {
             int index = offset / BLOCK;
             if (this.blocks[index] == null) {
@@ -60,7 +72,7 @@ public final class BlockBuffer {
             }
             int at = offset % BLOCK;
             int n = Math.min(count, this.blocks[index].length - at);
-            System.arraycopy(source, from, this.blocks[index], at, n);
+            source.get(from, this.blocks[index], at, n);
             offset += n;
             from += n;
             count -= n;

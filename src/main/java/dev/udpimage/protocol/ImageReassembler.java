@@ -1,5 +1,6 @@
 package dev.udpimage.protocol;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -80,6 +81,30 @@ public final class ImageReassembler<K> {
         this.limits = limits;
         this.stallTimeoutNanos = limits.stallTimeout().toNanos();
         this.dropListener = dropListener;
+    }
+
+    /**
+     * Appends a chunk to the sender's transfer in progress, when that is all it does: the transfer neither
+     * completes nor overruns with it, and has not stalled. This is the receive loop's shortcut for nearly every
+     * datagram of a large image, taken from the receive buffer without a copy or a message of its own; anything
+     * else returns {@code false} and takes the ordinary way, {@link #accept}. {@code chunk}'s position is left
+     * as it was.
+     * @return whether the chunk was appended
+     */
+    public synchronized boolean appendChunk(K sender, ByteBuffer chunk, long nowNanos) {
+        Transfer transfer = this.pending.get(sender);
+        int length = chunk.remaining();
+        if (transfer == null || nowNanos - transfer.lastNanos > this.stallTimeoutNanos
+                || length >= transfer.remaining()) {
+            return false;
+        }
+        int growth = transfer.growthFor(length);
+        if (growth > 0) {
+            makeRoom(growth, sender);
+            this.inFlightBytes += growth;
+        }
+        transfer.append(chunk, nowNanos);
+        return true;
     }
 
     /**
@@ -221,8 +246,13 @@ public final class ImageReassembler<K> {
         }
 
         void append(byte[] chunk, long nowNanos) {
-            this.buffer.write(this.received, chunk, 0, chunk.length);
-            this.received += chunk.length;
+            append(ByteBuffer.wrap(chunk), nowNanos);
+        }
+
+        void append(ByteBuffer chunk, long nowNanos) {
+            int length = chunk.remaining();
+            this.buffer.write(this.received, chunk);
+            this.received += length;
             this.datagrams++;
             this.lastNanos = nowNanos;
         }

@@ -16,8 +16,6 @@ import java.util.concurrent.Executors;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.udp.inbound.UnicastReceivingChannelAdapter;
 import org.springframework.integration.support.MutableMessageBuilder;
-import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.MessageHeaders;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udpimage.protocol.LegacyProtocol;
@@ -37,7 +35,8 @@ import dev.udpimage.protocol.LegacyProtocol;
  * </ul>
  * Empty datagrams are passed on too (the protocol layer decides what they mean).
  *
- * <p>Each datagram costs one {@code recvfrom} into a reused direct buffer and one copy out. The channel stays in
+ * <p>Each datagram costs one {@code recvfrom} into a reused direct buffer and one copy out, unless a
+ * {@link Shortcut} deals with it right there (no copy, no message). The channel stays in
  * blocking mode with no timeout: a receive timeout ({@code SO_TIMEOUT}) makes the JDK switch the channel to
  * non-blocking and back around every receive, two {@code fcntl} calls that took over a third of the receive
  * thread's time.
@@ -49,7 +48,26 @@ import dev.udpimage.protocol.LegacyProtocol;
  */
 public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
 
+    /**
+     * A step the receive loop may complete for a datagram on its own, before any message is made: for the image
+     * port, appending a chunk to its transfer in progress (nearly every datagram of a large image).
+     */
+    @FunctionalInterface
+    public interface Shortcut {
+
+        /**
+         * @param datagram the datagram in the receive buffer, valid only during the call; its position must be
+         *     left as it was
+         * @return whether the datagram was dealt with; if not, it goes into the flow as a message
+         */
+        boolean take(SocketAddress source, ByteBuffer datagram);
+    }
+
+    private static final Shortcut NONE = (source, datagram) -> false;
+
     private final DatagramChannel channel;
+
+    private final Shortcut shortcut;
 
     private final ExecutorService receiver;
 
@@ -59,7 +77,12 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
     private volatile SocketAddress wakeSource;
 
     public DatagramInboundAdapter(DatagramChannel channel, String name) {
+        this(channel, name, NONE);
+    }
+
+    public DatagramInboundAdapter(DatagramChannel channel, String name, Shortcut shortcut) {
         super(UdpSockets.port(channel));
+        this.shortcut = shortcut;
         if (!channel.isBlocking()) {
             throw new IllegalArgumentException("the channel must be in blocking mode");
         }
@@ -94,9 +117,22 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
                 }
                 continue;
             }
-            byte[] payload = new byte[this.receiveBuffer.flip().remaining()];
+            if (takenByShortcut(source, this.receiveBuffer.flip())) {
+                continue;
+            }
+            byte[] payload = new byte[this.receiveBuffer.remaining()];
             this.receiveBuffer.get(payload);
             return new DatagramPacket(payload, payload.length, source);
+        }
+    }
+
+    private boolean takenByShortcut(SocketAddress source, ByteBuffer datagram) {
+        try {
+            return this.shortcut.take(source, datagram);
+        }
+        catch (RuntimeException ex) { // never the end of the receive loop: the flow gets the datagram instead
+            logger.error(ex, () -> "Shortcut failed for a datagram from " + source);
+            return false;
         }
     }
 
@@ -108,17 +144,13 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
     }
 
     /**
-     * The datagram becomes a message (bytes + source address) and enters the flow. The error channel travels
-     * in a header too, so that failures after an asynchronous hand-off in the flow reach it as well.
+     * The datagram becomes a message (bytes + source address) and enters the flow, on this thread; a failure
+     * anywhere in the flow reaches the adapter's error channel.
      */
     @Override
     protected void doSend(DatagramPacket packet) {
         MutableMessageBuilder<byte[]> message = MutableMessageBuilder.withPayload(packet.getData(), false);
         message.setHeader(IpHeaders.PACKET_ADDRESS, packet.getSocketAddress());
-        MessageChannel errors = getErrorChannel();
-        if (errors != null) {
-            message.setHeader(MessageHeaders.ERROR_CHANNEL, errors);
-        }
         try {
             sendMessage(message.build()); // failures go to the error channel
         }

@@ -3,6 +3,7 @@ package dev.udpimage.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,6 +76,28 @@ class ImageReassemblerTest {
             assertThat(done.bytes()).isEqualTo(image);
             assertThat(this.reassembler.inFlightBytes()).isZero();
         }
+    }
+
+    @Test
+    void theReceiveLoopsShortcutTakesOnlyChunksThatNeitherEndNorOverrunATransfer() {
+        byte[] image = bytes(3000, 9);
+        assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(image, 0, 1024), 0)).as("no transfer").isFalse();
+        this.reassembler.accept("a", LegacyProtocol.encodeHeader(image.length), 0);
+        ByteBuffer first = ByteBuffer.wrap(image, 0, 1024);
+        assertThat(this.reassembler.appendChunk("a", first, 0)).isTrue();
+        assertThat(first.position()).as("left as it was").isZero();
+        assertThat(this.reassembler.appendChunk("b", ByteBuffer.wrap(image, 1024, 1024), 0)).as("other sender")
+                .isFalse();
+        assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(new byte[2000]), 0)).as("would overrun")
+                .isFalse();
+        assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(image, 1024, 1976), 0)).as("would complete")
+                .isFalse();
+        assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(image, 1024, 1024), 3_000 * MS))
+                .as("stalled").isFalse();
+        assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(image, 1024, 1024), 0)).isTrue();
+        Assembled done = this.reassembler.accept("a", Arrays.copyOfRange(image, 2048, 3000), 0);
+        assertThat(done.bytes()).isEqualTo(image);
+        assertThat(done.datagrams()).isEqualTo(4);
     }
 
     @Test
