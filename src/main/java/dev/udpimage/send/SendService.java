@@ -79,9 +79,9 @@ public class SendService {
         }
         InetSocketAddress target = resolve(host, port);
         if (mode == SendMode.RELIABLE) {
-            ReliableSender.Options options = new ReliableSender.Options(chunkSize,
-                    ReliableSender.Options.DEFAULT.window(), timeout, this.learntStartTimeouts.getOrDefault(target,
-                    ReliableSender.Options.DEFAULT.initialRto()));
+            ReliableSender.Options options = ReliableSender.Options.forChunkSize(chunkSize, timeout)
+                    .withInitialRto(this.learntStartTimeouts.getOrDefault(target,
+                            ReliableSender.Options.DEFAULT.initialRto()));
             ReliableSender.Result result = call(target, () -> {
                 try (DatagramLink link = new DatagramLink(target)) {
                     return new ReliableSender().send(image, link, options);

@@ -158,6 +158,8 @@ public final class Bench {
             reliable("warm-up", process.images(), large, 20 / scale, null);
             reliableRows.add(reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss", process.images(), huge,
                     Math.max(1, 5 / scale), null));
+            reliableRows.add(reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss, 32 KB chunks",
+                    process.images(), huge, Math.max(1, 5 / scale), null, 32 * 1024));
             reliableRows.add(reliable("1.8 MB x " + 20 / scale + ", no loss", process.images(), large, 20 / scale,
                     null));
             reliableRows.add(reliable(String.format(Locale.ROOT, "%.1f MB x %d, no loss, through the relay",
@@ -241,9 +243,14 @@ public final class Bench {
         }
     }
 
-    /** Reliable-mode transfers of one image, directly or through a lossy relay; a table row. */
+    /** Reliable-mode transfers of one image in 8 KB chunks, directly or through a lossy relay; a table row. */
     static String reliable(String name, InetSocketAddress service, byte[] image, int count, Impairer.Rates loss)
             throws Exception {
+        return reliable(name, service, image, count, loss, 8192);
+    }
+
+    static String reliable(String name, InetSocketAddress service, byte[] image, int count, Impairer.Rates loss,
+            int chunkSize) throws Exception {
         LossyRelay relay = loss == null ? null : new LossyRelay(service.getPort(), loss, 42);
         InetSocketAddress target = relay == null ? service
                 : new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());
@@ -257,8 +264,8 @@ public final class Bench {
                 long t0 = System.nanoTime();
                 try (DatagramLink link = new DatagramLink(target)) {
                     ReliableSender.Result result = new ReliableSender().send(image, link,
-                            new ReliableSender.Options(8192, ReliableSender.Options.DEFAULT.window(),
-                            Duration.ofSeconds(60), startTimeout));
+                            ReliableSender.Options.forChunkSize(chunkSize, Duration.ofSeconds(60))
+                                    .withInitialRto(startTimeout));
                     startTimeout = result.suggestedInitialRto(); // as SendService keeps it per target
                     retransmissions += result.retransmissions();
                     latencies[completed++] = System.nanoTime() - t0;

@@ -27,8 +27,12 @@ import dev.udpimage.protocol.reliable.ReliableCodec.Start;
  */
 public final class ReliableReceiver<K> {
 
-    /** Send an ACK after this many new chunks, even without a gap. */
-    static final int ACK_EVERY = 32;
+    /**
+     * Send an ACK after this many bytes of new chunks (32 chunks of 8 KB; fewer, larger chunks are acknowledged
+     * as often by the byte), even without a gap: an eighth of the sender's default window, so the window keeps
+     * sliding instead of emptying before each ACK.
+     */
+    static final int ACK_EVERY_BYTES = 256 * 1024;
 
     public record Completed(int transferId, byte[] image, int datagrams, long startedNanos, long completedNanos) {
     }
@@ -63,6 +67,8 @@ public final class ReliableReceiver<K> {
 
         int sinceAck;
 
+        final int ackEvery;
+
         int datagrams = 1;
 
         long lastNanos;
@@ -76,6 +82,7 @@ public final class ReliableReceiver<K> {
             this.startedNanos = nowNanos;
             this.lastNanos = nowNanos;
             this.buffer = new BlockBuffer((int) start.totalLength());
+            this.ackEvery = Math.max(1, ACK_EVERY_BYTES / start.chunkSize());
         }
 
         int expectedLength(int sequence) {
@@ -180,10 +187,10 @@ public final class ReliableReceiver<K> {
         }
         // at once when the sender has something to learn: a new hole (chunks skipped, so probably lost), a hole
         // filled (a resend arrived: stop resending it), or the last chunk (the tail is done); otherwise every
-        // ACK_EVERY chunks. Not for every chunk while a hole is open: that was an ACK per datagram under loss.
+        // ACK_EVERY_BYTES. Not for every chunk while a hole is open: that was an ACK per datagram under loss.
         boolean newHole = sequence > highestBefore + 1;
         boolean filled = sequence < highestBefore;
-        if (newHole || filled || sequence == session.start.chunkCount() - 1 || ++session.sinceAck >= ACK_EVERY) {
+        if (newHole || filled || sequence == session.start.chunkCount() - 1 || ++session.sinceAck >= session.ackEvery) {
             return Outcome.reply(ack(key.transferId(), session));
         }
         return Outcome.NOTHING;

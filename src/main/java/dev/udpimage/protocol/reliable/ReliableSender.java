@@ -39,8 +39,16 @@ public final class ReliableSender {
      */
     public record Options(int chunkSize, int window, Duration deadline, Duration initialRto) {
 
-        /** 256 chunks of 8 KB in flight: 2 MB, well within the receiver's socket buffer. */
-        public static final Options DEFAULT = new Options(8192, 256, Duration.ofSeconds(30), INITIAL_RTO);
+        /** Bytes in flight: 2 MB, well within the receiver's socket buffer. */
+        public static final int WINDOW_BYTES = 2 << 20;
+
+        /** 256 chunks of 8 KB in flight. */
+        public static final Options DEFAULT = forChunkSize(8192, Duration.ofSeconds(30));
+
+        /** The default window ({@value #WINDOW_BYTES} bytes) in chunks of {@code chunkSize}. */
+        public static Options forChunkSize(int chunkSize, Duration deadline) {
+            return new Options(chunkSize, Math.max(4, WINDOW_BYTES / Math.max(1, chunkSize)), deadline, INITIAL_RTO);
+        }
 
         public Options(int chunkSize, int window, Duration deadline) {
             this(chunkSize, window, deadline, INITIAL_RTO);
