@@ -125,14 +125,14 @@ public final class Bench {
         System.out.println("Legacy sender: " + sender.describe());
 
         List<Workload> workloads = List.of(
-                (t, img, lst) -> sender.stopAndWait("10 KB x " + 2000 / scale, t, img, small, 2000 / scale),
+                (t, img, lst) -> sender.stopAndWait("10 KB x " + 5000 / scale, t, img, small, 5000 / scale),
                 (t, img, lst) -> sender.stopAndWait("200 KB x " + 200 / scale, t, img, medium, 200 / scale),
                 (t, img, lst) -> sender.stopAndWait("1.8 MB x " + 20 / scale, t, img, large, 20 / scale),
                 (t, img, lst) -> sender.stopAndWait("9 MB x " + Math.max(1, 5 / scale), t, img, huge,
                         Math.max(1, 5 / scale)),
                 (t, img, lst) -> sender.concurrent("8 senders x " + 50 / scale + " x 200 KB", t, img, medium, 8,
                         50 / scale),
-                (t, img, lst) -> sender.lists("JSON lists x " + 5000 / scale, t, lst, 5000 / scale),
+                (t, img, lst) -> sender.lists("JSON lists x " + 20000 / scale, t, lst, 20000 / scale),
                 (t, img, lst) -> recovery("recovery after a lost datagram", t, img, medium));
 
         List<Row> service = new ArrayList<>();
@@ -145,7 +145,7 @@ public final class Bench {
                 sender.stopAndWait("warm-up", "service", process.images(), small, 2000 / scale);
                 sender.stopAndWait("warm-up", "service", process.images(), medium, 50 / scale);
                 sender.stopAndWait("warm-up", "service", process.images(), large, 3);
-                sender.lists("warm-up", "service", process.lists(), 5000 / scale);
+                sender.lists("warm-up", "service", process.lists(), 20000 / scale);
             }
             if (legacy) {
                 service.addAll(run(workloads, "service", () -> new Receiver(null, process.images(),
