@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -118,6 +120,15 @@ public class ReceivedEvents implements DisposableBean {
     public void completeAll() {
         this.emitters.forEach(SseEmitter::complete);
         this.emitters.clear();
+    }
+
+    /**
+     * Open streams end as soon as the context starts closing, before the web server's graceful shutdown waits
+     * for requests in progress: an open viewer held every shutdown for the full 30 s grace period.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void closing() {
+        completeAll();
     }
 
     @Override
