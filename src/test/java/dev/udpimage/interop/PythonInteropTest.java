@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-
 import dev.udpimage.support.Http;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.LossyRelay;
@@ -25,8 +24,6 @@ import tools.jackson.databind.JsonNode;
 /** The unmodified Python reference peers against the service, in both directions. */
 @ServiceTest
 class PythonInteropTest extends ServiceTestSupport {
-
-
 
     @TempDir
     Path dir;

@@ -33,14 +33,11 @@ class ReceivePathTest extends ServiceTestSupport {
 
     private static final String OK = "get message!!!";
 
-
     @Autowired
     MeterRegistry meters;
 
     @Autowired
     DatagramInboundAdapter imageInbound;
-
-
 
     /** The newest image the service reports for this client. */
     private JsonNode newestFrom(LegacyTestClient client) {

@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 
 import org.junit.jupiter.api.Test;
 
-
 import dev.udpimage.support.Http;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.LossyRelay;
@@ -26,9 +25,6 @@ import tools.jackson.databind.JsonNode;
 class ReliableModeTest extends ServiceTestSupport {
 
     private static final byte[] IMAGE = TestImages.largeJpeg(900); // a few MB
-
-
-
 
     private JsonNode send(String query) {
         Http.Response response = http().post("/send/image?mode=reliable" + query, "image/jpeg", IMAGE);

@@ -47,7 +47,6 @@ class HostileInputTest extends ServiceTestSupport {
 
     private static final long SEED = Long.getLong("fuzz.seed", 42);
 
-
     @Autowired
     DatagramInboundAdapter imageInbound;
 
@@ -56,7 +55,6 @@ class HostileInputTest extends ServiceTestSupport {
 
     @Autowired
     ReceiveStats stats;
-
 
     @Test
     void fuzzedDatagramsOnBothPortsLeaveTheServiceWhole() throws Exception {

@@ -46,10 +46,8 @@ class ViewerBrowserTest extends ServiceTestSupport {
 
     private static Path profile;
 
-
     @Autowired
     ReceivedEvents events;
-
 
     @BeforeAll
     static void startBrowser() throws IOException {

@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
@@ -26,8 +25,6 @@ import dev.udpimage.support.TestImages;
 /** {@code GET /received/events} over real HTTP: events arrive at once, and pages that never read hold nothing up. */
 @ServiceTest
 class ViewerEventsTest extends ServiceTestSupport {
-
-
 
     @Test
     void everyImageAndListIsAnEventWithinASecondEvenWithIdlePagesOpen() throws Exception {

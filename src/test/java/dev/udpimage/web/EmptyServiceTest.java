@@ -15,7 +15,6 @@ import dev.udpimage.support.ServiceTestSupport;
 @TestPropertySource(properties = "udp.store.history=3") // a distinct context, so nothing else sent to it
 class EmptyServiceTest extends ServiceTestSupport {
 
-
     @Test
     void latestEndpointsAre404ProblemsBeforeAnythingArrived() {
         Http http = http();

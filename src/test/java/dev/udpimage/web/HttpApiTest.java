@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 
 import org.junit.jupiter.api.Test;
 
-
 import dev.udpimage.support.Http;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
@@ -20,9 +19,6 @@ import tools.jackson.databind.JsonNode;
 /** Every HTTP endpoint and its errors, over real HTTP against the running service. */
 @ServiceTest
 class HttpApiTest extends ServiceTestSupport {
-
-
-
 
     private static void assertProblem(Http.Response response, int status, String detailPart) {
         assertThat(response.status()).as(response.text()).isEqualTo(status);
