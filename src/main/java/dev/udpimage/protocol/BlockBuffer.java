@@ -29,10 +29,6 @@ public final class BlockBuffer {
         this.blocks = new byte[(length + BLOCK - 1) / BLOCK][];
     }
 
-    public int length() {
-        return this.length;
-    }
-
     /** Bytes of blocks allocated so far. */
     public int allocated() {
         return this.allocated;

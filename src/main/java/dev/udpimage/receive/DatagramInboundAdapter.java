@@ -55,6 +55,9 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
     @FunctionalInterface
     public interface Shortcut {
 
+        /** Takes nothing: every datagram becomes a message. */
+        Shortcut NONE = (source, datagram) -> false;
+
         /**
          * @param datagram the datagram in the receive buffer, valid only during the call; its position must be
          *     left as it was
@@ -62,8 +65,6 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
          */
         boolean take(SocketAddress source, ByteBuffer datagram);
     }
-
-    private static final Shortcut NONE = (source, datagram) -> false;
 
     private final DatagramChannel channel;
 
@@ -75,10 +76,6 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
 
     /** The source of the wake-up datagram sent by {@link #doStop()}, so the loop can tell it from a sender's. */
     private volatile SocketAddress wakeSource;
-
-    public DatagramInboundAdapter(DatagramChannel channel, String name) {
-        this(channel, name, NONE);
-    }
 
     public DatagramInboundAdapter(DatagramChannel channel, String name, Shortcut shortcut) {
         super(UdpSockets.port(channel));

@@ -235,7 +235,7 @@ public class ReceiveFlows {
 
     @Bean
     DatagramInboundAdapter listInbound(DatagramChannel listSocket) {
-        return inbound(listSocket, "list", (source, datagram) -> false);
+        return inbound(listSocket, "list", DatagramInboundAdapter.Shortcut.NONE);
     }
 
     @Bean
