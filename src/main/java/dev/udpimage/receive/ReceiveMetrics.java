@@ -28,6 +28,8 @@ final class ReceiveMetrics {
 
     private final Counter replies;
 
+    private final Counter repliesDropped;
+
     private final Timer duration;
 
     ReceiveMetrics(MeterRegistry registry, String port) {
@@ -41,6 +43,9 @@ final class ReceiveMetrics {
                 .description("Images or lists received, decoded and stored").register(registry);
         this.replies = Counter.builder("udp.replies").tag("port", port)
                 .description("Replies sent (success and error)").register(registry);
+        this.repliesDropped = Counter.builder("udp.replies.dropped").tag("port", port)
+                .description("Replies that could not be sent (socket send buffer full, or an I/O error)")
+                .register(registry);
         this.duration = Timer.builder("udp.transfer.duration").tag("port", port)
                 .description("Time from an image's header to its last chunk").register(registry);
     }
@@ -66,6 +71,10 @@ final class ReceiveMetrics {
 
     void replied() {
         this.replies.increment();
+    }
+
+    void replyDropped() {
+        this.repliesDropped.increment();
     }
 
     void gauge(String name, Supplier<Number> value) {

@@ -14,9 +14,10 @@ import org.springframework.util.unit.DataSize;
 import dev.udpimage.UdpProperties;
 
 /**
- * Binds the receiving sockets, with the largest SO_RCVBUF the kernel allows. They are blocking
+ * Binds the receiving sockets, with the largest SO_RCVBUF the kernel allows. They are non-blocking
  * {@link DatagramChannel}s: the receive loop reads each datagram with one {@code recvfrom} straight into a
- * reused direct buffer, and replies go out through {@link DatagramChannel#socket()}.
+ * reused direct buffer and sleeps in a selector only when none comes ({@link DatagramInboundAdapter}); replies
+ * leave through {@link DatagramChannel#send}.
  */
 final class UdpSockets {
 
@@ -33,6 +34,7 @@ final class UdpSockets {
             channel.setOption(StandardSocketOptions.SO_RCVBUF,
                     (int) Math.min(Integer.MAX_VALUE, receiveBuffer.toBytes()));
             channel.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+            channel.configureBlocking(false);
             // Java reports what was granted of the request; Linux books twice that for its own overhead
             log.info("UDP {} port listening on {}: asked for SO_RCVBUF {} bytes, kernel granted {} bytes", name,
                     channel.getLocalAddress(), receiveBuffer.toBytes(),
