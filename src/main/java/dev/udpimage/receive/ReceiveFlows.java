@@ -328,7 +328,7 @@ public class ReceiveFlows {
      */
     private static void send(DatagramChannel socket, byte[] reply, SocketAddress to, ReceiveMetrics metrics) {
         try {
-            if (socket.send(ByteBuffer.wrap(reply), to) > 0) {
+            if (socket.send(ByteBuffer.wrap(reply), to) == reply.length) {
                 metrics.replied();
                 return;
             }
