@@ -112,14 +112,17 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
     }
 
     /**
-     * One reused direct buffer, an exact-length copy out. Polls while datagrams keep coming, then sleeps. After a
-     * stop it ends the loop (the base class's loop carries on after a {@link SocketTimeoutException} and then sees
-     * it is no longer active).
+     * One reused direct buffer, an exact-length copy out. Polls while datagrams keep coming, then sleeps. Once
+     * stopped it reads nothing more and ends the loop (the base class's loop carries on after a
+     * {@link SocketTimeoutException} and then sees it is no longer active).
      */
     @Override
     protected DatagramPacket receive() throws IOException {
         long lastDatagram = System.nanoTime();
         while (true) {
+            if (!isActive()) { // stopped: what arrives from now on stays in the socket for a restart
+                throw new SocketTimeoutException("stopped");
+            }
             this.receiveBuffer.clear();
             SocketAddress source;
             try {
@@ -155,9 +158,6 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
         }
         catch (ClosedSelectorException ex) { // the bean is being destroyed
             throw new SocketException("receive loop closed");
-        }
-        if (!isActive()) {
-            throw new SocketTimeoutException("stopped");
         }
     }
 
