@@ -1,17 +1,21 @@
 /*
  * The benchmark's "what the wire allows here" column: the legacy protocol in a bare C loop, one thread per port,
  * no decoding, no storage, per-sender reassembly into one buffer. Like the Java BareReceiver, it has no stall
- * timeout: a lost datagram wedges the sender's transfer, as it does the Python reference.
+ * timeout: a lost datagram wedges the sender's transfer, as it does the Python reference. It waits for datagrams
+ * the way the service does (udp.receive-spin): polling for 100 us after each one, then sleeping in poll().
  *
  *   bare_receiver IMAGE_PORT LIST_PORT      binds both on 127.0.0.1, prints "ready", serves until killed
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_SENDERS 64
@@ -37,14 +41,38 @@ static int bind_port(int port) {
     return s;
 }
 
+#define SPIN_NANOS 100000
+
+static long long now_nanos(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* recvfrom that polls for SPIN_NANOS after the last datagram before it sleeps until the next */
+static ssize_t receive(int s, char *buffer, size_t size, struct sockaddr_in *from, socklen_t *length) {
+    static __thread long long last;
+    for (;;) {
+        *length = sizeof *from;
+        ssize_t n = recvfrom(s, buffer, size, MSG_DONTWAIT, (struct sockaddr *) from, length);
+        if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+            last = now_nanos();
+            return n;
+        }
+        if (now_nanos() - last >= SPIN_NANOS) {
+            struct pollfd readable = { .fd = s, .events = POLLIN };
+            poll(&readable, 1, -1);
+        }
+    }
+}
+
 static void *serve_lists(void *arg) {
     int s = *(int *) arg;
     char buffer[65536];
     struct sockaddr_in from;
     socklen_t length;
     for (;;) {
-        length = sizeof from;
-        if (recvfrom(s, buffer, sizeof buffer, 0, (struct sockaddr *) &from, &length) >= 0) {
+        if (receive(s, buffer, sizeof buffer, &from, &length) >= 0) {
             sendto(s, "get the msg", 11, 0, (struct sockaddr *) &from, length);
         }
     }
@@ -77,8 +105,7 @@ int main(int argc, char **argv) {
     struct sockaddr_in from;
     socklen_t length;
     for (;;) {
-        length = sizeof from;
-        ssize_t n = recvfrom(images, buffer, sizeof buffer, 0, (struct sockaddr *) &from, &length);
+        ssize_t n = receive(images, buffer, sizeof buffer, &from, &length);
         if (n < 0) {
             continue;
         }
