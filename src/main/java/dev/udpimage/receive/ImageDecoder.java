@@ -53,11 +53,12 @@ public class ImageDecoder {
                         "not an image (" + bytes.length + " bytes in no format ImageIO reads)");
             }
             String format = provider.getFormatNames()[0].toLowerCase(Locale.ROOT);
-            ImageReader reader = this.readers.get().get(provider);
+            Map<ImageReaderSpi, ImageReader> ownReaders = this.readers.get();
+            ImageReader reader = ownReaders.get(provider);
             try {
                 if (reader == null) {
                     reader = provider.createReaderInstance();
-                    this.readers.get().put(provider, reader);
+                    ownReaders.put(provider, reader);
                 }
                 reader.setInput(input, true, true);
                 return new Identified(format, reader.getWidth(0), reader.getHeight(0));
