@@ -115,7 +115,7 @@ public final class Bench {
         System.out.println("Generating deterministic photo-like JPEGs...");
         byte[] small = TestImages.jpeg(TestImages.photo(200, 150, 24, 1), 0.85f);
         byte[] medium = TestImages.jpeg(TestImages.photo(800, 600, 40, 2), 0.9f);
-        byte[] large = TestImages.jpeg(TestImages.photo(1920, 1440, 40, 3), 0.9f);
+        byte[] large = TestImages.jpeg(TestImages.photo(1920, 1440, 50, 3), 0.92f); // 1.78 MB
         byte[] huge = TestImages.jpeg(TestImages.photo(4000, 3000, 60, 4), 0.92f);
         System.out.printf(Locale.ROOT, "image sizes: %,d / %,d / %,d / %,d bytes%n", small.length, medium.length,
                 large.length, huge.length);
