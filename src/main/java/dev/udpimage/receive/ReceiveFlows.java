@@ -85,8 +85,8 @@ public class ReceiveFlows {
     private final ReceiveMetrics listMetrics;
 
     public ReceiveFlows(UdpProperties properties, MeterRegistry registry) {
-        this.imageMetrics = new ReceiveMetrics(registry, "image");
-        this.listMetrics = new ReceiveMetrics(registry, "list");
+        this.imageMetrics = new ReceiveMetrics(registry, "image", true);
+        this.listMetrics = new ReceiveMetrics(registry, "list", false);
         this.reassembler = new ImageReassembler<>(properties.transfer().limits(), dropped -> {
             dropLog.warn("Discarded {} transfer from {}: {} of {} bytes in {} datagrams", dropped.reason().tag(),
                     dropped.sender(), dropped.received(), dropped.expected(), dropped.datagrams());

@@ -12,7 +12,8 @@ import dev.udpimage.protocol.Rejection;
 
 /**
  * The receive path's Micrometer meters for one port ({@code port} tag {@code image} or {@code list}):
- * datagrams and bytes received, transfers completed and failed by reason, replies sent, transfer duration.
+ * datagrams and bytes received, transfers completed and failed by reason, replies sent; for images, transfer
+ * duration (a list is one datagram: it has none).
  */
 final class ReceiveMetrics {
 
@@ -30,9 +31,10 @@ final class ReceiveMetrics {
 
     private final Counter repliesDropped;
 
+    /** Null where transfers are single datagrams. */
     private final Timer duration;
 
-    ReceiveMetrics(MeterRegistry registry, String port) {
+    ReceiveMetrics(MeterRegistry registry, String port, boolean timesTransfers) {
         this.registry = registry;
         this.port = port;
         this.datagrams = Counter.builder("udp.datagrams").tag("port", port)
@@ -46,7 +48,7 @@ final class ReceiveMetrics {
         this.repliesDropped = Counter.builder("udp.replies.dropped").tag("port", port)
                 .description("Replies that could not be sent (socket send buffer full, or an I/O error)")
                 .register(registry);
-        this.duration = Timer.builder("udp.transfer.duration").tag("port", port)
+        this.duration = !timesTransfers ? null : Timer.builder("udp.transfer.duration").tag("port", port)
                 .description("Time from an image's header to its last chunk").register(registry);
     }
 
@@ -57,7 +59,9 @@ final class ReceiveMetrics {
 
     void completed(double transferMs) {
         this.completed.increment();
-        this.duration.record((long) (transferMs * 1_000_000), TimeUnit.NANOSECONDS);
+        if (this.duration != null) {
+            this.duration.record((long) (transferMs * 1_000_000), TimeUnit.NANOSECONDS);
+        }
     }
 
     void failed(Rejection.Reason reason) {

@@ -278,6 +278,9 @@ class ReceivePathTest extends ServiceTestSupport {
             assertThat(client.reply()).isEqualTo("get the msg");
             assertThat(http().get("/received/lists/latest").json().get("value").get("frame").asInt()).isEqualTo(12);
         }
+        assertThat(this.meters.find("udp.transfers.completed").tag("port", "list").counter().count()).isPositive();
+        assertThat(this.meters.find("udp.transfer.duration").tag("port", "list").timer())
+                .as("a list is one datagram: no transfer duration").isNull();
     }
 
     @Test
