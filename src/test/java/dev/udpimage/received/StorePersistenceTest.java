@@ -56,7 +56,10 @@ class StorePersistenceTest {
         String images;
         String lists;
         byte[] latestPng;
+        byte[] large = TestImages.largeJpeg(5);
+        assertThat(large.length).as("written in more than one piece").isGreaterThan(1 << 20);
         try (ConfigurableApplicationContext first = start(100)) {
+            sendImage(first, large);
             sendImage(first, TestImages.smallJpeg(1));
             sendImage(first, TestImages.encode(TestImages.photo(50, 40, 5, 2), "png"));
             sendImage(first, TestImages.mediumJpeg(3));
@@ -79,13 +82,14 @@ class StorePersistenceTest {
             assertThat(http.get("/received/images").text()).isEqualTo(images);
             assertThat(http.get("/received/lists").text()).isEqualTo(lists);
             assertThat(http.get("/received/latest.png").body()).isEqualTo(latestPng);
+            assertThat(http.get("/received/images/1/original").body()).isEqualTo(large);
             assertThat(second.getBean(MeterRegistry.class).get("udp.store.skipped.files").counter().count())
                     .isEqualTo(4);
             assertThat(this.dir.resolve("lists/902.json.tmp")).doesNotExist();
 
             sendImage(second, TestImages.smallJpeg(4));
             JsonNode newest = http.get("/received/images").json().get(0);
-            assertThat(newest.get("id").asLong()).as("ids go on where they were").isEqualTo(4);
+            assertThat(newest.get("id").asLong()).as("ids go on where they were").isEqualTo(5);
         }
     }
 
