@@ -11,4 +11,4 @@ WORKDIR /app
 COPY --from=build /src/target/udp-image-service-*.jar app.jar
 EXPOSE 8080/tcp 9999/udp 9998/udp
 # The JVM options of pom.xml's service.jvm.options (see there why); give the container 512 MB or more
-ENTRYPOINT ["java", "-Xms320m", "-Xmx320m", "-XX:G1HeapRegionSize=8m", "-jar", "/app/app.jar"]
+ENTRYPOINT ["java", "-Xms320m", "-Xmx320m", "-XX:G1HeapRegionSize=2m", "-XX:+AlwaysPreTouch", "-jar", "/app/app.jar"]
