@@ -2,7 +2,10 @@
  * The benchmark's native legacy sender: exactly the Python client's datagrams (an 8-byte little-endian length,
  * then 1024-byte chunks back to back with no pacing, the last one short or empty), then it blocks on the reply.
  * Native so that the receiver, not the sender, is what is measured: on a 2-core machine a Java sender's own
- * per-datagram cost halved what even a bare receive loop could show.
+ * per-datagram cost halved what even a bare receive loop could show. It hands the kernel up to BATCH datagrams
+ * per sendmmsg call: on this kind of VM one send() per datagram cost 2.6-3.4 us, which capped 1.8 MB images
+ * at about 300 MB/s whatever received them (a bare C loop moved 271-294 MB/s; with sendmmsg, about 500).
+ * The datagrams on the wire are the same, one after another.
  *
  *   legacy_sender image PORT COUNT TIMEOUT_MS FILE    sends the image COUNT times, stop-and-wait
  *   legacy_sender list  PORT COUNT TIMEOUT_MS         sends COUNT small JSON lists, stop-and-wait
@@ -11,6 +14,7 @@
  * the clock of Java's System.nanoTime on Linux). After a timeout the socket is replaced, so the next image comes
  * from a new source port, as a restarted client would; after 3 timeouts in a row it gives up. Targets 127.0.0.1.
  */
+#define _GNU_SOURCE /* sendmmsg */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +47,32 @@ static int open_socket(int port, int timeout_ms) {
         exit(2);
     }
     return s;
+}
+
+#define BATCH 32
+
+static struct mmsghdr batch[BATCH];
+static struct iovec pieces[BATCH];
+
+/* sends the queued datagrams, in order, with as few sendmmsg calls as the kernel takes them in */
+static void flush(int s, int *queued) {
+    for (int sent = 0; sent < *queued;) {
+        int n = sendmmsg(s, batch + sent, *queued - sent, 0);
+        if (n < 0) {
+            perror("sendmmsg");
+            break; /* (like a lost datagram: the reply times out) */
+        }
+        sent += n;
+    }
+    *queued = 0;
+}
+
+static void queue(int s, int *queued, void *bytes, size_t length) {
+    pieces[*queued] = (struct iovec) { .iov_base = bytes, .iov_len = length };
+    batch[*queued] = (struct mmsghdr) { .msg_hdr = { .msg_iov = &pieces[*queued], .msg_iovlen = 1 } };
+    if (++*queued == BATCH) {
+        flush(s, queued);
+    }
 }
 
 static char *read_file(const char *path, long *length) {
@@ -80,11 +111,13 @@ int main(int argc, char **argv) {
         long long t0 = now_ns();
         if (image_mode) {
             uint64_t header = (uint64_t) length; /* struct 'l' on x86-64: 8 bytes, little-endian */
-            send(s, &header, sizeof header, 0);
+            int queued = 0;
+            queue(s, &queued, &header, sizeof header);
             for (long offset = 0; offset <= length; offset += 1024) { /* len/1024 + 1 chunks, like the client */
                 long n = length - offset < 1024 ? length - offset : 1024;
-                send(s, image + offset, n, 0);
+                queue(s, &queued, image + offset, n);
             }
+            flush(s, &queued);
         }
         else {
             int n = snprintf(list, sizeof list, "[0, 0, 0, %ld]", i);
