@@ -2,7 +2,7 @@
  * The benchmark's "what the wire allows here" column: the legacy protocol in a bare C loop, one thread per port,
  * no decoding, no storage, per-sender reassembly into one buffer. Like the Java BareReceiver, it has no stall
  * timeout: a lost datagram wedges the sender's transfer, as it does the Python reference. It waits for datagrams
- * the way the service does: up to 64 at a time with recvmmsg, polling for 100 us after each (udp.receive-spin),
+ * the way the service does: up to 16 at a time with recvmmsg, polling for 100 us after each (udp.receive-spin),
  * then sleeping in poll().
  *
  *   bare_receiver IMAGE_PORT LIST_PORT      binds both on 127.0.0.1, prints "ready", serves until killed
@@ -51,7 +51,7 @@ static long long now_nanos(void) {
     return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-#define BATCH 64
+#define BATCH 16
 #define SLOT 65536
 
 /* the datagrams of one recvmmsg call, handed out one by one; one per thread */

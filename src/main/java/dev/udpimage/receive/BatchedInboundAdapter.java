@@ -12,7 +12,7 @@ import dev.udpimage.receive.DatagramInboundAdapter.Shortcut;
 
 /**
  * The image port's inbound adapter: {@link DatagramInboundAdapter}'s job for a {@link UdpPort}, which reads up to
- * 64 datagrams with one {@code recvmmsg} call where a {@code DatagramChannel} needs a {@code recvfrom} each.
+ * 16 datagrams with one {@code recvmmsg} call where a {@code DatagramChannel} needs a {@code recvfrom} each.
  * Images come in bursts of 1024-byte datagrams, which a sender using {@code sendmmsg} sends faster than one
  * {@code recvfrom} at a time drains them; lists are single datagrams, for which the batch only adds system calls
  * (an epoll wait, and Netty's {@code getsockopt} per read), so the list port keeps {@link DatagramInboundAdapter}.
