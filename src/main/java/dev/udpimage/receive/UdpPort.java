@@ -100,7 +100,7 @@ public final class UdpPort implements AutoCloseable {
     private volatile Receiver receiver = (source, datagram) -> { };
 
     /**
-     * @param name what the port carries ("image", "list"); names its thread {@code udp-<name>-receiver-1}
+     * @param name what the port carries ("image"); names its thread {@code udp-<name>-receiver-1}
      * @param receiveBuffer SO_RCVBUF to ask for; the kernel caps it at {@code net.core.rmem_max}
      * @param spin how long to keep polling after a datagram before sleeping until the next
      */
