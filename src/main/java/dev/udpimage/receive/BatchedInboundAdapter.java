@@ -8,8 +8,6 @@ import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.support.MutableMessageBuilder;
 
-import dev.udpimage.receive.DatagramInboundAdapter.Shortcut;
-
 /**
  * The image port's inbound adapter: {@link DatagramInboundAdapter}'s job for a {@link UdpPort}, which reads up to
  * 16 datagrams with one {@code recvmmsg} call where a {@code DatagramChannel} needs a {@code recvfrom} each.
@@ -22,6 +20,23 @@ import dev.udpimage.receive.DatagramInboundAdapter.Shortcut;
  * again; the socket belongs to whoever made the port.
  */
 public class BatchedInboundAdapter extends MessageProducerSupport {
+
+    /**
+     * A step the port's thread may complete for a datagram on its own, before any message is made: appending a
+     * chunk to its transfer in progress (nearly every datagram of a large image).
+     */
+    @FunctionalInterface
+    public interface Shortcut {
+
+        /** Takes nothing: every datagram becomes a message. */
+        Shortcut NONE = (source, datagram) -> false;
+
+        /**
+         * @param datagram the datagram, valid only during the call; its position must be left as it was
+         * @return whether the datagram was dealt with; if not, it goes into the flow as a message
+         */
+        boolean take(SocketAddress source, ByteBuffer datagram);
+    }
 
     private final UdpPort port;
 

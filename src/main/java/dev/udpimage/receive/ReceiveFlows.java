@@ -112,6 +112,16 @@ public class ReceiveFlows {
         return bind("image", properties.imagePort(), properties);
     }
 
+    /** Binds the image port, with the largest receive buffer the kernel allows (up to what is configured). */
+    private static UdpPort bind(String name, int port, UdpProperties properties) {
+        InetSocketAddress address = new InetSocketAddress(properties.bindAddress(), port);
+        if (address.isUnresolved()) {
+            throw new IllegalStateException("udp.bind-address " + properties.bindAddress() + " does not resolve");
+        }
+        int receiveBuffer = (int) Math.min(Integer.MAX_VALUE, properties.socketReceiveBuffer().toBytes());
+        return UdpPort.bind(name, address, receiveBuffer, properties.receiveSpin());
+    }
+
     @Bean
     BatchedInboundAdapter imageInbound(UdpPort imageSocket) {
         BatchedInboundAdapter adapter = new BatchedInboundAdapter(imageSocket, this::appendChunk);
@@ -229,8 +239,7 @@ public class ReceiveFlows {
 
     @Bean
     DatagramInboundAdapter listInbound(DatagramChannel listSocket, UdpProperties properties) {
-        DatagramInboundAdapter adapter = new DatagramInboundAdapter(listSocket, "udp-list", properties.receiveSpin(),
-                DatagramInboundAdapter.Shortcut.NONE);
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(listSocket, "udp-list", properties.receiveSpin());
         adapter.setErrorChannelName("listErrors.input");
         return adapter;
     }
@@ -286,16 +295,6 @@ public class ReceiveFlows {
     }
 
     // ---- shared by both ports ---------------------------------------------------------------------------
-
-    /** Binds the image port, with the largest receive buffer the kernel allows (up to what is configured). */
-    private static UdpPort bind(String name, int port, UdpProperties properties) {
-        InetSocketAddress address = new InetSocketAddress(properties.bindAddress(), port);
-        if (address.isUnresolved()) {
-            throw new IllegalStateException("udp.bind-address " + properties.bindAddress() + " does not resolve");
-        }
-        int receiveBuffer = (int) Math.min(Integer.MAX_VALUE, properties.socketReceiveBuffer().toBytes());
-        return UdpPort.bind(name, address, receiveBuffer, properties.receiveSpin());
-    }
 
     /** Counts a stored image or list and makes its success reply. */
     private static byte[] acknowledge(double transferMs, ReceiveMetrics metrics, String reply) {
