@@ -29,8 +29,8 @@ import dev.udpimage.protocol.LegacyProtocol;
  * <ul>
  *   <li><b>Order.</b> The stock adapter hands each datagram to a pool of 5 threads, which reorders chunks.
  *       Here the port's one receive thread sends each datagram into the flow itself, in arrival order. The
- *       flow's per-datagram work is short (reassembly; for a complete image, reading its header), so the
- *       socket is drained as fast as it fills, and the 4 MB kernel buffer absorbs bursts meanwhile.</li>
+ *       flow's per-datagram work is short (parsing a list), so the socket is drained as fast as it fills, and
+ *       the 4 MB kernel buffer absorbs bursts meanwhile.</li>
  *   <li><b>Memory.</b> The stock adapter allocates a fresh receive buffer (65 508 bytes here) for every
  *       datagram. Here one buffer is reused and each datagram copied out at its exact length.</li>
  *   <li><b>No payload-controlled behaviour.</b> The stock mapper treats a payload starting with
