@@ -34,7 +34,6 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.IntSupplier;
-import io.netty.util.UncheckedBooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,8 +123,8 @@ public final class UdpPort implements AutoCloseable {
                 // nothing is pooled: reads go into one reused buffer, replies through a thread-local one
                 .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, epoll ? new ReusedBuffer(READS_PER_WAKEUP, BATCH * SLOT, true)
-                        : new ReusedBuffer(BATCH, SLOT, false))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, epoll ? new ReusedBuffer(READS_PER_WAKEUP, BATCH * SLOT)
+                        : new ReusedBuffer(BATCH, SLOT))
                 .handler(new Reader());
         if (epoll) {
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT); // read with recvmmsg
@@ -246,13 +245,9 @@ public final class UdpPort implements AutoCloseable {
 
         private final int piece;
 
-        private final boolean batched;
-
-        /** @param batched whether one read fills a piece with many datagrams (recvmmsg) */
-        ReusedBuffer(int readsPerWakeup, int piece, boolean batched) {
+        ReusedBuffer(int readsPerWakeup, int piece) {
             super(readsPerWakeup);
             this.piece = piece;
-            this.batched = batched;
         }
 
         @Override
@@ -270,17 +265,6 @@ public final class UdpPort implements AutoCloseable {
                 @Override
                 public int guess() {
                     return ReusedBuffer.this.piece;
-                }
-
-                /**
-                 * A batch that came back short has emptied the socket: back to polling epoll (level-triggered,
-                 * so nothing is missed), rather than one more recvmmsg that finds nothing. A datagram at a time
-                 * (a list, a stop-and-wait reply) this saved a system call each.
-                 */
-                @Override
-                public boolean continueReading(UncheckedBooleanSupplier maybeMoreData) {
-                    return (!ReusedBuffer.this.batched || lastBytesRead() == attemptedBytesRead())
-                            && super.continueReading(maybeMoreData);
                 }
 
                 @Override
