@@ -97,6 +97,8 @@ public final class UdpPort implements AutoCloseable {
 
     private final Channel channel;
 
+    private final ReusedBuffer reads;
+
     private volatile Receiver receiver = (source, datagram) -> { };
 
     /**
@@ -118,14 +120,14 @@ public final class UdpPort implements AutoCloseable {
         this.thread = new MultiThreadIoEventLoopGroup(1, threads, io);
         SocketProtocolFamily family = address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET
                 : SocketProtocolFamily.INET6;
+        this.reads = epoll ? new ReusedBuffer(READS_PER_WAKEUP, BATCH * SLOT) : new ReusedBuffer(BATCH, SLOT);
         Bootstrap bootstrap = new Bootstrap().group(this.thread)
                 .channelFactory(() -> epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family))
                 .option(ChannelOption.SO_RCVBUF, receiveBuffer)
                 // nothing is pooled: reads go into one reused buffer, replies through a thread-local one
                 .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, epoll ? new ReusedBuffer(READS_PER_WAKEUP, BATCH * SLOT)
-                        : new ReusedBuffer(BATCH, SLOT))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, this.reads)
                 .handler(new Reader());
         if (epoll) {
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT); // read with recvmmsg
@@ -135,6 +137,7 @@ public final class UdpPort implements AutoCloseable {
         }
         catch (RuntimeException ex) {
             this.thread.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            this.reads.buffer.release();
             throw new IllegalStateException("cannot bind the UDP " + name + " port to " + address, ex);
         }
         // Linux books twice what it grants, for its own overhead
@@ -198,11 +201,12 @@ public final class UdpPort implements AutoCloseable {
         }
     }
 
-    /** Closes the socket and ends the thread. */
+    /** Closes the socket, ends the thread and frees the read buffer. */
     @Override
     public void close() {
         this.channel.close().syncUninterruptibly();
         this.thread.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        this.reads.buffer.release();
     }
 
     @Override
