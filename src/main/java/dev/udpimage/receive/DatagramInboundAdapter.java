@@ -24,12 +24,13 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import dev.udpimage.protocol.LegacyProtocol;
 
 /**
- * Spring Integration's UDP inbound adapter, changed in the three places the legacy protocol needs:
+ * The list port's inbound adapter: Spring Integration's UDP inbound adapter, changed in the three places the
+ * legacy protocol needs (the image port's is a {@link BatchedInboundAdapter}):
  * <ul>
  *   <li><b>Order.</b> The stock adapter hands each datagram to a pool of 5 threads, which reorders chunks.
  *       Here the port's one receive thread sends each datagram into the flow itself, in arrival order. The
- *       flow's per-datagram work is short (reassembly; for a complete image, reading its header), so the
- *       socket is drained as fast as it fills, and the 4 MB kernel buffer absorbs bursts meanwhile.</li>
+ *       flow's per-datagram work is short (parsing a list), so the socket is drained as fast as it fills, and
+ *       the 4 MB kernel buffer absorbs bursts meanwhile.</li>
  *   <li><b>Memory.</b> The stock adapter allocates a fresh receive buffer (65 508 bytes here) for every
  *       datagram. Here one buffer is reused and each datagram copied out at its exact length.</li>
  *   <li><b>No payload-controlled behaviour.</b> The stock mapper treats a payload starting with
@@ -38,8 +39,8 @@ import dev.udpimage.protocol.LegacyProtocol;
  * </ul>
  * Empty datagrams are passed on too (the protocol layer decides what they mean).
  *
- * <p>Each datagram costs one {@code recvfrom} into a reused direct buffer and one copy out, unless a
- * {@link Shortcut} deals with it right there (no copy, no message). The channel is non-blocking: after a
+ * <p>Each datagram costs one {@code recvfrom} into a reused direct buffer and one copy out. The channel is
+ * non-blocking: after a
  * datagram the loop keeps polling for the next for up to {@code spin} (100 us by default) before it sleeps in a
  * {@link Selector}. A stop-and-wait sender's next datagram, or its next image after the reply, then finds the
  * thread awake: neither the thread's wake-up nor the sender's work to wake it is paid per datagram. Side by side
@@ -53,27 +54,7 @@ import dev.udpimage.protocol.LegacyProtocol;
  */
 public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
 
-    /**
-     * A step the receive loop may complete for a datagram on its own, before any message is made: for the image
-     * port, appending a chunk to its transfer in progress (nearly every datagram of a large image).
-     */
-    @FunctionalInterface
-    public interface Shortcut {
-
-        /** Takes nothing: every datagram becomes a message. */
-        Shortcut NONE = (source, datagram) -> false;
-
-        /**
-         * @param datagram the datagram in the receive buffer, valid only during the call; its position must be
-         *     left as it was
-         * @return whether the datagram was dealt with; if not, it goes into the flow as a message
-         */
-        boolean take(SocketAddress source, ByteBuffer datagram);
-    }
-
     private final DatagramChannel channel;
-
-    private final Shortcut shortcut;
 
     private final ExecutorService receiver;
 
@@ -88,14 +69,13 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
      * @param channel a non-blocking channel, bound
      * @param spin how long to keep polling after a datagram before sleeping until the next
      */
-    public DatagramInboundAdapter(DatagramChannel channel, String name, Duration spin, Shortcut shortcut) {
+    public DatagramInboundAdapter(DatagramChannel channel, String name, Duration spin) {
         super(UdpSockets.port(channel));
         if (channel.isBlocking()) {
             throw new IllegalArgumentException("the channel must be non-blocking");
         }
         this.channel = channel;
         this.spinNanos = spin.toNanos();
-        this.shortcut = shortcut;
         try {
             this.selector = Selector.open();
             channel.register(this.selector, SelectionKey.OP_READ);
@@ -142,9 +122,7 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
                 continue;
             }
             lastDatagram = System.nanoTime();
-            if (takenByShortcut(source, this.receiveBuffer.flip())) {
-                continue;
-            }
+            this.receiveBuffer.flip();
             byte[] payload = new byte[this.receiveBuffer.remaining()];
             this.receiveBuffer.get(payload);
             return new DatagramPacket(payload, payload.length, source);
@@ -158,16 +136,6 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
         }
         catch (ClosedSelectorException ex) { // the bean is being destroyed
             throw new SocketException("receive loop closed");
-        }
-    }
-
-    private boolean takenByShortcut(SocketAddress source, ByteBuffer datagram) {
-        try {
-            return this.shortcut.take(source, datagram);
-        }
-        catch (RuntimeException ex) { // never the end of the receive loop: the flow gets the datagram instead
-            logger.error(ex, () -> "Shortcut failed for a datagram from " + source);
-            return false;
         }
     }
 

@@ -108,13 +108,25 @@ public class ReceiveFlows {
     // ---- image port -------------------------------------------------------------------------------------
 
     @Bean
-    DatagramChannel imageSocket(UdpProperties properties) {
-        return UdpSockets.bind("image", properties.imagePort(), properties);
+    UdpPort imageSocket(UdpProperties properties) {
+        return bind("image", properties.imagePort(), properties);
+    }
+
+    /** Binds the image port, with the largest receive buffer the kernel allows (up to what is configured). */
+    private static UdpPort bind(String name, int port, UdpProperties properties) {
+        InetSocketAddress address = new InetSocketAddress(properties.bindAddress(), port);
+        if (address.isUnresolved()) {
+            throw new IllegalStateException("udp.bind-address " + properties.bindAddress() + " does not resolve");
+        }
+        int receiveBuffer = (int) Math.min(Integer.MAX_VALUE, properties.socketReceiveBuffer().toBytes());
+        return UdpPort.bind(name, address, receiveBuffer, properties.receiveSpin());
     }
 
     @Bean
-    DatagramInboundAdapter imageInbound(DatagramChannel imageSocket, UdpProperties properties) {
-        return inbound(imageSocket, "image", properties, this::appendChunk);
+    BatchedInboundAdapter imageInbound(UdpPort imageSocket) {
+        BatchedInboundAdapter adapter = new BatchedInboundAdapter(imageSocket, this::appendChunk);
+        adapter.setErrorChannelName("imageErrors.input");
+        return adapter;
     }
 
     /**
@@ -133,7 +145,7 @@ public class ReceiveFlows {
     }
 
     @Bean
-    IntegrationFlow imageFlow(DatagramInboundAdapter imageInbound, DatagramChannel imageSocket,
+    IntegrationFlow imageFlow(BatchedInboundAdapter imageInbound, UdpPort imageSocket,
             ImageDecoder decoder, ReceivedStore store) {
         return IntegrationFlow.from(imageInbound)
                 .handle(byte[].class, (datagram, headers) -> reassemble(datagram, headers, imageSocket))
@@ -145,7 +157,7 @@ public class ReceiveFlows {
     }
 
     @Bean
-    IntegrationFlow imageErrors(DatagramChannel imageSocket) {
+    IntegrationFlow imageErrors(UdpPort imageSocket) {
         return flow -> flow
                 .handle(MessagingException.class, (error, headers) -> imageErrorReply(error))
                 .handle(replyFrom(imageSocket, this.imageMetrics));
@@ -165,7 +177,7 @@ public class ReceiveFlows {
     }
 
     /** Nothing goes on until an image is complete: returns the complete image, or null. */
-    private Object reassemble(byte[] datagram, MessageHeaders headers, DatagramChannel socket) {
+    private Object reassemble(byte[] datagram, MessageHeaders headers, UdpPort socket) {
         this.imageMetrics.datagram(datagram.length);
         SocketAddress sender = source(headers);
         long now = System.nanoTime();
@@ -219,6 +231,7 @@ public class ReceiveFlows {
 
     // ---- list port --------------------------------------------------------------------------------------
 
+    /** A list is one datagram: one {@code recvfrom} each is the cheapest way to read them. */
     @Bean
     DatagramChannel listSocket(UdpProperties properties) {
         return UdpSockets.bind("list", properties.listPort(), properties);
@@ -226,7 +239,9 @@ public class ReceiveFlows {
 
     @Bean
     DatagramInboundAdapter listInbound(DatagramChannel listSocket, UdpProperties properties) {
-        return inbound(listSocket, "list", properties, DatagramInboundAdapter.Shortcut.NONE);
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(listSocket, "udp-list", properties.receiveSpin());
+        adapter.setErrorChannelName("listErrors.input");
+        return adapter;
     }
 
     @Bean
@@ -275,20 +290,11 @@ public class ReceiveFlows {
     }
 
     @Bean
-    ReceiverPorts receiverPorts(DatagramChannel imageSocket, DatagramChannel listSocket) {
-        return new ReceiverPorts(UdpSockets.port(imageSocket), UdpSockets.port(listSocket));
+    ReceiverPorts receiverPorts(UdpPort imageSocket, DatagramChannel listSocket) {
+        return new ReceiverPorts(imageSocket.port(), UdpSockets.port(listSocket));
     }
 
     // ---- shared by both ports ---------------------------------------------------------------------------
-
-    /** The port's adapter; its failures go to the port's error flow ({@code imageErrors} / {@code listErrors}). */
-    private static DatagramInboundAdapter inbound(DatagramChannel socket, String port, UdpProperties properties,
-            DatagramInboundAdapter.Shortcut shortcut) {
-        DatagramInboundAdapter adapter = new DatagramInboundAdapter(socket, "udp-" + port, properties.receiveSpin(),
-                shortcut);
-        adapter.setErrorChannelName(port + "Errors.input");
-        return adapter;
-    }
 
     /** Counts a stored image or list and makes its success reply. */
     private static byte[] acknowledge(double transferMs, ReceiveMetrics metrics, String reply) {
@@ -327,31 +333,50 @@ public class ReceiveFlows {
         return null;
     }
 
+    /** Replies from the port's own socket to the source address of the datagram being answered. */
+    private static MessageHandler replyFrom(UdpPort socket, ReceiveMetrics metrics) {
+        return message -> send(socket, (byte[]) message.getPayload(), source(message.getHeaders()), metrics);
+    }
+
     /**
-     * Replies from the port's own socket to the source address of the datagram being answered. (Spring
-     * Integration's UDP outbound adapter sends through the socket's blocking adaptor, which a non-blocking
-     * channel refuses.)
+     * The same for the list port. (Spring Integration's UDP outbound adapter sends through the socket's blocking
+     * adaptor, which a non-blocking channel refuses.)
      */
     private static MessageHandler replyFrom(DatagramChannel socket, ReceiveMetrics metrics) {
-        return message -> send(socket, (byte[]) message.getPayload(), source(message.getHeaders()), metrics);
+        return message -> {
+            SocketAddress to = source(message.getHeaders());
+            byte[] reply = (byte[]) message.getPayload();
+            try {
+                if (socket.send(ByteBuffer.wrap(reply), to) == reply.length) {
+                    metrics.replied();
+                    return;
+                }
+                dropLog.warn("Dropped a reply to {}: the socket's send buffer is full", to);
+            }
+            catch (IOException ex) {
+                dropLog.warn("Could not send a reply to {}: {}", to, ex.getMessage());
+            }
+            metrics.replyDropped();
+        };
     }
 
     /**
      * Sends a reply now, from the receive thread; one the socket's send buffer has no room for is dropped,
      * counted and logged, like any datagram lost on the way (the sender times out and retries).
      */
-    private static void send(DatagramChannel socket, byte[] reply, SocketAddress to, ReceiveMetrics metrics) {
-        try {
-            if (socket.send(ByteBuffer.wrap(reply), to) == reply.length) {
+    private static void send(UdpPort socket, byte[] reply, SocketAddress to, ReceiveMetrics metrics) {
+        socket.send(reply, to, new UdpPort.SendOutcome() {
+            @Override
+            public void sent() {
                 metrics.replied();
-                return;
             }
-            dropLog.warn("Dropped a reply to {}: the socket's send buffer is full", to);
-        }
-        catch (IOException ex) {
-            dropLog.warn("Could not send a reply to {}: {}", to, ex.getMessage());
-        }
-        metrics.replyDropped();
+
+            @Override
+            public void dropped(String why) {
+                dropLog.warn("Dropped a reply to {}: {}", to, why);
+                metrics.replyDropped();
+            }
+        });
     }
 
     private static SocketAddress source(MessageHeaders headers) {

@@ -14,10 +14,10 @@ import org.springframework.util.unit.DataSize;
 import dev.udpimage.UdpProperties;
 
 /**
- * Binds the receiving sockets, with the largest SO_RCVBUF the kernel allows. They are non-blocking
- * {@link DatagramChannel}s: the receive loop reads each datagram with one {@code recvfrom} straight into a
- * reused direct buffer and sleeps in a selector only when none comes ({@link DatagramInboundAdapter}); replies
- * leave through {@link DatagramChannel#send}.
+ * Binds the list port's socket, with the largest SO_RCVBUF the kernel allows. It is a non-blocking
+ * {@link DatagramChannel}: the receive loop reads each datagram with one {@code recvfrom} straight into a reused
+ * direct buffer and sleeps in a selector only when none comes ({@link DatagramInboundAdapter}); replies leave
+ * through {@link DatagramChannel#send}. (The image port is a {@link UdpPort}.)
  */
 final class UdpSockets {
 

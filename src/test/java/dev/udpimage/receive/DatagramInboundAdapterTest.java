@@ -7,8 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,15 +34,8 @@ class DatagramInboundAdapterTest {
             socket.configureBlocking(false);
             sender.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketAddress target = socket.getLocalAddress();
-            List<String> taken = new ArrayList<>();
             DatagramInboundAdapter adapter = new DatagramInboundAdapter(socket, "test",
-                    Duration.ofNanos(spinMicros * 1000), (source, datagram) -> {
-                        if (datagram.remaining() > 0 && datagram.get(datagram.position()) == '#') {
-                            taken.add(StandardCharsets.US_ASCII.decode(datagram.duplicate()).toString());
-                            return true;
-                        }
-                        return false;
-                    });
+                    Duration.ofNanos(spinMicros * 1000));
             QueueChannel out = new QueueChannel();
             adapter.setOutputChannel(out);
             adapter.setBeanFactory(new DefaultListableBeanFactory());
@@ -53,15 +44,12 @@ class DatagramInboundAdapterTest {
             adapter.start();
             try {
                 for (int i = 0; i < 20; i++) { // with pauses, so the loop also sleeps between them
-                    sender.send(ByteBuffer.wrap((i % 5 == 0 ? "#" + i : "m" + i).getBytes()), target);
+                    sender.send(ByteBuffer.wrap(("m" + i).getBytes()), target);
                     Thread.sleep(i % 3);
                 }
                 for (int i = 0; i < 20; i++) {
-                    if (i % 5 != 0) {
-                        assertThat(payload(out.receive(5000))).isEqualTo("m" + i);
-                    }
+                    assertThat(payload(out.receive(5000))).isEqualTo("m" + i);
                 }
-                assertThat(taken).containsExactly("#0", "#5", "#10", "#15");
                 assertThat(out.receive(50)).as("nothing more, and nothing twice").isNull();
 
                 adapter.stop();

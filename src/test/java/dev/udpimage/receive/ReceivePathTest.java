@@ -37,7 +37,7 @@ class ReceivePathTest extends ServiceTestSupport {
     MeterRegistry meters;
 
     @Autowired
-    DatagramInboundAdapter imageInbound;
+    BatchedInboundAdapter imageInbound;
 
     /** The newest image the service reports for this client. */
     private JsonNode newestFrom(LegacyTestClient client) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.udpimage.receive.BatchedInboundAdapter;
 import dev.udpimage.receive.DatagramInboundAdapter;
 import dev.udpimage.receive.ReceiveStats;
 import dev.udpimage.support.Http;
@@ -48,7 +49,7 @@ class HostileInputTest extends ServiceTestSupport {
     private static final long SEED = Long.getLong("fuzz.seed", 42);
 
     @Autowired
-    DatagramInboundAdapter imageInbound;
+    BatchedInboundAdapter imageInbound;
 
     @Autowired
     DatagramInboundAdapter listInbound;
