@@ -1,5 +1,6 @@
 package dev.udpimage.receive;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -33,6 +34,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.util.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +101,11 @@ public final class UdpPort implements AutoCloseable {
 
     private final ReusedBuffer reads;
 
+    /** The epoll channel's own socket, for replies from the port's thread ({@link #sendDirectly}); null with NIO. */
+    private final Socket directSend;
+
+    private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(SLOT);
+
     private volatile Receiver receiver = (source, datagram) -> { };
 
     /**
@@ -140,6 +147,7 @@ public final class UdpPort implements AutoCloseable {
             this.reads.buffer.release();
             throw new IllegalStateException("cannot bind the UDP " + name + " port to " + address, ex);
         }
+        this.directSend = epoll ? new Socket(((EpollDatagramChannel) this.channel).fd().intValue()) : null;
         // Linux books twice what it grants, for its own overhead
         log.info("UDP {} port listening on {} ({}): asked for SO_RCVBUF {} bytes, kernel granted {} bytes", name,
                 this.channel.localAddress(), epoll ? "epoll, recvmmsg" : "NIO", receiveBuffer,
@@ -181,6 +189,11 @@ public final class UdpPort implements AutoCloseable {
             outcome.dropped("the port is stopped");
             return;
         }
+        if (this.directSend != null && payload.length <= this.sendBuffer.capacity()
+                && this.channel.eventLoop().inEventLoop()) {
+            sendDirectly(payload, (InetSocketAddress) to, outcome);
+            return;
+        }
         if (!this.channel.isWritable()) {
             outcome.dropped("the socket's send buffer is full");
             return;
@@ -197,6 +210,30 @@ public final class UdpPort implements AutoCloseable {
                     });
         }
         catch (RuntimeException ex) { // stopped meanwhile
+            outcome.dropped(ex.toString());
+        }
+    }
+
+    /**
+     * One {@code sendto} on the port's socket, from a reused direct buffer, for a reply from the port's own thread.
+     * Through Netty's pipeline a reply costs a promise, an outbound buffer entry and a fresh direct copy of the
+     * payload: a freshly started service, answering each datagram of a flood of bad ones with an error, handled
+     * 1 081-1 573 of 3 000 that way (HostileInputTest run alone, seven runs), 1 390-2 218 this way (ten runs).
+     * The socket stays the channel's: this wrapper of its descriptor is never closed.
+     */
+    private void sendDirectly(byte[] payload, InetSocketAddress to, SendOutcome outcome) {
+        this.sendBuffer.clear();
+        this.sendBuffer.put(payload);
+        try {
+            if (this.directSend.sendTo(this.sendBuffer, 0, payload.length, to.getAddress(), to.getPort())
+                    == payload.length) {
+                outcome.sent();
+            }
+            else {
+                outcome.dropped("the socket's send buffer is full");
+            }
+        }
+        catch (IOException ex) {
             outcome.dropped(ex.toString());
         }
     }
