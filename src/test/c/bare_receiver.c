@@ -2,8 +2,8 @@
  * The benchmark's "what the wire allows here" column: the legacy protocol in a bare C loop, one thread per port,
  * no decoding, no storage, per-sender reassembly into one buffer. Like the Java BareReceiver, it has no stall
  * timeout: a lost datagram wedges the sender's transfer, as it does the Python reference. It waits for datagrams
- * up to 16 at a time with recvmmsg (which Java cannot), polling for 100 us after each like the service
- * (udp.receive-spin), then sleeping in poll().
+ * up to 16 at a time with recvmmsg, as the service's image port does through Netty (a Java DatagramChannel
+ * cannot), polling for 100 us after each like the service (udp.receive-spin), then sleeping in poll().
  *
  *   bare_receiver IMAGE_PORT LIST_PORT      binds both on 127.0.0.1, prints "ready", serves until killed
  */
