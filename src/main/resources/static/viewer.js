@@ -94,6 +94,9 @@ async function refreshCounters() {
       for (const [reason, count] of Object.entries(stats.ports[port].failed)) {
         rows.push([`${port}: ${reason}`, count]);
       }
+      if (stats.ports[port].socketDrops) { // datagrams the kernel dropped: the socket buffer overflowed
+        rows.push([`${port}: socket drops`, stats.ports[port].socketDrops]);
+      }
     }
     const counters = $('counters');
     counters.replaceChildren(...rows.flatMap(([name, value]) => {

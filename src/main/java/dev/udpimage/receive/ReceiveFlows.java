@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,9 +60,9 @@ import dev.udpimage.received.ReceivedStore;
  * A complete image is identified, stored and answered on the receive thread too: identifying reads only the
  * image's header (format and dimensions, about 7 us for 10 KB), storing is in memory (the disk is written
  * behind), and the pixels are decoded only when someone asks for the picture. Meanwhile the 4 MB kernel buffer
- * holds what arrives, and nothing is dropped. (A worker thread for these steps cost more in hand-offs than it
- * saved: 10 KB images went from about 4 800 to 6 000-8 000 a second without it.) Lists are parsed on their
- * port's receive thread the same way.
+ * holds what arrives; what overflows it is counted ({@code udp.socket.drops}). (A worker thread for these steps
+ * cost more in hand-offs than it saved: 10 KB images went from about 4 800 to 6 000-8 000 a second without it.)
+ * Lists are parsed on their port's receive thread the same way.
  * A step that rejects its input throws {@link Rejection}; the port's error flow counts and logs it and replies
  * {@code error: <reason>}. Every reply leaves from the socket the datagram arrived on, to the datagram's
  * source address, and only after what it acknowledges is visible in the store.
@@ -109,7 +110,9 @@ public class ReceiveFlows {
 
     @Bean
     UdpPort imageSocket(UdpProperties properties) {
-        return bind("image", properties.imagePort(), properties);
+        UdpPort socket = bind("image", properties.imagePort(), properties);
+        this.imageMetrics.socketDrops(socket.port());
+        return socket;
     }
 
     /** Binds the image port, with the largest receive buffer the kernel allows (up to what is configured). */
@@ -229,12 +232,29 @@ public class ReceiveFlows {
         }
     }
 
+    /**
+     * What the kernel drops on a full socket never reaches the flow to be counted and logged there; it is counted
+     * by {@code udp.socket.drops} and logged here, a sum every few seconds.
+     */
+    @Scheduled(fixedDelay = 5000)
+    void logSocketDrops() {
+        for (ReceiveMetrics metrics : List.of(this.imageMetrics, this.listMetrics)) {
+            long dropped = metrics.newSocketDrops();
+            if (dropped > 0) {
+                log.warn("The kernel dropped {} datagrams on the {} port: its socket buffer was full, a burst came "
+                        + "faster than the port's thread read it (udp.socket.drops)", dropped, metrics.port());
+            }
+        }
+    }
+
     // ---- list port --------------------------------------------------------------------------------------
 
     /** A list is one datagram: one {@code recvfrom} each is the cheapest way to read them. */
     @Bean
     DatagramChannel listSocket(UdpProperties properties) {
-        return UdpSockets.bind("list", properties.listPort(), properties);
+        DatagramChannel socket = UdpSockets.bind("list", properties.listPort(), properties);
+        this.listMetrics.socketDrops(UdpSockets.port(socket));
+        return socket;
     }
 
     @Bean

@@ -36,6 +36,12 @@ final class ReceiveMetrics {
     /** By reason, made on first use: a registry lookup per drop took 1 % of the image thread in a flood. */
     private final Map<String, Counter> failed = new ConcurrentHashMap<>();
 
+    /** The socket's UDP port, once bound; -1 before. */
+    private volatile int socketPort = -1;
+
+    /** The socket drops as of the last {@link #newSocketDrops}; touched by one thread at a time. */
+    private volatile double reportedSocketDrops = Double.NaN;
+
     /** Null where transfers are single datagrams. */
     private final Timer duration;
 
@@ -84,6 +90,34 @@ final class ReceiveMetrics {
 
     void replyDropped() {
         this.repliesDropped.increment();
+    }
+
+    /** Counts what the kernel drops on the port's socket (bound to {@code socketPort}) because its buffer is full. */
+    void socketDrops(int socketPort) {
+        this.socketPort = socketPort;
+        this.reportedSocketDrops = SocketDrops.of(socketPort);
+        Gauge.builder("udp.socket.drops", () -> SocketDrops.of(socketPort)).tag("port", this.port)
+                .description("Datagrams the kernel dropped because the port's socket buffer was full (Linux)")
+                .register(this.registry);
+    }
+
+    /** @return how many datagrams the kernel dropped on the port's socket since the last call (0 if it won't say) */
+    long newSocketDrops() {
+        if (this.socketPort < 0) {
+            return 0;
+        }
+        double drops = SocketDrops.of(this.socketPort);
+        if (Double.isNaN(drops) || Double.isNaN(this.reportedSocketDrops)) {
+            this.reportedSocketDrops = drops;
+            return 0;
+        }
+        long fresh = (long) (drops - this.reportedSocketDrops);
+        this.reportedSocketDrops = drops;
+        return fresh;
+    }
+
+    String port() {
+        return this.port;
     }
 
     void gauge(String name, Supplier<Number> value) {

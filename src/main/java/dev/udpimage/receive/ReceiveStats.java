@@ -17,9 +17,11 @@ public class ReceiveStats {
      * One port's figures since start-up.
      *
      * @param failed dropped transfers or datagrams by reason (stalled, oversize, overrun, undecodable, ...)
+     * @param socketDrops datagrams the kernel dropped because the socket's buffer was full; null where the kernel
+     *     doesn't say (not Linux)
      */
     public record PortStats(long datagrams, long bytes, long completed, Map<String, Long> failed, long replies,
-            Long pendingTransfers, Long inflightBytes) {
+            Long pendingTransfers, Long inflightBytes, Long socketDrops) {
     }
 
     private final MeterRegistry registry;
@@ -38,7 +40,8 @@ public class ReceiveStats {
                 .forEach(c -> failed.merge(c.getId().getTag("reason"), (long) c.count(), Long::sum));
         return new PortStats(count("udp.datagrams", port), count("udp.received.bytes", port),
                 count("udp.transfers.completed", port), failed, count("udp.replies", port),
-                gauge("udp.transfers.pending", port), gauge("udp.transfers.inflight.bytes", port));
+                gauge("udp.transfers.pending", port), gauge("udp.transfers.inflight.bytes", port),
+                gauge("udp.socket.drops", port));
     }
 
     private long count(String name, String port) {
@@ -48,6 +51,6 @@ public class ReceiveStats {
 
     private Long gauge(String name, String port) {
         Gauge gauge = this.registry.find(name).tag("port", port).gauge();
-        return gauge == null ? null : (long) gauge.value();
+        return gauge == null || Double.isNaN(gauge.value()) ? null : (long) gauge.value();
     }
 }
