@@ -3,6 +3,7 @@ package dev.udpimage.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
@@ -41,7 +42,7 @@ public final class BareReceiver {
     }
 
     private static DatagramChannel bind(int port) throws IOException {
-        DatagramChannel channel = DatagramChannel.open();
+        DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET); // like the service's list port
         channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
         channel.bind(new InetSocketAddress("127.0.0.1", port));
         channel.configureBlocking(false);
