@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.integration.channel.QueueChannel;
-import org.springframework.integration.ip.IpHeaders;
 import org.springframework.messaging.Message;
 
+import static dev.udpimage.receive.StoppedAdapterCheck.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -66,15 +66,7 @@ class BatchedInboundAdapterTest {
                 assertThat(taken).containsExactly("#0", "#5", "#10", "#15");
                 assertThat(out.receive(50)).as("nothing more, and nothing twice").isNull();
 
-                adapter.stop();
-                Thread.sleep(100); // the loop has ended, or sleeps until it sees it is stopped
-                sender.send(ByteBuffer.wrap("while stopped".getBytes()), target);
-                assertThat(out.receive(300)).as("nothing is read while stopped").isNull();
-
-                adapter.start();
-                Message<?> late = out.receive(5000);
-                assertThat(payload(late)).isEqualTo("while stopped");
-                assertThat(late.getHeaders().get(IpHeaders.PACKET_ADDRESS)).isEqualTo(sender.getLocalAddress());
+                StoppedAdapterCheck.whatArrivesWhileStoppedWaitsForTheRestart(adapter, sender, target, out);
 
                 // a burst: many more datagrams than one read takes, of every size up to the largest, in order
                 int[] sizes = { 0, 1, 1024, 65_507, 8, 30_000 };
@@ -95,10 +87,5 @@ class BatchedInboundAdapterTest {
                 adapter.stop();
             }
         }
-    }
-
-    private static String payload(Message<?> message) {
-        assertThat(message).as("a datagram arrived").isNotNull();
-        return new String((byte[]) message.getPayload(), StandardCharsets.US_ASCII);
     }
 }

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,9 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.integration.channel.QueueChannel;
-import org.springframework.integration.ip.IpHeaders;
-import org.springframework.messaging.Message;
 
+import static dev.udpimage.receive.StoppedAdapterCheck.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,25 +50,12 @@ class DatagramInboundAdapterTest {
                 }
                 assertThat(out.receive(50)).as("nothing more, and nothing twice").isNull();
 
-                adapter.stop();
-                Thread.sleep(100); // the loop has ended, or sleeps until it sees it is stopped
-                sender.send(ByteBuffer.wrap("while stopped".getBytes()), target);
-                assertThat(out.receive(300)).as("nothing is read while stopped").isNull();
-
-                adapter.start();
-                Message<?> late = out.receive(5000);
-                assertThat(payload(late)).isEqualTo("while stopped");
-                assertThat(late.getHeaders().get(IpHeaders.PACKET_ADDRESS)).isEqualTo(sender.getLocalAddress());
+                StoppedAdapterCheck.whatArrivesWhileStoppedWaitsForTheRestart(adapter, sender, target, out);
             }
             finally {
                 adapter.stop();
                 adapter.destroy();
             }
         }
-    }
-
-    private static String payload(Message<?> message) {
-        assertThat(message).as("a datagram arrived").isNotNull();
-        return new String((byte[]) message.getPayload(), StandardCharsets.US_ASCII);
     }
 }
