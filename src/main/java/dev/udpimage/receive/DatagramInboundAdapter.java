@@ -40,12 +40,12 @@ import dev.udpimage.protocol.LegacyProtocol;
  * Empty datagrams are passed on too (the protocol layer decides what they mean).
  *
  * <p>Each datagram costs one {@code recvfrom} into a reused direct buffer and one copy out. The channel is
- * non-blocking: after a
- * datagram the loop keeps polling for the next for up to {@code spin} (100 us by default) before it sleeps in a
- * {@link Selector}. A stop-and-wait sender's next datagram, or its next image after the reply, then finds the
- * thread awake: neither the thread's wake-up nor the sender's work to wake it is paid per datagram. Side by side
- * with a loop that sleeps at once ({@code spin} 0): 10 KB images +18 %, list round trips +46 %, 1.8 MB images
- * +7 %. Polling costs a core only while traffic flows, and at most {@code spin} after it stops.
+ * non-blocking: after a datagram the loop keeps polling for the next for up to {@code spin} (100 us by default)
+ * before it sleeps in a {@link Selector}. A stop-and-wait sender's next datagram, or its next image after the
+ * reply, then finds the thread awake: neither the thread's wake-up nor the sender's work to wake it is paid per
+ * datagram. Side by side with a loop that sleeps at once ({@code spin} 0): 10 KB images +18 %, list round trips
+ * +46 %, 1.8 MB images +7 %. Polling costs a core only while traffic flows, and at most {@code spin} after it
+ * stops.
  *
  * <p>Stop and start (a paused test context, a control bus) keep the socket, and so the bound port and whatever
  * the kernel has queued on it: stopping wakes the selector, and the loop ends once it sees it is no longer
