@@ -10,9 +10,9 @@ import java.util.Locale;
  * Datagrams the kernel dropped on a UDP port because its socket buffer was full: the {@code drops} column of
  * Linux's {@code /proc/net/udp} and {@code /proc/net/udp6}. These never reach the service, so no step of the
  * flow can count them, yet they are what a burst faster than the receive thread costs (a 9 MB image is 8 125
- * datagrams; the socket holds about 3 600).
+ * datagrams; the socket holds about 3 600). The benchmark reads it too, for every receiver it drives.
  */
-final class SocketDrops {
+public final class SocketDrops {
 
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/udp"), Path.of("/proc/net/udp6"));
 
@@ -20,7 +20,7 @@ final class SocketDrops {
     }
 
     /** @return the drops on sockets bound to {@code port}, or NaN where the kernel doesn't say (not Linux) */
-    static double of(int port) {
+    public static double of(int port) {
         return of(port, TABLES);
     }
 

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 
 import dev.udpimage.protocol.reliable.DatagramLink;
 import dev.udpimage.protocol.reliable.ReliableSender;
+import dev.udpimage.receive.SocketDrops;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.LossyRelay;
 import dev.udpimage.support.TestImages;
@@ -48,9 +49,29 @@ public final class Bench {
 
     private static List<String> serviceJvmOptions = List.of(SERVICE_JVM_OPTIONS.split(" "));
 
-    /** One measured workload. */
+    /**
+     * One measured workload.
+     *
+     * @param socketDrops datagrams the kernel dropped on the receiver's full sockets meanwhile; -1 if unknown
+     */
     record Row(String workload, String target, int sent, int completed, long bytes, double seconds,
-            long[] latenciesNanos) {
+            long[] latenciesNanos, long socketDrops) {
+
+        Row(String workload, String target, int sent, int completed, long bytes, double seconds,
+                long[] latenciesNanos) {
+            this(workload, target, sent, completed, bytes, seconds, latenciesNanos, -1);
+        }
+
+        Row withSocketDrops(long drops) {
+            return new Row(this.workload, this.target, this.sent, this.completed, this.bytes, this.seconds,
+                    this.latenciesNanos, drops);
+        }
+
+        /** completed/sent, and the socket drops if there were any. */
+        String completedOfSent() {
+            return this.completed + "/" + this.sent
+                    + (this.socketDrops > 0 ? String.format(Locale.ROOT, " (%,d dropped)", this.socketDrops) : "");
+        }
 
         double perSecond() {
             return this.completed / this.seconds;
@@ -212,12 +233,20 @@ public final class Bench {
         List<Row> rows = new ArrayList<>();
         for (Workload workload : workloads) {
             try (Receiver receiver = starter.start()) {
+                double dropsBefore = socketDrops(receiver);
                 Row row = workload.run(target, receiver.images(), receiver.lists());
+                double drops = socketDrops(receiver) - dropsBefore;
+                row = Double.isNaN(drops) ? row : row.withSocketDrops((long) drops);
                 print(row);
                 rows.add(row);
             }
         }
         return rows;
+    }
+
+    /** What the kernel dropped so far on the receiver's two full sockets; NaN where it doesn't say. */
+    private static double socketDrops(Receiver receiver) {
+        return SocketDrops.of(receiver.images().getPort()) + SocketDrops.of(receiver.lists().getPort());
     }
 
     // ---- workloads ------------------------------------------------------------------------------------------
@@ -291,8 +320,9 @@ public final class Bench {
     // ---- output ---------------------------------------------------------------------------------------------
 
     private static void print(Row row) {
-        System.out.printf(Locale.ROOT, "  %-28s %-9s %5d/%-5d %9.1f/s %8.1f MB/s%n", row.workload(), row.target(),
-                row.completed(), row.sent(), row.perSecond(), row.megabytesPerSecond());
+        System.out.printf(Locale.ROOT, "  %-28s %-9s %5d/%-5d %9.1f/s %8.1f MB/s%s%n", row.workload(), row.target(),
+                row.completed(), row.sent(), row.perSecond(), row.megabytesPerSecond(),
+                row.socketDrops() > 0 ? String.format(Locale.ROOT, "  %,d socket drops", row.socketDrops()) : "");
     }
 
     /** The legacy rows side by side: the service, the Python reference, and the two bare loops. */
@@ -305,11 +335,11 @@ public final class Bench {
         for (int i = 0; i < service.size(); i++) {
             Row s = service.get(i);
             Row r = i < reference.size() ? reference.get(i) : null;
-            out.append(String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %s | %.2f / %.2f | %s | %s | %s | %s | %s |%n",
-                    s.workload(), s.completed(), s.sent(), s.perSecond(),
+            out.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f / %.2f | %s | %s | %s | %s | %s |%n",
+                    s.workload(), s.completedOfSent(), s.perSecond(),
                     s.bytes() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", s.megabytesPerSecond()),
                     s.percentileMs(0.5), s.percentileMs(0.99),
-                    r == null ? "-" : r.completed() + "/" + r.sent(),
+                    r == null ? "-" : r.completedOfSent(),
                     r == null ? "-" : String.format(Locale.ROOT, "%.1f", r.perSecond()),
                     r == null || r.completed() == 0 ? "-"
                             : String.format(Locale.ROOT, "%.1fx", s.perSecond() / r.perSecond()),
