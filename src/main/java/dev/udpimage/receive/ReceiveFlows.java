@@ -110,19 +110,9 @@ public class ReceiveFlows {
 
     @Bean
     UdpPort imageSocket(UdpProperties properties) {
-        UdpPort socket = bind("image", properties.imagePort(), properties);
+        UdpPort socket = UdpSockets.bindBatched("image", properties.imagePort(), properties);
         this.imageMetrics.socketDrops(socket.port());
         return socket;
-    }
-
-    /** Binds the image port, with the largest receive buffer the kernel allows (up to what is configured). */
-    private static UdpPort bind(String name, int port, UdpProperties properties) {
-        InetSocketAddress address = new InetSocketAddress(properties.bindAddress(), port);
-        if (address.isUnresolved()) {
-            throw new IllegalStateException("udp.bind-address " + properties.bindAddress() + " does not resolve");
-        }
-        int receiveBuffer = (int) Math.min(Integer.MAX_VALUE, properties.socketReceiveBuffer().toBytes());
-        return UdpPort.bind(name, address, receiveBuffer, properties.receiveSpin());
     }
 
     @Bean

@@ -16,16 +16,16 @@ import org.springframework.util.unit.DataSize;
 import dev.udpimage.UdpProperties;
 
 /**
- * Binds the list port's socket, with the largest SO_RCVBUF the kernel allows. It is a non-blocking
+ * Binds the UDP ports, with the largest SO_RCVBUF the kernel allows. The list port's socket is a non-blocking
  * {@link DatagramChannel}: the receive loop reads each datagram with one {@code recvfrom} straight into a reused
  * direct buffer and sleeps in a selector only when none comes ({@link DatagramInboundAdapter}); replies leave
- * through {@link DatagramChannel#send}. (The image port is a {@link UdpPort}.)
+ * through {@link DatagramChannel#send}. The image port is a {@link UdpPort} ({@link #bindBatched}).
  *
- * <p>For an IPv4 bind address (the default, 0.0.0.0) the socket is an IPv4 one. Java's default, a dual-stack
- * IPv6 socket, takes IPv4 datagrams just the same, but each goes in and out through the kernel's IPv6 path with
- * an IPv4-mapped address. Side by side, image rows then 3 x 20 000 lists, three runs each: 29 238-38 208 list
- * round trips a second against 23 956-38 356, with the port's thread using 1 220-1 440 ms of CPU against
- * 1 290-1 530.
+ * <p>For an IPv4 bind address (the default, 0.0.0.0) the list port's socket is an IPv4 one. Java's default, a
+ * dual-stack IPv6 socket, takes IPv4 datagrams just the same, but each goes in and out through the kernel's IPv6
+ * path with an IPv4-mapped address. Side by side, image rows then 3 x 20 000 lists, three runs each:
+ * 29 238-38 208 list round trips a second against 23 956-38 356, with the port's thread using 1 220-1 440 ms of
+ * CPU against 1 290-1 530.
  */
 final class UdpSockets {
 
@@ -41,8 +41,7 @@ final class UdpSockets {
             InetAddress local = InetAddress.getByName(address);
             DatagramChannel channel = DatagramChannel.open(local instanceof Inet4Address ? StandardProtocolFamily.INET
                     : StandardProtocolFamily.INET6);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF,
-                    (int) Math.min(Integer.MAX_VALUE, receiveBuffer.toBytes()));
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes(properties));
             channel.bind(new InetSocketAddress(local, port));
             channel.configureBlocking(false);
             // Java reports what was granted of the request; Linux books twice that for its own overhead
@@ -54,6 +53,20 @@ final class UdpSockets {
         catch (IOException ex) {
             throw new UncheckedIOException("cannot bind the UDP " + name + " port to " + address + ":" + port, ex);
         }
+    }
+
+    /** Binds the image port's {@link UdpPort}, with the same receive buffer and bind address as the list port. */
+    static UdpPort bindBatched(String name, int port, UdpProperties properties) {
+        InetSocketAddress address = new InetSocketAddress(properties.bindAddress(), port);
+        if (address.isUnresolved()) {
+            throw new IllegalStateException("udp.bind-address " + properties.bindAddress() + " does not resolve");
+        }
+        return UdpPort.bind(name, address, receiveBufferBytes(properties), properties.receiveSpin());
+    }
+
+    /** {@code udp.socket-receive-buffer} as SO_RCVBUF takes it; the kernel caps it at {@code net.core.rmem_max}. */
+    private static int receiveBufferBytes(UdpProperties properties) {
+        return (int) Math.min(Integer.MAX_VALUE, properties.socketReceiveBuffer().toBytes());
     }
 
     static int port(DatagramChannel channel) {
