@@ -166,11 +166,16 @@ public final class Bench {
                 sender.stopAndWait("warm-up", "service", process.images(), small, 2000 / scale);
                 sender.stopAndWait("warm-up", "service", process.images(), medium, 50 / scale);
                 sender.stopAndWait("warm-up", "service", process.images(), large, 3);
+                sender.stopAndWait("warm-up", "service", process.images(), huge, 2);
                 sender.lists("warm-up", "service", process.lists(), 20000 / scale);
             }
             if (legacy) {
-                service.addAll(run(workloads, "service", () -> new Receiver(null, process.images(),
-                        process.lists())));
+                // each row starts once the JIT has compiled what the rows before asked for: on 2 cores a
+                // compiler thread that is still busy takes the CPU a burst's receive thread needs
+                service.addAll(run(workloads, "service", () -> {
+                    process.awaitCompilerIdle();
+                    return new Receiver(null, process.images(), process.lists());
+                }));
             }
             long legacyPeakRss = process.peakRssMb();
             System.out.printf(Locale.ROOT, "service RSS after the legacy rows: peak %d MB%n", legacyPeakRss);
@@ -423,6 +428,51 @@ public final class Bench {
 
         long pid() {
             return this.process.pid();
+        }
+
+        /**
+         * Waits (at most 30 s) until the service's JIT compiler threads used no more than one clock tick of CPU
+         * in a second, and prints how long that took.
+         */
+        void awaitCompilerIdle() throws InterruptedException {
+            long started = System.nanoTime();
+            long before = compilerTicks();
+            while (before >= 0 && System.nanoTime() - started < Duration.ofSeconds(30).toNanos()) {
+                Thread.sleep(1000);
+                long now = compilerTicks();
+                if (now - before <= 1) {
+                    System.out.printf(Locale.ROOT, "  (JIT compiler idle after %.1f s)%n",
+                            (System.nanoTime() - started) / 1e9);
+                    return;
+                }
+                before = now;
+            }
+            System.out.println("  (JIT compiler still busy after 30 s)");
+        }
+
+        /** CPU time of the service's JIT compiler threads so far in clock ticks, from Linux's /proc; -1 elsewhere. */
+        private long compilerTicks() {
+            long ticks = 0;
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    }
+                    catch (IOException gone) { // the thread ended meanwhile
+                        continue;
+                    }
+                    int nameEnd = stat.lastIndexOf(')'); // "tid (name) state ...": the name may hold spaces
+                    if (stat.substring(stat.indexOf('(') + 1, nameEnd).contains("CompilerThre")) {
+                        String[] fields = stat.substring(nameEnd + 2).split(" "); // from field 3, state
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                    }
+                }
+            }
+            catch (IOException | RuntimeException noProc) {
+                return -1;
+            }
+            return ticks;
         }
 
         long peakRssMb() throws IOException {
