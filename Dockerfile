@@ -12,4 +12,4 @@ COPY --from=build /src/target/udp-image-service-*.jar app.jar
 EXPOSE 8080/tcp 9999/udp 9998/udp
 # The JVM options of pom.xml's service.jvm.options (see there why). Peak RSS is about 500 MB, and a container's
 # limit also counts the page cache of what the store writes: give it 640 MB or more
-ENTRYPOINT ["java", "-Xms320m", "-Xmx320m", "-XX:G1HeapRegionSize=2m", "-XX:+AlwaysPreTouch", "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=75", "-jar", "/app/app.jar"]
+ENTRYPOINT ["java", "-Xms304m", "-Xmx304m", "-XX:G1HeapRegionSize=2m", "-XX:+AlwaysPreTouch", "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=75", "-jar", "/app/app.jar"]

@@ -42,11 +42,11 @@ public final class Bench {
      * The service's JVM options when none are passed: pom.xml's {@code service.jvm.options}, which
      * {@code mvn -Pbench verify} passes, as {@code mvn spring-boot:run} uses them.
      */
-    static final String SERVICE_JVM_OPTIONS = "-Xms320m -Xmx320m -XX:G1HeapRegionSize=2m -XX:+AlwaysPreTouch"
+    static final String SERVICE_JVM_OPTIONS = "-Xms304m -Xmx304m -XX:G1HeapRegionSize=2m -XX:+AlwaysPreTouch"
             + " -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=75";
 
     /** The bare Java loop's heap: the service's, though it needs far less. */
-    static final String BARE_HEAP = "-Xmx320m";
+    static final String BARE_HEAP = "-Xmx304m";
 
     private static List<String> serviceJvmOptions = List.of(SERVICE_JVM_OPTIONS.split(" "));
 
