@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
  * START claims, and a multi-megabyte transfer makes no large short-lived arrays: a buffer grown by doubling
  * made about twice the image in them, and their G1 cycles paused the receive thread long enough for the socket
  * buffer to overflow in the middle of a burst. The blocks are joined once, into the exact image, at the end.
- * Not thread-safe; owned by one transfer.
+ * With a {@link BlockPool}, an image of more than one block takes its blocks from the pool and gives them back
+ * on {@link #release()}. Not thread-safe; owned by one transfer.
  */
 public final class BlockBuffer {
 
@@ -19,17 +20,35 @@ public final class BlockBuffer {
 
     private final byte[][] blocks;
 
+    /** Where blocks come from and go back to; null: each block is a new array of just the bytes it holds. */
+    private final BlockPool pool;
+
     private int allocated;
 
+    /** A buffer whose blocks are new arrays. */
     public BlockBuffer(int length) {
+        this(length, null);
+    }
+
+    /**
+     * A buffer whose blocks come from {@code pool} when it needs more than one (an image of one block is that
+     * block, exactly as long as the image, so joining it copies nothing).
+     */
+    public BlockBuffer(int length, BlockPool pool) {
         if (length < 0) {
             throw new IllegalArgumentException("length must not be negative");
         }
         this.length = length;
         this.blocks = new byte[(length + BLOCK - 1) / BLOCK][];
+        this.pool = this.blocks.length > 1 ? pool : null;
     }
 
-    /** Bytes of blocks allocated so far. */
+    /** The image's length. */
+    public int length() {
+        return this.length;
+    }
+
+    /** Bytes of blocks held (taken from the pool, or allocated) so far. */
     public int allocated() {
         return this.allocated;
     }
@@ -39,7 +58,7 @@ public final class BlockBuffer {
         int growth = 0;
         for (int block = offset / BLOCK; count > 0 && block <= (offset + count - 1) / BLOCK; block++) {
             if (this.blocks[block] == null) {
-                growth += blockLength(block);
+                growth += blockSize(block);
             }
         }
         return growth;
@@ -63,11 +82,11 @@ public final class BlockBuffer {
         while (count > 0) {
             int index = offset / BLOCK;
             if (this.blocks[index] == null) {
-                this.blocks[index] = new byte[blockLength(index)];
+                this.blocks[index] = this.pool != null ? this.pool.take() : new byte[blockLength(index)];
                 this.allocated += this.blocks[index].length;
             }
             int at = offset % BLOCK;
-            int n = Math.min(count, this.blocks[index].length - at);
+            int n = Math.min(count, blockLength(index) - at);
             source.get(from, this.blocks[index], at, n);
             offset += n;
             from += n;
@@ -83,12 +102,29 @@ public final class BlockBuffer {
         byte[] image = new byte[this.length];
         for (int i = 0; i < this.blocks.length; i++) {
             if (this.blocks[i] != null) {
-                System.arraycopy(this.blocks[i], 0, image, i * BLOCK, this.blocks[i].length);
+                System.arraycopy(this.blocks[i], 0, image, i * BLOCK, blockLength(i));
             }
         }
         return image;
     }
 
+    /** Gives the blocks back to the pool, if there is one, and holds none; the buffer is not used after. */
+    public void release() {
+        for (int i = 0; i < this.blocks.length; i++) {
+            if (this.blocks[i] != null && this.pool != null) {
+                this.pool.give(this.blocks[i]);
+            }
+            this.blocks[i] = null;
+        }
+        this.allocated = 0;
+    }
+
+    /** Bytes that block {@code index} takes: a pooled block is whole however little of it the image uses. */
+    private int blockSize(int index) {
+        return this.pool != null ? BLOCK : blockLength(index);
+    }
+
+    /** Bytes of the image in block {@code index}. */
     private int blockLength(int index) {
         return Math.min(BLOCK, this.length - index * BLOCK);
     }

@@ -66,6 +66,9 @@ public final class ImageReassembler<K> {
         }
     }
 
+    /** Free blocks kept for reuse: a 9 MB image's, and some. Heap the service holds for good. */
+    static final long POOLED_BYTES = 16L << 20;
+
     private final Limits limits;
 
     private final long stallTimeoutNanos;
@@ -76,6 +79,9 @@ public final class ImageReassembler<K> {
     private final Map<K, Transfer> pending = new LinkedHashMap<>();
 
     private long inFlightBytes;
+
+    /** The blocks of finished transfers, for the next ones; they count as in flight only while a transfer has them. */
+    private final BlockPool blocks = new BlockPool(POOLED_BYTES);
 
     public ImageReassembler(Limits limits, DropListener<K> dropListener) {
         this.limits = limits;
@@ -136,8 +142,9 @@ public final class ImageReassembler<K> {
         if (transfer.received < transfer.expected) {
             return null;
         }
+        byte[] image = transfer.image();
         remove(sender);
-        return new Assembled(transfer.image(), transfer.datagrams, Kind.CHUNKED, transfer.startedNanos, nowNanos);
+        return new Assembled(image, transfer.datagrams, Kind.CHUNKED, transfer.startedNanos, nowNanos);
     }
 
     private Assembled startOrWhole(K sender, byte[] datagram, long nowNanos) {
@@ -158,7 +165,7 @@ public final class ImageReassembler<K> {
         while (this.pending.size() >= this.limits.maxPending()) {
             drop(this.pending.keySet().iterator().next(), Rejection.Reason.EVICTED);
         }
-        Transfer transfer = new Transfer((int) length, nowNanos); // no memory yet: blocks come with the chunks
+        Transfer transfer = new Transfer(new BlockBuffer((int) length, this.blocks), nowNanos); // no memory yet
         this.pending.put(sender, transfer);
         return null;
     }
@@ -198,6 +205,7 @@ public final class ImageReassembler<K> {
     private Transfer remove(K sender) {
         Transfer transfer = this.pending.remove(sender);
         this.inFlightBytes -= transfer.buffer.allocated();
+        transfer.buffer.release();
         return transfer;
     }
 
@@ -229,11 +237,12 @@ public final class ImageReassembler<K> {
 
         private int datagrams = 1; // the header
 
-        Transfer(int expected, long nowNanos) {
-            this.expected = expected;
+        /** A transfer of {@code buffer}'s length, with no bytes yet: blocks come with the chunks. */
+        Transfer(BlockBuffer buffer, long nowNanos) {
+            this.expected = buffer.length();
             this.startedNanos = nowNanos;
             this.lastNanos = nowNanos;
-            this.buffer = new BlockBuffer(expected);
+            this.buffer = buffer;
         }
 
         int remaining() {
