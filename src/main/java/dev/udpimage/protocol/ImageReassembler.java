@@ -80,7 +80,10 @@ public final class ImageReassembler<K> {
 
     private long inFlightBytes;
 
-    /** The blocks of finished transfers, for the next ones; they count as in flight only while a transfer has them. */
+    /**
+     * The blocks of finished transfers, for the next ones. A block is only allocated when none is kept, and
+     * then under the in-flight limit, so kept blocks and pending transfers' blocks together stay under it.
+     */
     private final BlockPool blocks = new BlockPool(POOLED_BYTES);
 
     public ImageReassembler(Limits limits, DropListener<K> dropListener) {
@@ -216,6 +219,11 @@ public final class ImageReassembler<K> {
 
     public synchronized int pendingTransfers() {
         return this.pending.size();
+    }
+
+    /** Bytes of finished transfers' blocks kept for the next ones. */
+    public synchronized long pooledBytes() {
+        return this.blocks.freeBytes();
     }
 
     /** Bytes held by pending transfers (their buffers' capacity). */

@@ -230,11 +230,48 @@ class ImageReassemblerTest {
                 catch (Rejection ignored) {
                     // a chunk past 2 MB overruns; after eviction a chunk is a whole image
                 }
-                assertThat(bounded.inFlightBytes()).isLessThanOrEqualTo(4 * mb);
+                assertThat(bounded.inFlightBytes() + bounded.pooledBytes()).isLessThanOrEqualTo(4 * mb);
             }
         }
         assertThat(this.dropped).extracting(Dropped::reason).containsOnly(Rejection.Reason.EVICTED);
         assertThat(this.dropped.get(0).sender()).isEqualTo("s0");
         assertThat(bounded.pendingTransfers()).isLessThanOrEqualTo(256);
+    }
+
+    @Test
+    void finishedTransfersLeaveTheirBlocksForTheNextWithinTheInFlightLimit() {
+        int mb = 1 << 20;
+        ImageReassembler<String> bounded = new ImageReassembler<>(new Limits(3 * mb, Duration.ofSeconds(2), 256,
+                4 * mb), this.dropped::add);
+        byte[] image = bytes(3 * mb, 5);
+        assertThat(send(bounded, "a", image)).isEqualTo(image);
+        assertThat(bounded.inFlightBytes()).isZero();
+        assertThat(bounded.pooledBytes()).isEqualTo(3 * mb);
+
+        byte[] next = bytes(2 * mb + 1, 6); // 33 of the 48 kept blocks, given back when it completes
+        assertThat(send(bounded, "b", next)).isEqualTo(next);
+        assertThat(bounded.pooledBytes()).isEqualTo(3 * mb);
+
+        // two transfers that need more than the limit: kept blocks are used first, and nothing exceeds it
+        bounded.accept("c", LegacyProtocol.encodeHeader(3 * mb), 0);
+        bounded.accept("d", LegacyProtocol.encodeHeader(3 * mb), 0);
+        bounded.accept("c", new byte[mb], 0);
+        bounded.accept("d", new byte[mb], 0);
+        bounded.accept("c", new byte[mb], 0);
+        assertThat(bounded.inFlightBytes()).isEqualTo(3 * mb);
+        assertThat(bounded.pooledBytes()).isZero();
+        bounded.accept("d", new byte[mb + mb / 2], 0); // new blocks: c, the oldest, makes room
+        assertThat(this.dropped).extracting(Dropped::sender).containsExactly("c");
+        assertThat(bounded.inFlightBytes() + bounded.pooledBytes()).isLessThanOrEqualTo(4 * mb);
+    }
+
+    private static byte[] send(ImageReassembler<String> reassembler, String sender, byte[] image) {
+        reassembler.accept(sender, LegacyProtocol.encodeHeader(image.length), 0);
+        ImageReassembler.Assembled done = null;
+        for (int offset = 0; offset < image.length; offset += 1024) {
+            done = reassembler.accept(sender, Arrays.copyOfRange(image, offset, Math.min(image.length, offset + 1024)),
+                    0);
+        }
+        return done.bytes();
     }
 }
