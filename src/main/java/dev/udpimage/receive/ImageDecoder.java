@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -14,7 +15,7 @@ import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.spi.ServiceRegistry;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.ImageInputStreamImpl;
 
 import org.springframework.stereotype.Component;
 
@@ -40,6 +41,9 @@ public class ImageDecoder {
     /** The readers this thread has used, by provider; reset between images, never shared between threads. */
     private final ThreadLocal<Map<ImageReaderSpi, ImageReader>> readers = ThreadLocal.withInitial(HashMap::new);
 
+    /** This thread's stream, pointed at each image in turn (see {@link BytesImageInputStream}). */
+    private final ThreadLocal<BytesImageInputStream> streams = ThreadLocal.withInitial(BytesImageInputStream::new);
+
     /** The provider of the last image this thread identified: the next one is most likely the same format. */
     private final ThreadLocal<ImageReaderSpi> lastProvider = new ThreadLocal<>();
 
@@ -49,7 +53,9 @@ public class ImageDecoder {
 
     /** @throws Rejection (UNDECODABLE) when no ImageIO reader recognises the bytes or can read their header */
     public Identified identify(byte[] bytes) {
-        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        ImageInputStream input = this.streams.get().of(bytes);
+        boolean identified = false;
+        try {
             ImageReaderSpi provider = providerFor(input);
             if (provider == null) {
                 throw new Rejection(Rejection.Reason.UNDECODABLE,
@@ -65,7 +71,9 @@ public class ImageDecoder {
                     ownReaders.put(provider, reader);
                 }
                 reader.setInput(input, true, true);
-                return new Identified(format, reader.getWidth(0), reader.getHeight(0));
+                Identified image = new Identified(format, reader.getWidth(0), reader.getHeight(0));
+                identified = true;
+                return image;
             }
             catch (IOException | RuntimeException ex) {
                 throw new Rejection(Rejection.Reason.UNDECODABLE,
@@ -77,8 +85,56 @@ public class ImageDecoder {
                 }
             }
         }
-        catch (IOException ex) {
-            throw new Rejection(Rejection.Reason.UNDECODABLE, "unreadable image: " + ex.getMessage(), ex);
+        finally {
+            if (!identified) { // a reader that gave up may have left marks on the stream: the next image gets a new one
+                this.streams.remove();
+            }
+        }
+    }
+
+    /**
+     * An {@link ImageInputStream} over a byte array that one thread points at image after image. ImageIO's
+     * {@code MemoryCacheImageInputStream} copies the bytes it reads into a cache of its own and registers every
+     * instance with a disposer (a phantom reference, and an entry in a synchronized table), once per image.
+     */
+    static final class BytesImageInputStream extends ImageInputStreamImpl {
+
+        private byte[] bytes = new byte[0];
+
+        /** This stream, at the start of {@code image}. */
+        BytesImageInputStream of(byte[] image) {
+            this.bytes = image;
+            this.streamPos = 0;
+            this.flushedPos = 0;
+            this.bitOffset = 0;
+            return this;
+        }
+
+        @Override
+        public int read() {
+            this.bitOffset = 0;
+            return this.streamPos < this.bytes.length ? this.bytes[(int) this.streamPos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, into.length);
+            this.bitOffset = 0;
+            if (length == 0) {
+                return 0;
+            }
+            if (this.streamPos >= this.bytes.length) {
+                return -1;
+            }
+            int n = (int) Math.min(length, this.bytes.length - this.streamPos);
+            System.arraycopy(this.bytes, (int) this.streamPos, into, offset, n);
+            this.streamPos += n;
+            return n;
+        }
+
+        @Override
+        public long length() {
+            return this.bytes.length;
         }
     }
 
