@@ -41,6 +41,8 @@ public class ImageDecoder {
     /** The readers this thread has used, by provider; reset between images, never shared between threads. */
     private final ThreadLocal<Map<ImageReaderSpi, ImageReader>> readers = ThreadLocal.withInitial(HashMap::new);
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     /** This thread's stream, pointed at each image in turn (see {@link BytesImageInputStream}). */
     private final ThreadLocal<BytesImageInputStream> streams = ThreadLocal.withInitial(BytesImageInputStream::new);
 
@@ -53,7 +55,8 @@ public class ImageDecoder {
 
     /** @throws Rejection (UNDECODABLE) when no ImageIO reader recognises the bytes or can read their header */
     public Identified identify(byte[] bytes) {
-        ImageInputStream input = this.streams.get().of(bytes);
+        BytesImageInputStream stream = this.streams.get();
+        ImageInputStream input = stream.of(bytes);
         boolean identified = false;
         try {
             ImageReaderSpi provider = providerFor(input);
@@ -86,7 +89,10 @@ public class ImageDecoder {
             }
         }
         finally {
-            if (!identified) { // a reader that gave up may have left marks on the stream: the next image gets a new one
+            if (identified) {
+                stream.of(NO_BYTES); // holds on to no image between images
+            }
+            else { // a reader that gave up may have left marks on the stream: the next image gets a new one
                 this.streams.remove();
             }
         }
@@ -99,7 +105,7 @@ public class ImageDecoder {
      */
     static final class BytesImageInputStream extends ImageInputStreamImpl {
 
-        private byte[] bytes = new byte[0];
+        private byte[] bytes = NO_BYTES;
 
         /** This stream, at the start of {@code image}. */
         BytesImageInputStream of(byte[] image) {
