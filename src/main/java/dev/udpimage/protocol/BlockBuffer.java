@@ -43,11 +43,6 @@ public final class BlockBuffer {
         this.pool = this.blocks.length > 1 ? pool : null;
     }
 
-    /** The image's length. */
-    public int length() {
-        return this.length;
-    }
-
     /** Bytes of blocks held (taken from the pool, or allocated) so far. */
     public int allocated() {
         return this.allocated;

@@ -168,7 +168,8 @@ public final class ImageReassembler<K> {
         while (this.pending.size() >= this.limits.maxPending()) {
             drop(this.pending.keySet().iterator().next(), Rejection.Reason.EVICTED);
         }
-        Transfer transfer = new Transfer(new BlockBuffer((int) length, this.blocks), nowNanos); // no memory yet
+        // no memory yet: blocks come with the chunks
+        Transfer transfer = new Transfer((int) length, nowNanos, this.blocks);
         this.pending.put(sender, transfer);
         return null;
     }
@@ -245,12 +246,11 @@ public final class ImageReassembler<K> {
 
         private int datagrams = 1; // the header
 
-        /** A transfer of {@code buffer}'s length, with no bytes yet: blocks come with the chunks. */
-        Transfer(BlockBuffer buffer, long nowNanos) {
-            this.expected = buffer.length();
+        Transfer(int expected, long nowNanos, BlockPool blocks) {
+            this.expected = expected;
             this.startedNanos = nowNanos;
             this.lastNanos = nowNanos;
-            this.buffer = buffer;
+            this.buffer = new BlockBuffer(expected, blocks);
         }
 
         int remaining() {

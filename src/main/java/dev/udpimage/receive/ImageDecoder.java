@@ -38,10 +38,10 @@ public class ImageDecoder {
     public record Identified(String format, int width, int height) {
     }
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     /** The readers this thread has used, by provider; reset between images, never shared between threads. */
     private final ThreadLocal<Map<ImageReaderSpi, ImageReader>> readers = ThreadLocal.withInitial(HashMap::new);
-
-    private static final byte[] NO_BYTES = new byte[0];
 
     /** This thread's stream, pointed at each image in turn (see {@link BytesImageInputStream}). */
     private final ThreadLocal<BytesImageInputStream> streams = ThreadLocal.withInitial(BytesImageInputStream::new);
