@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -92,10 +93,29 @@ public final class Bench {
         }
     }
 
-    /** A workload against one receiver. */
-    interface Workload {
+    /**
+     * A workload against one receiver, measured {@code rounds} times (each receiver gets a fresh one per round
+     * but the service) and reported by its median round.
+     */
+    record Workload(int rounds, Run run) {
+
+        static Workload once(Run run) {
+            return new Workload(1, run);
+        }
+
+        /** For the rows whose target is a rate relative to the reference. */
+        static Workload medianOf(int rounds, Run run) {
+            return new Workload(rounds, run);
+        }
+    }
+
+    /** One round of a workload. */
+    interface Run {
         Row run(String target, InetSocketAddress images, InetSocketAddress lists) throws Exception;
     }
+
+    /** Rounds per row whose target is a rate relative to the reference (10 KB images, lists). */
+    static final int RATIO_ROUNDS = 3;
 
     /** The legacy sender that drives every receiver in a run: {@link NativeSender}, or {@link JavaSender}. */
     interface Sender {
@@ -146,37 +166,64 @@ public final class Bench {
         Sender sender = nativeTools.<Sender>map(tools -> tools).orElseGet(JavaSender::new);
         System.out.println("Legacy sender: " + sender.describe());
 
+        String median = ", median of " + RATIO_ROUNDS;
         List<Workload> workloads = List.of(
-                (t, img, lst) -> sender.stopAndWait("10 KB x " + 5000 / scale, t, img, small, 5000 / scale),
-                (t, img, lst) -> sender.stopAndWait("200 KB x " + 200 / scale, t, img, medium, 200 / scale),
-                (t, img, lst) -> sender.stopAndWait("1.8 MB x " + 20 / scale, t, img, large, 20 / scale),
-                (t, img, lst) -> sender.stopAndWait("9 MB x " + Math.max(1, 5 / scale), t, img, huge,
-                        Math.max(1, 5 / scale)),
-                (t, img, lst) -> sender.concurrent("8 senders x " + 50 / scale + " x 200 KB", t, img, medium, 8,
-                        50 / scale),
-                (t, img, lst) -> sender.lists("JSON lists x " + 20000 / scale, t, lst, 20000 / scale),
-                (t, img, lst) -> recovery("recovery after a lost datagram", t, img, medium));
+                Workload.medianOf(RATIO_ROUNDS, (t, img, lst) -> sender.stopAndWait("10 KB x " + 5000 / scale
+                        + median, t, img, small, 5000 / scale)),
+                Workload.once((t, img, lst) -> sender.stopAndWait("200 KB x " + 200 / scale, t, img, medium,
+                        200 / scale)),
+                Workload.once((t, img, lst) -> sender.stopAndWait("1.8 MB x " + 20 / scale, t, img, large,
+                        20 / scale)),
+                Workload.once((t, img, lst) -> sender.stopAndWait("9 MB x " + Math.max(1, 5 / scale), t, img, huge,
+                        Math.max(1, 5 / scale))),
+                Workload.once((t, img, lst) -> sender.concurrent("8 senders x " + 50 / scale + " x 200 KB", t, img,
+                        medium, 8, 50 / scale)),
+                Workload.medianOf(RATIO_ROUNDS, (t, img, lst) -> sender.lists("JSON lists x " + 20000 / scale
+                        + median, t, lst, 20000 / scale)),
+                Workload.once((t, img, lst) -> recovery("recovery after a lost datagram", t, img, medium)));
 
+        boolean withReference = legacy && ReferenceProcess.available(seedproto);
         List<Row> service = new ArrayList<>();
+        List<Row> reference = new ArrayList<>();
         List<String> reliableRows = new ArrayList<>();
         String rss;
         Path jar = serviceJar(build);
         try (ServiceProcess process = ServiceProcess.start(jar, build.resolve("bench-service.log"))) {
             System.out.println("Service started (pid " + process.pid() + "); warming up...");
             for (int round = 0; round < (legacy ? 3 : 0); round++) { // until the JIT has compiled the hot paths
-                sender.stopAndWait("warm-up", "service", process.images(), small, 2000 / scale);
+                // 5 000 10 KB images a round: C2 compiles a method after about 5 000 calls, and the
+                // per-image steps are called once an image
+                sender.stopAndWait("warm-up", "service", process.images(), small, 5000 / scale);
                 sender.stopAndWait("warm-up", "service", process.images(), medium, 50 / scale);
                 sender.stopAndWait("warm-up", "service", process.images(), large, 3);
                 sender.stopAndWait("warm-up", "service", process.images(), huge, 2);
                 sender.lists("warm-up", "service", process.lists(), 20000 / scale);
             }
             if (legacy) {
-                // each row starts once the JIT has compiled what the rows before asked for: on 2 cores a
+                // each round starts once the JIT has compiled what the rounds before asked for: on 2 cores a
                 // compiler thread that is still busy takes the CPU a burst's receive thread needs
-                service.addAll(run(workloads, "service", () -> {
+                ReceiverStarter serviceRound = () -> {
                     process.awaitCompilerIdle();
                     return new Receiver(null, process.images(), process.lists());
-                }));
+                };
+                // a fresh reference receiver per round: once one wedges, it stays wedged
+                ReceiverStarter referenceRound = withReference ? () -> ReferenceProcess.start(seedproto) : null;
+                for (Workload workload : workloads) {
+                    // the rounds alternate, so that both columns of a row see the same machine: its speed
+                    // drifts within a run, and the service's rows used to run minutes before the reference's
+                    List<Row> serviceRounds = new ArrayList<>();
+                    List<Row> referenceRounds = new ArrayList<>();
+                    for (int round = 0; round < workload.rounds(); round++) {
+                        serviceRounds.add(measure(workload.run(), "service", serviceRound));
+                        if (referenceRound != null) {
+                            referenceRounds.add(measure(workload.run(), "reference", referenceRound));
+                        }
+                    }
+                    service.add(median(serviceRounds));
+                    if (referenceRound != null) {
+                        reference.add(median(referenceRounds));
+                    }
+                }
             }
             long legacyPeakRss = process.peakRssMb();
             System.out.printf(Locale.ROOT, "service RSS after the legacy rows: peak %d MB%n", legacyPeakRss);
@@ -202,17 +249,13 @@ public final class Bench {
             System.out.println(rss);
         }
 
-        List<Row> reference = List.of();
         if (!legacy) {
             System.out.println("(bench.mode=reliable: legacy rows skipped)");
         }
-        else if (ReferenceProcess.available(seedproto)) {
-            // a fresh receiver per workload, here and below: once one wedges, it stays wedged
-            reference = run(workloads, "reference", () -> ReferenceProcess.start(seedproto));
-        }
-        else {
+        else if (!withReference) {
             System.out.println("(no /usr/bin/python3 with OpenCV: reference column skipped)");
         }
+        // a fresh receiver per round: once one wedges, it stays wedged
         List<Row> bareJava = legacy ? run(workloads, "bare Java", Bench::startBareJava) : List.of();
         List<Row> bareC = legacy && nativeTools.isPresent()
                 ? run(workloads, "bare C", nativeTools.get()::startBareReceiver) : List.of();
@@ -234,20 +277,36 @@ public final class Bench {
         Receiver start() throws Exception;
     }
 
-    /** Every workload against receivers from {@code starter}, a fresh one per workload. */
+    /** Every workload against receivers from {@code starter}, a fresh one per round; the median rounds. */
     private static List<Row> run(List<Workload> workloads, String target, ReceiverStarter starter) throws Exception {
         List<Row> rows = new ArrayList<>();
         for (Workload workload : workloads) {
-            try (Receiver receiver = starter.start()) {
-                double dropsBefore = socketDrops(receiver);
-                Row row = workload.run(target, receiver.images(), receiver.lists());
-                double drops = socketDrops(receiver) - dropsBefore;
-                row = Double.isNaN(drops) ? row : row.withSocketDrops((long) drops);
-                print(row);
-                rows.add(row);
+            List<Row> rounds = new ArrayList<>();
+            for (int round = 0; round < workload.rounds(); round++) {
+                rounds.add(measure(workload.run(), target, starter));
             }
+            rows.add(median(rounds));
         }
         return rows;
+    }
+
+    /** One round against a receiver from {@code starter}, with what the kernel dropped on its sockets meanwhile. */
+    private static Row measure(Run workload, String target, ReceiverStarter starter) throws Exception {
+        try (Receiver receiver = starter.start()) {
+            double dropsBefore = socketDrops(receiver);
+            Row row = workload.run(target, receiver.images(), receiver.lists());
+            double drops = socketDrops(receiver) - dropsBefore;
+            row = Double.isNaN(drops) ? row : row.withSocketDrops((long) drops);
+            print(row);
+            return row;
+        }
+    }
+
+    /** The round with the median rate (of an even number, the slower middle one). */
+    static Row median(List<Row> rounds) {
+        List<Row> sorted = new ArrayList<>(rounds);
+        sorted.sort(Comparator.comparingDouble(Row::perSecond));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     /** What the kernel dropped so far on the receiver's two full sockets; NaN where it doesn't say. */
@@ -413,7 +472,7 @@ public final class Bench {
             Path store = log.resolveSibling("bench-store");
             if (Files.isDirectory(store)) { // start empty: nothing of an earlier run to load
                 try (Stream<Path> files = Files.walk(store)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
             command.addAll(List.of("-jar", jar.toString(), "--server.port=0", "--udp.bind-address=127.0.0.1",
