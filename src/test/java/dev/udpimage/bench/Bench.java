@@ -216,7 +216,13 @@ public final class Bench {
                     for (int round = 0; round < workload.rounds(); round++) {
                         serviceRounds.add(measure(workload.run(), "service", serviceRound));
                         if (referenceRound != null) {
-                            referenceRounds.add(measure(workload.run(), "reference", referenceRound));
+                            process.freeze();
+                            try {
+                                referenceRounds.add(measure(workload.run(), "reference", referenceRound));
+                            }
+                            finally {
+                                process.thaw();
+                            }
                         }
                     }
                     service.add(median(serviceRounds));
@@ -533,6 +539,26 @@ public final class Bench {
                 return -1;
             }
             return ticks;
+        }
+
+        /**
+         * Stops the service (SIGSTOP) while the reference is measured beside it: idle, it still wakes a few dozen
+         * times a second (timers, its store writer's last batch), and none of that should land on the reference.
+         */
+        void freeze() throws IOException, InterruptedException {
+            signal("-STOP");
+        }
+
+        /** Lets it go on (SIGCONT). */
+        void thaw() throws IOException, InterruptedException {
+            signal("-CONT");
+        }
+
+        private void signal(String signal) throws IOException, InterruptedException {
+            Process kill = new ProcessBuilder("kill", signal, String.valueOf(pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + pid() + " failed");
+            }
         }
 
         long peakRssMb() throws IOException {
