@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -93,10 +95,7 @@ public final class Bench {
         }
     }
 
-    /**
-     * A workload against one receiver, measured {@code rounds} times (each receiver gets a fresh one per round
-     * but the service) and reported by its median round.
-     */
+    /** A workload, measured {@code rounds} times against each receiver and reported by its median round. */
     record Workload(int rounds, Run run) {
 
         static Workload once(Run run) {
@@ -200,36 +199,24 @@ public final class Bench {
                 sender.lists("warm-up", "service", process.lists(), 20000 / scale);
             }
             if (legacy) {
-                // each round starts once the JIT has compiled what the rounds before asked for: on 2 cores a
-                // compiler thread that is still busy takes the CPU a burst's receive thread needs
-                ReceiverStarter serviceRound = () -> {
+                Map<String, ReceiverStarter> targets = new LinkedHashMap<>();
+                // each service round starts once the JIT has compiled what the rounds before asked for: on 2
+                // cores a compiler thread that is still busy takes the CPU a burst's receive thread needs
+                targets.put("service", () -> {
+                    process.thaw();
                     process.awaitCompilerIdle();
                     return new Receiver(null, process.images(), process.lists());
-                };
-                // a fresh reference receiver per round: once one wedges, it stays wedged
-                ReceiverStarter referenceRound = withReference ? () -> ReferenceProcess.start(seedproto) : null;
-                for (Workload workload : workloads) {
-                    // the rounds alternate, so that both columns of a row see the same machine: its speed
-                    // drifts within a run, and the service's rows used to run minutes before the reference's
-                    List<Row> serviceRounds = new ArrayList<>();
-                    List<Row> referenceRounds = new ArrayList<>();
-                    for (int round = 0; round < workload.rounds(); round++) {
-                        serviceRounds.add(measure(workload.run(), "service", serviceRound));
-                        if (referenceRound != null) {
-                            process.freeze();
-                            try {
-                                referenceRounds.add(measure(workload.run(), "reference", referenceRound));
-                            }
-                            finally {
-                                process.thaw();
-                            }
-                        }
-                    }
-                    service.add(median(serviceRounds));
-                    if (referenceRound != null) {
-                        reference.add(median(referenceRounds));
-                    }
+                });
+                if (withReference) {
+                    targets.put("reference", () -> {
+                        process.freeze();
+                        return ReferenceProcess.start(seedproto);
+                    });
                 }
+                Map<String, List<Row>> rows = run(workloads, targets);
+                process.thaw();
+                service.addAll(rows.get("service"));
+                reference.addAll(rows.getOrDefault("reference", List.of()));
             }
             long legacyPeakRss = process.peakRssMb();
             System.out.printf(Locale.ROOT, "service RSS after the legacy rows: peak %d MB%n", legacyPeakRss);
@@ -261,7 +248,6 @@ public final class Bench {
         else if (!withReference) {
             System.out.println("(no /usr/bin/python3 with OpenCV: reference column skipped)");
         }
-        // a fresh receiver per round: once one wedges, it stays wedged
         List<Row> bareJava = legacy ? run(workloads, "bare Java", Bench::startBareJava) : List.of();
         List<Row> bareC = legacy && nativeTools.isPresent()
                 ? run(workloads, "bare C", nativeTools.get()::startBareReceiver) : List.of();
@@ -283,15 +269,29 @@ public final class Bench {
         Receiver start() throws Exception;
     }
 
-    /** Every workload against receivers from {@code starter}, a fresh one per round; the median rounds. */
+    /** Every workload against receivers from {@code starter}; each workload's median round. */
     private static List<Row> run(List<Workload> workloads, String target, ReceiverStarter starter) throws Exception {
-        List<Row> rows = new ArrayList<>();
+        return run(workloads, Map.of(target, starter)).get(target);
+    }
+
+    /**
+     * Every workload, its rounds taking the targets in turn, so that all columns of a row see the same machine
+     * (its speed drifts within a run). A fresh receiver per round, but the service: once one wedges, it stays
+     * wedged. Per target, each workload's median round.
+     */
+    private static Map<String, List<Row>> run(List<Workload> workloads, Map<String, ReceiverStarter> targets)
+            throws Exception {
+        Map<String, List<Row>> rows = new LinkedHashMap<>();
+        targets.keySet().forEach(target -> rows.put(target, new ArrayList<>()));
         for (Workload workload : workloads) {
-            List<Row> rounds = new ArrayList<>();
+            Map<String, List<Row>> rounds = new LinkedHashMap<>();
             for (int round = 0; round < workload.rounds(); round++) {
-                rounds.add(measure(workload.run(), target, starter));
+                for (Map.Entry<String, ReceiverStarter> target : targets.entrySet()) {
+                    rounds.computeIfAbsent(target.getKey(), t -> new ArrayList<>())
+                            .add(measure(workload.run(), target.getKey(), target.getValue()));
+                }
             }
-            rows.add(median(rounds));
+            rounds.forEach((target, measured) -> rows.get(target).add(median(measured)));
         }
         return rows;
     }
@@ -542,14 +542,15 @@ public final class Bench {
         }
 
         /**
-         * Stops the service (SIGSTOP) while the reference is measured beside it: idle, it still wakes a few dozen
-         * times a second (timers, its store writer's last batch), and none of that should land on the reference.
+         * Stops the service (SIGSTOP) for the reference's rounds, which run beside it: idle, it still wakes a few
+         * dozen times a second (timers, its store writer's last batch), and none of that should land on the
+         * reference.
          */
         void freeze() throws IOException, InterruptedException {
             signal("-STOP");
         }
 
-        /** Lets it go on (SIGCONT). */
+        /** Lets it go on (SIGCONT); nothing happens to a service that runs. */
         void thaw() throws IOException, InterruptedException {
             signal("-CONT");
         }
@@ -579,7 +580,8 @@ public final class Bench {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() throws InterruptedException, IOException {
+            thaw(); // a stopped process would only act on SIGTERM once continued
             this.process.destroy();
             this.process.waitFor();
         }
