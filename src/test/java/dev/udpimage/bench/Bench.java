@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.udpimage.protocol.reliable.DatagramLink;
@@ -95,7 +97,7 @@ public final class Bench {
         }
     }
 
-    /** A workload, measured {@code rounds} times against each receiver and reported by its median round. */
+    /** A workload, measured {@code rounds} times against each receiver and reported by one round, the median. */
     record Workload(int rounds, Run run) {
 
         static Workload once(Run run) {
@@ -113,8 +115,11 @@ public final class Bench {
         Row run(String target, InetSocketAddress images, InetSocketAddress lists) throws Exception;
     }
 
-    /** Rounds per row whose target is a rate relative to the reference (10 KB images, lists). */
-    static final int RATIO_ROUNDS = 3;
+    /**
+     * Rounds per row whose target is a rate relative to the reference (10 KB images, lists): a moment when the
+     * machine is slow for one receiver moves no such row.
+     */
+    static final int RATIO_ROUNDS = 5;
 
     /** The legacy sender that drives every receiver in a run: {@link NativeSender}, or {@link JavaSender}. */
     interface Sender {
@@ -269,7 +274,7 @@ public final class Bench {
         Receiver start() throws Exception;
     }
 
-    /** Every workload against receivers from {@code starter}; each workload's median round. */
+    /** Every workload against receivers from {@code starter}; each workload's round of median rate. */
     private static List<Row> run(List<Workload> workloads, String target, ReceiverStarter starter) throws Exception {
         return run(workloads, Map.of(target, starter)).get(target);
     }
@@ -277,7 +282,7 @@ public final class Bench {
     /**
      * Every workload, its rounds taking the targets in turn, so that all columns of a row see the same machine
      * (its speed drifts within a run). A fresh receiver per round, but the service: once one wedges, it stays
-     * wedged. Per target, each workload's median round.
+     * wedged. Each workload reports one round, the same for every target: {@link #medianRound}.
      */
     private static Map<String, List<Row>> run(List<Workload> workloads, Map<String, ReceiverStarter> targets)
             throws Exception {
@@ -291,7 +296,8 @@ public final class Bench {
                             .add(measure(workload.run(), target.getKey(), target.getValue()));
                 }
             }
-            rounds.forEach((target, measured) -> rows.get(target).add(median(measured)));
+            int reported = medianRound(List.copyOf(rounds.values()));
+            rounds.forEach((target, measured) -> rows.get(target).add(measured.get(reported)));
         }
         return rows;
     }
@@ -308,11 +314,19 @@ public final class Bench {
         }
     }
 
-    /** The round with the median rate (of an even number, the slower middle one). */
-    static Row median(List<Row> rounds) {
-        List<Row> sorted = new ArrayList<>(rounds);
-        sorted.sort(Comparator.comparingDouble(Row::perSecond));
-        return sorted.get((sorted.size() - 1) / 2);
+    /**
+     * The round a row reports, from each target's rounds in the targets' order. With one target, the round of
+     * median rate; with more, the round of median ratio of the first target's rate to the second's, so that a
+     * row's columns and its ratio come from one round, measured side by side while the machine's speed drifts
+     * (of an even number of rounds, the lower middle one).
+     */
+    static int medianRound(List<List<Row>> rounds) {
+        List<Row> first = rounds.get(0);
+        ToDoubleFunction<Integer> key = rounds.size() == 1 ? i -> first.get(i).perSecond()
+                : i -> first.get(i).perSecond() / rounds.get(1).get(i).perSecond();
+        List<Integer> order = new ArrayList<>(IntStream.range(0, first.size()).boxed().toList());
+        order.sort(Comparator.comparingDouble(key));
+        return order.get((order.size() - 1) / 2);
     }
 
     /** What the kernel dropped so far on the receiver's two full sockets; NaN where it doesn't say. */
