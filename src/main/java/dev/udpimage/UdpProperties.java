@@ -22,7 +22,8 @@ import dev.udpimage.protocol.ImageReassembler;
  * @param imagePort UDP port for images (legacy header + chunks, or whole images)
  * @param listPort UDP port for JSON lists
  * @param bindAddress address both UDP ports bind to
- * @param socketReceiveBuffer SO_RCVBUF to ask for; the kernel caps it at net.core.rmem_max
+ * @param socketReceiveBuffer SO_RCVBUF to ask for; the kernel caps it at net.core.rmem_max, except for the image
+ *     port of a process with CAP_NET_ADMIN, which asks again with SO_RCVBUFFORCE
  * @param receiveSpin how long a port's receive thread keeps polling its socket after the last datagram before it
  *     sleeps until the next; 0 sleeps at once (least CPU when traffic is sparse, slowest stop-and-wait)
  * @param transfer limits of one legacy image transfer
@@ -35,7 +36,7 @@ public record UdpProperties(
         @DefaultValue("9999") @Min(0) @Max(65535) int imagePort,
         @DefaultValue("9998") @Min(0) @Max(65535) int listPort,
         @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
-        @DefaultValue("4MB") @NotNull DataSize socketReceiveBuffer,
+        @DefaultValue("16MB") @NotNull DataSize socketReceiveBuffer,
         @DefaultValue("100us") @NotNull Duration receiveSpin,
         @DefaultValue @Valid Transfer transfer,
         @DefaultValue @Valid Store store,

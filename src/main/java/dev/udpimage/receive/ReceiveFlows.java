@@ -59,7 +59,7 @@ import dev.udpimage.received.ReceivedStore;
  * it itself ({@link #appendChunk}), so the flow sees a transfer's header, its last chunk, and everything else.
  * A complete image is identified, stored and answered on the receive thread too: identifying reads only the
  * image's header (format and dimensions, about 7 us for 10 KB), storing is in memory (the disk is written
- * behind), and the pixels are decoded only when someone asks for the picture. Meanwhile the 4 MB kernel buffer
+ * behind), and the pixels are decoded only when someone asks for the picture. Meanwhile the kernel buffer
  * holds what arrives; what overflows it is counted ({@code udp.socket.drops}). (A worker thread for these steps
  * cost more in hand-offs than it saved: 10 KB images went from about 4 800 to 6 000-8 000 a second without it.)
  * Lists are parsed on their port's receive thread the same way.

@@ -34,6 +34,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.Socket;
 import io.netty.util.IntSupplier;
 import org.slf4j.Logger;
@@ -73,6 +74,10 @@ public final class UdpPort implements AutoCloseable {
 
     /** Most batches read before the thread looks at its other work (sends from other threads, stop). */
     private static final int READS_PER_WAKEUP = 16;
+
+    /** Linux's SO_RCVBUFFORCE ({@code SOL_SOCKET} is 1, the option 33, on every architecture Netty's epoll runs on). */
+    private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1,
+            33);
 
     /** Room for one datagram: the largest UDP payload is 65 507 bytes over IPv4, 65 527 over IPv6. */
     private static final int SLOT = 64 * 1024;
@@ -148,10 +153,36 @@ public final class UdpPort implements AutoCloseable {
             throw new IllegalStateException("cannot bind the UDP " + name + " port to " + address, ex);
         }
         this.directSend = epoll ? new Socket(((EpollDatagramChannel) this.channel).fd().intValue()) : null;
+        boolean forced = epoll && forceReceiveBuffer(receiveBuffer);
         // Linux books twice what it grants, for its own overhead
-        log.info("UDP {} port listening on {} ({}): asked for SO_RCVBUF {} bytes, kernel granted {} bytes", name,
+        log.info("UDP {} port listening on {} ({}): asked for SO_RCVBUF {} bytes{}, kernel granted {} bytes", name,
                 this.channel.localAddress(), epoll ? "epoll, recvmmsg" : "NIO", receiveBuffer,
+                forced ? " (with SO_RCVBUFFORCE, past net.core.rmem_max)" : "",
                 this.channel.config().getOption(ChannelOption.SO_RCVBUF));
+    }
+
+    /**
+     * Where the kernel granted less than was asked ({@code net.core.rmem_max} caps SO_RCVBUF), asks again with
+     * SO_RCVBUFFORCE, which that limit does not cap but which only a process with CAP_NET_ADMIN may use (root, or
+     * a container given that capability), the way rsyslog's UDP input does. Without it the capped size stays.
+     *
+     * @return whether the forced size was granted
+     */
+    private boolean forceReceiveBuffer(int receiveBuffer) {
+        ChannelConfig config = this.channel.config();
+        // Linux reports twice what it granted
+        if (config.getOption(ChannelOption.SO_RCVBUF) / 2 >= receiveBuffer) {
+            return false;
+        }
+        try {
+            return config.setOption(SO_RCVBUFFORCE, receiveBuffer);
+        }
+        catch (RuntimeException ex) { // EPERM: no CAP_NET_ADMIN
+            log.info("UDP {} port: SO_RCVBUF capped at net.core.rmem_max, and SO_RCVBUFFORCE refused ({}); raise "
+                    + "net.core.rmem_max, or run with CAP_NET_ADMIN, for the {} bytes asked", this.name, ex.getMessage(),
+                    receiveBuffer);
+            return false;
+        }
     }
 
     public int port() {
