@@ -30,12 +30,13 @@ struct transfer {
 
 static int bind_port(int port) {
     int s = socket(AF_INET, SOCK_DGRAM, 0);
-    int size = 4 << 20;
+    int size = 16 << 20; /* the service's udp.socket-receive-buffer, forced past rmem_max as its image port does */
     struct sockaddr_in at = { 0 };
     at.sin_family = AF_INET;
     at.sin_port = htons(port);
     at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0
+    if (s < 0 || (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0 /* without CAP_NET_ADMIN */
+                && setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
             || bind(s, (struct sockaddr *) &at, sizeof at) < 0) {
         perror("bind");
         exit(2);
