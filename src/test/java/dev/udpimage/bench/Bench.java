@@ -192,8 +192,13 @@ public final class Bench {
         List<String> reliableRows = new ArrayList<>();
         String rss;
         Path jar = serviceJar(build);
-        try (ServiceProcess process = ServiceProcess.start(jar, build.resolve("bench-service.log"))) {
+        Path serviceLog = build.resolve("bench-service.log");
+        try (ServiceProcess process = ServiceProcess.start(jar, serviceLog)) {
             System.out.println("Service started (pid " + process.pid() + "); warming up...");
+            try (Stream<String> log = Files.lines(serviceLog)) { // its socket buffer: forced past rmem_max or not
+                log.filter(line -> line.contains("UDP image port listening")).findFirst()
+                        .ifPresent(line -> System.out.println("  " + line.substring(line.indexOf("UDP image port"))));
+            }
             for (int round = 0; round < (legacy ? 3 : 0); round++) { // until the JIT has compiled the hot paths
                 // 5 000 10 KB images a round: C2 compiles a method after about 5 000 calls, and the
                 // per-image steps are called once an image
