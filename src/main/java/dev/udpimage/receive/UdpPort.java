@@ -179,8 +179,8 @@ public final class UdpPort implements AutoCloseable {
         }
         catch (RuntimeException ex) { // EPERM: no CAP_NET_ADMIN
             log.info("UDP {} port: SO_RCVBUF capped at net.core.rmem_max, and SO_RCVBUFFORCE refused ({}); raise "
-                    + "net.core.rmem_max, or run with CAP_NET_ADMIN, for the {} bytes asked", this.name, ex.getMessage(),
-                    receiveBuffer);
+                    + "net.core.rmem_max, or run with CAP_NET_ADMIN, for the {} bytes asked", this.name,
+                    ex.getMessage(), receiveBuffer);
             return false;
         }
     }
