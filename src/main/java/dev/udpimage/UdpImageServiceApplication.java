@@ -13,4 +13,5 @@ public class UdpImageServiceApplication {
     public static void main(String[] args) {
         SpringApplication.run(UdpImageServiceApplication.class, args);
     }
+
 }

@@ -16,31 +16,31 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import dev.udpimage.protocol.ImageReassembler;
+
 /**
- * Every setting of the service, under {@code udp.*}. Ports may be 0 (an ephemeral port, used by the tests).
+ * Every setting of the service, under {@code udp.*}. Ports may be 0 (an ephemeral port,
+ * used by the tests).
  *
  * @param imagePort UDP port for images (legacy header + chunks, or whole images)
  * @param listPort UDP port for JSON lists
  * @param bindAddress address both UDP ports bind to
- * @param socketReceiveBuffer SO_RCVBUF to ask for; the kernel caps it at net.core.rmem_max, except for the image
- *     port of a process with CAP_NET_ADMIN, which asks again with SO_RCVBUFFORCE
- * @param receiveSpin how long a port's receive thread keeps polling its socket after the last datagram before it
- *     sleeps until the next; 0 sleeps at once (least CPU when traffic is sparse, slowest stop-and-wait)
+ * @param socketReceiveBuffer SO_RCVBUF to ask for; the kernel caps it at
+ * net.core.rmem_max, except for the image port of a process with CAP_NET_ADMIN, which
+ * asks again with SO_RCVBUFFORCE
+ * @param receiveSpin how long a port's receive thread keeps polling its socket after the
+ * last datagram before it sleeps until the next; 0 sleeps at once (least CPU when traffic
+ * is sparse, slowest stop-and-wait)
  * @param transfer limits of one legacy image transfer
  * @param store what is kept of what was received
  * @param send the control plane's limits
  */
 @Validated
 @ConfigurationProperties("udp")
-public record UdpProperties(
-        @DefaultValue("9999") @Min(0) @Max(65535) int imagePort,
-        @DefaultValue("9998") @Min(0) @Max(65535) int listPort,
-        @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
+public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imagePort,
+        @DefaultValue("9998") @Min(0) @Max(65535) int listPort, @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
         @DefaultValue("16MB") @NotNull DataSize socketReceiveBuffer,
-        @DefaultValue("100us") @NotNull Duration receiveSpin,
-        @DefaultValue @Valid Transfer transfer,
-        @DefaultValue @Valid Store store,
-        @DefaultValue @Valid Send send) {
+        @DefaultValue("100us") @NotNull Duration receiveSpin, @DefaultValue @Valid Transfer transfer,
+        @DefaultValue @Valid Store store, @DefaultValue @Valid Send send) {
 
     @AssertTrue(message = "udp.receive-spin must not be negative")
     boolean isReceiveSpinNotNegative() {
@@ -48,16 +48,17 @@ public record UdpProperties(
     }
 
     /**
-     * @param stallTimeout a transfer with no datagram for this long is discarded and counted
-     * @param maxImageBytes largest image a header may announce; also the upload limit of {@code /send/image}
-     * @param maxPending most transfers in progress at once (all senders); the oldest is evicted for a new one
-     * @param maxInflightBytes most memory held by transfers in progress, for legacy and for reliable-mode
-     *     transfers each; the oldest are evicted to make room
+     * @param stallTimeout a transfer with no datagram for this long is discarded and
+     * counted
+     * @param maxImageBytes largest image a header may announce; also the upload limit of
+     * {@code /send/image}
+     * @param maxPending most transfers in progress at once (all senders); the oldest is
+     * evicted for a new one
+     * @param maxInflightBytes most memory held by transfers in progress, for legacy and
+     * for reliable-mode transfers each; the oldest are evicted to make room
      */
-    public record Transfer(
-            @DefaultValue("2s") @NotNull Duration stallTimeout,
-            @DefaultValue("64MB") @NotNull DataSize maxImageBytes,
-            @DefaultValue("256") @Min(1) int maxPending,
+    public record Transfer(@DefaultValue("2s") @NotNull Duration stallTimeout,
+            @DefaultValue("64MB") @NotNull DataSize maxImageBytes, @DefaultValue("256") @Min(1) int maxPending,
             @DefaultValue("96MB") @NotNull DataSize maxInflightBytes) {
 
         @AssertTrue(message = "udp.transfer.max-image-bytes must be between 1 byte and 2047MB")
@@ -78,24 +79,24 @@ public record UdpProperties(
     }
 
     /**
-     * @param allowedTargets address ranges (CIDR) that {@code POST /send/*} may send to; host names are resolved
-     *     once and the resolved address is checked
+     * @param allowedTargets address ranges (CIDR) that {@code POST /send/*} may send to;
+     * host names are resolved once and the resolved address is checked
      */
-    public record Send(@DefaultValue({ "127.0.0.0/8", "::1/128" }) @NotNull List<String> allowedTargets) {
+    public record Send(@DefaultValue( {
+            "127.0.0.0/8", "::1/128" }) @NotNull List<String> allowedTargets){
     }
 
     /**
      * @param history how many images and how many lists are kept (oldest dropped first)
      * @param maxBytes most bytes of images kept (oldest dropped first)
-     * @param dir where received images and lists are written, and loaded from at start-up; empty: memory only
-     * @param writeDelay how long what arrived is gathered before it is written as one batch: items the history
-     *     drops meanwhile are never written, so a flood costs at most one history's worth of writes per delay.
-     *     A crash loses at most this much of what arrived from the disk (never from the running service)
+     * @param dir where received images and lists are written, and loaded from at
+     * start-up; empty: memory only
+     * @param writeDelay how long what arrived is gathered before it is written as one
+     * batch: items the history drops meanwhile are never written, so a flood costs at
+     * most one history's worth of writes per delay. A crash loses at most this much of
+     * what arrived from the disk (never from the running service)
      */
-    public record Store(
-            @DefaultValue("100") @Min(1) int history,
-            @DefaultValue("64MB") @NotNull DataSize maxBytes,
-            @DefaultValue("./data") String dir,
-            @DefaultValue("200ms") @NotNull Duration writeDelay) {
+    public record Store(@DefaultValue("100") @Min(1) int history, @DefaultValue("64MB") @NotNull DataSize maxBytes,
+            @DefaultValue("./data") String dir, @DefaultValue("200ms") @NotNull Duration writeDelay) {
     }
 }

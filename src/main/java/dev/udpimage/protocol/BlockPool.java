@@ -4,10 +4,11 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * Blocks of {@value BlockBuffer#BLOCK} bytes kept for reuse by the {@link BlockBuffer}s of one owner, up to a
- * limit. A multi-megabyte image then allocates nothing while it arrives: its blocks are earlier images', long
- * since in the old generation, so a young collection in the middle of a burst has no half-received image to
- * copy, and the burst itself starts fewer of them. Not thread-safe; used under its owner's lock.
+ * Blocks of {@value BlockBuffer#BLOCK} bytes kept for reuse by the {@link BlockBuffer}s
+ * of one owner, up to a limit. A multi-megabyte image then allocates nothing while it
+ * arrives: its blocks are earlier images', long since in the old generation, so a young
+ * collection in the middle of a burst has no half-received image to copy, and the burst
+ * itself starts fewer of them. Not thread-safe; used under its owner's lock.
  */
 public final class BlockPool {
 
@@ -15,7 +16,10 @@ public final class BlockPool {
 
     private final int maxBlocks;
 
-    /** A pool that keeps at most {@code maxBytes} of free blocks (0: none, every block is a new array). */
+    /**
+     * A pool that keeps at most {@code maxBytes} of free blocks (0: none, every block is
+     * a new array).
+     */
     public BlockPool(long maxBytes) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative");
@@ -44,4 +48,5 @@ public final class BlockPool {
     public long freeBytes() {
         return (long) this.free.size() * BlockBuffer.BLOCK;
     }
+
 }

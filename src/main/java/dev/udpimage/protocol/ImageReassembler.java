@@ -9,25 +9,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reassembles legacy image transfers, one per sender. Pure Java: the sender key is whatever identifies a
- * peer ({@code InetSocketAddress} in the service), time is passed in as nanoseconds.
+ * Reassembles legacy image transfers, one per sender. Pure Java: the sender key is
+ * whatever identifies a peer ({@code InetSocketAddress} in the service), time is passed
+ * in as nanoseconds.
  *
- * <p>Per sender, a datagram is read as:
+ * <p>
+ * Per sender, a datagram is read as:
  * <ul>
- *   <li>no transfer pending, 8 bytes: a header; a transfer of that many bytes starts;</li>
- *   <li>no transfer pending, empty: the trailing empty datagram the clients send when the length is a
- *       multiple of 1024; ignored;</li>
- *   <li>no transfer pending, any other length: a whole image in one datagram;</li>
- *   <li>transfer pending: the next chunk, appended in arrival order.</li>
+ * <li>no transfer pending, 8 bytes: a header; a transfer of that many bytes starts;</li>
+ * <li>no transfer pending, empty: the trailing empty datagram the clients send when the
+ * length is a multiple of 1024; ignored;</li>
+ * <li>no transfer pending, any other length: a whole image in one datagram;</li>
+ * <li>transfer pending: the next chunk, appended in arrival order.</li>
  * </ul>
- * A transfer with no datagram for {@code stallTimeout} is discarded (reported to the drop listener), so a
- * lost datagram never wedges a sender: its next header starts afresh.
+ * A transfer with no datagram for {@code stallTimeout} is discarded (reported to the drop
+ * listener), so a lost datagram never wedges a sender: its next header starts afresh.
  *
- * <p>Memory is bounded whatever arrives: a transfer's buffer grows with the bytes that arrived, in
- * {@link BlockBuffer} blocks, not with what its header claims; at most {@code maxPending} transfers and
- * {@code maxInFlightBytes} of buffers are held, and the oldest transfers are evicted to make room.
+ * <p>
+ * Memory is bounded whatever arrives: a transfer's buffer grows with the bytes that
+ * arrived, in {@link BlockBuffer} blocks, not with what its header claims; at most
+ * {@code maxPending} transfers and {@code maxInFlightBytes} of buffers are held, and the
+ * oldest transfers are evicted to make room.
  *
- * <p>Thread-safe; the service feeds each port from one ordered worker, so the lock is uncontended there.
+ * <p>
+ * Thread-safe; the service feeds each port from one ordered worker, so the lock is
+ * uncontended there.
  */
 public final class ImageReassembler<K> {
 
@@ -39,15 +45,27 @@ public final class ImageReassembler<K> {
         }
     }
 
-    /** How the image arrived: header + chunks, one datagram, or reliable mode (docs/reliable-protocol.md). */
-    public enum Kind { CHUNKED, WHOLE, RELIABLE }
+    /**
+     * How the image arrived: header + chunks, one datagram, or reliable mode
+     * (docs/reliable-protocol.md).
+     */
+    public enum Kind {
 
-    /** A transfer discarded before it completed: its sender went silent (STALLED), or it was EVICTED. */
+        CHUNKED, WHOLE, RELIABLE
+
+    }
+
+    /**
+     * A transfer discarded before it completed: its sender went silent (STALLED), or it
+     * was EVICTED.
+     */
     public record Dropped<K>(K sender, Rejection.Reason reason, long expected, long received, int datagrams) {
     }
 
     public interface DropListener<K> {
+
         void dropped(Dropped<K> dropped);
+
     }
 
     /** Limits on one reassembler's memory. */
@@ -66,7 +84,10 @@ public final class ImageReassembler<K> {
         }
     }
 
-    /** Free blocks kept for reuse: a 9 MB image's, and some. Heap the service holds for good. */
+    /**
+     * Free blocks kept for reuse: a 9 MB image's, and some. Heap the service holds for
+     * good.
+     */
     static final long POOLED_BYTES = 16L << 20;
 
     private final Limits limits;
@@ -75,14 +96,17 @@ public final class ImageReassembler<K> {
 
     private final DropListener<K> dropListener;
 
-    /** In the order the transfers started: the first is the oldest, the one evicted first. */
+    /**
+     * In the order the transfers started: the first is the oldest, the one evicted first.
+     */
     private final Map<K, Transfer> pending = new LinkedHashMap<>();
 
     private long inFlightBytes;
 
     /**
-     * The blocks of finished transfers, for the next ones. A block is only allocated when none is kept, and
-     * then under the in-flight limit, so kept blocks and pending transfers' blocks together stay under it.
+     * The blocks of finished transfers, for the next ones. A block is only allocated when
+     * none is kept, and then under the in-flight limit, so kept blocks and pending
+     * transfers' blocks together stay under it.
      */
     private final BlockPool blocks = new BlockPool(POOLED_BYTES);
 
@@ -93,11 +117,12 @@ public final class ImageReassembler<K> {
     }
 
     /**
-     * Appends a chunk to the sender's transfer in progress, when that is all it does: the transfer neither
-     * completes nor overruns with it, and has not stalled. This is the receive loop's shortcut for nearly every
-     * datagram of a large image, taken from the receive buffer without a copy or a message of its own; anything
-     * else returns {@code false} and takes the ordinary way, {@link #accept}. {@code chunk}'s position is left
-     * as it was.
+     * Appends a chunk to the sender's transfer in progress, when that is all it does: the
+     * transfer neither completes nor overruns with it, and has not stalled. This is the
+     * receive loop's shortcut for nearly every datagram of a large image, taken from the
+     * receive buffer without a copy or a message of its own; anything else returns
+     * {@code false} and takes the ordinary way, {@link #accept}. {@code chunk}'s position
+     * is left as it was.
      * @return whether the chunk was appended
      */
     public synchronized boolean appendChunk(K sender, ByteBuffer chunk, long nowNanos) {
@@ -118,8 +143,8 @@ public final class ImageReassembler<K> {
 
     /**
      * Takes one datagram from {@code sender}.
-     * @return the completed image, or {@code null} while a transfer is still incomplete (or the datagram was
-     *     ignored)
+     * @return the completed image, or {@code null} while a transfer is still incomplete
+     * (or the datagram was ignored)
      * @throws Rejection for a header out of range or a chunk overrunning its transfer
      */
     public synchronized Assembled accept(K sender, byte[] datagram, long nowNanos) {
@@ -174,7 +199,10 @@ public final class ImageReassembler<K> {
         return null;
     }
 
-    /** Evicts the oldest other transfers until {@code bytes} more fit under the in-flight limit. */
+    /**
+     * Evicts the oldest other transfers until {@code bytes} more fit under the in-flight
+     * limit.
+     */
     private void makeRoom(long bytes, K keep) {
         if (this.inFlightBytes + bytes <= this.limits.maxInFlightBytes()) {
             return;
@@ -188,7 +216,9 @@ public final class ImageReassembler<K> {
         }
     }
 
-    /** Discards every transfer silent for longer than the stall timeout; returns how many. */
+    /**
+     * Discards every transfer silent for longer than the stall timeout; returns how many.
+     */
     public synchronized int expireStalled(long nowNanos) {
         List<K> stalled = new ArrayList<>();
         this.pending.forEach((sender, transfer) -> {
@@ -202,8 +232,8 @@ public final class ImageReassembler<K> {
 
     private void drop(K sender, Rejection.Reason reason) {
         Transfer transfer = remove(sender);
-        this.dropListener.dropped(new Dropped<>(sender, reason, transfer.expected, transfer.received,
-                transfer.datagrams));
+        this.dropListener
+            .dropped(new Dropped<>(sender, reason, transfer.expected, transfer.received, transfer.datagrams));
     }
 
     private Transfer remove(K sender) {
@@ -213,7 +243,10 @@ public final class ImageReassembler<K> {
         return transfer;
     }
 
-    /** Whether the sender has a legacy transfer in progress (its next datagram is a chunk, whatever it holds). */
+    /**
+     * Whether the sender has a legacy transfer in progress (its next datagram is a chunk,
+     * whatever it holds).
+     */
     public synchronized boolean isPending(K sender) {
         return this.pending.containsKey(sender);
     }
@@ -257,7 +290,10 @@ public final class ImageReassembler<K> {
             return this.expected - this.received;
         }
 
-        /** How many bytes of blocks must be allocated to take a chunk of this length (0 if it fits). */
+        /**
+         * How many bytes of blocks must be allocated to take a chunk of this length (0 if
+         * it fits).
+         */
         int growthFor(int chunkLength) {
             return this.buffer.growthFor(this.received, chunkLength);
         }
@@ -277,5 +313,7 @@ public final class ImageReassembler<K> {
         byte[] image() {
             return this.buffer.join();
         }
+
     }
+
 }

@@ -5,8 +5,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Constants and codecs of the legacy wire protocol spoken by the Python/OpenCV tutorial clients
- * (see {@code PROTOCOL.md}). Pure Java, no Spring.
+ * Constants and codecs of the legacy wire protocol spoken by the Python/OpenCV tutorial
+ * clients (docs/legacy-protocol.md says what this service implements). Pure Java, no
+ * Spring.
  */
 public final class LegacyProtocol {
 
@@ -43,8 +44,9 @@ public final class LegacyProtocol {
     }
 
     /**
-     * The {@code error: <reason>} reply: printable ASCII only (anything else becomes '?'), at most
-     * {@value #MAX_ERROR_REPLY} bytes, so that no payload content can shape what we send back.
+     * The {@code error: <reason>} reply: printable ASCII only (anything else becomes
+     * '?'), at most {@value #MAX_ERROR_REPLY} bytes, so that no payload content can shape
+     * what we send back.
      */
     public static byte[] errorReply(String reason) {
         String text = "error: " + (reason == null || reason.isBlank() ? "rejected" : reason.strip());
@@ -59,4 +61,5 @@ public final class LegacyProtocol {
     public static byte[] ascii(String reply) {
         return reply.getBytes(StandardCharsets.US_ASCII);
     }
+
 }

@@ -9,33 +9,41 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Sends like the legacy Python clients do and waits for the peer's reply: an image as an 8-byte header plus
- * back-to-back chunks (or whole, in one datagram), a list as one JSON datagram. One socket per call,
- * connected to the target so that only the target's reply is accepted. Pure Java, no Spring.
+ * Sends like the legacy Python clients do and waits for the peer's reply: an image as an
+ * 8-byte header plus back-to-back chunks (or whole, in one datagram), a list as one JSON
+ * datagram. One socket per call, connected to the target so that only the target's reply
+ * is accepted. Pure Java, no Spring.
  */
 public final class LegacySender {
 
-    public enum Mode { CHUNKED, WHOLE }
+    public enum Mode {
+
+        CHUNKED, WHOLE
+
+    }
 
     /** What was sent and what came back. */
     public record Result(InetSocketAddress target, int bytes, int datagrams, String reply, Duration elapsed) {
     }
 
     /**
-     * The peer did not reply within the timeout. (A peer with nothing listening on the port usually shows up
-     * earlier, as {@link java.net.PortUnreachableException}, since the socket is connected.)
+     * The peer did not reply within the timeout. (A peer with nothing listening on the
+     * port usually shows up earlier, as {@link java.net.PortUnreachableException}, since
+     * the socket is connected.)
      */
     public static class NoReplyException extends IOException {
 
         public NoReplyException(String message, Throwable cause) {
             super(message, cause);
         }
+
     }
 
     /**
-     * Sends an image. In chunked mode the datagrams are: header, then {@code ceil(n / chunkSize)} chunks.
-     * The trailing empty datagram the Python loop emits when {@code n % 1024 == 0} is not sent: it carries
-     * nothing, and the Python reference receiver would read it as a header.
+     * Sends an image. In chunked mode the datagrams are: header, then
+     * {@code ceil(n / chunkSize)} chunks. The trailing empty datagram the Python loop
+     * emits when {@code n % 1024 == 0} is not sent: it carries nothing, and the Python
+     * reference receiver would read it as a header.
      */
     public Result sendImage(InetSocketAddress target, byte[] image, Mode mode, int chunkSize, Duration timeout)
             throws IOException {
@@ -112,4 +120,5 @@ public final class LegacySender {
         }
         return new String(buffer, 0, reply.getLength(), StandardCharsets.US_ASCII);
     }
+
 }

@@ -3,12 +3,14 @@ package dev.udpimage.protocol;
 import java.util.Locale;
 
 /**
- * Why a datagram or a transfer was refused. Thrown by the protocol and decoding steps; the receive flow
- * turns it into an {@code error: <detail>} reply and a counted, logged drop.
+ * Why a datagram or a transfer was refused. Thrown by the protocol and decoding steps;
+ * the receive flow turns it into an {@code error: <detail>} reply and a counted, logged
+ * drop.
  */
 public class Rejection extends RuntimeException {
 
     public enum Reason {
+
         /** A header claiming a length of zero or less. */
         BAD_HEADER,
         /** A header claiming more than the configured maximum image size. */
@@ -17,7 +19,10 @@ public class Rejection extends RuntimeException {
         OVERRUN,
         /** No datagram from the sender within the stall timeout. */
         STALLED,
-        /** Dropped to keep the number of pending transfers or their memory within limits, oldest first. */
+        /**
+         * Dropped to keep the number of pending transfers or their memory within limits,
+         * oldest first.
+         */
         EVICTED,
         /** The bytes arrived but are not an image ImageIO can decode. */
         UNDECODABLE,
@@ -28,6 +33,7 @@ public class Rejection extends RuntimeException {
         public String tag() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
+
     }
 
     private final Reason reason;
@@ -44,4 +50,5 @@ public class Rejection extends RuntimeException {
     public Reason reason() {
         return this.reason;
     }
+
 }

@@ -6,8 +6,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * An address range in CIDR notation ({@code 127.0.0.0/8}, {@code ::1/128}, or a single address). IPv4-mapped
- * IPv6 addresses ({@code ::ffff:127.0.0.1}) match the IPv4 ranges they map to.
+ * An address range in CIDR notation ({@code 127.0.0.0/8}, {@code ::1/128}, or a single
+ * address). IPv4-mapped IPv6 addresses ({@code ::ffff:127.0.0.1}) match the IPv4 ranges
+ * they map to.
  */
 public record CidrRange(byte[] network, int prefixLength, String text) {
 
@@ -15,7 +16,8 @@ public record CidrRange(byte[] network, int prefixLength, String text) {
         String text = cidr.strip();
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
-        if (!address.matches("[0-9a-fA-F:.]+")) { // a literal address only: never a DNS lookup
+        if (!address.matches("[0-9a-fA-F:.]+")) { // a literal address only: never a DNS
+                                                  // lookup
             throw new IllegalArgumentException("not an IP address range: '" + cidr + "'");
         }
         byte[] network;

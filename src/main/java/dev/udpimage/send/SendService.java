@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.udpimage.UdpProperties;
@@ -20,9 +19,12 @@ import dev.udpimage.protocol.reliable.DatagramLink;
 import dev.udpimage.protocol.reliable.ReliableCodec;
 import dev.udpimage.protocol.reliable.ReliableSender;
 import dev.udpimage.protocol.LegacyProtocol;
-import dev.udpimage.web.Problems;
 
-/** Sends images and lists to a peer with the legacy protocol and reports the peer's reply. */
+/**
+ * Sends images and lists to a peer with the legacy protocol (or reliable mode) and
+ * reports the peer's reply. Failures are {@link SendException}s; the web layer decides
+ * what they mean in HTTP.
+ */
 @Service
 public class SendService {
 
@@ -31,16 +33,17 @@ public class SendService {
     private final List<CidrRange> allowedTargets;
 
     /**
-     * What reliable-mode transfers learnt of each target's round trip, for the next transfer's START
-     * (RFC 6298 section 2.1: a measured value may replace the initial timeout). The most recent 256 targets.
+     * What reliable-mode transfers learnt of each target's round trip, for the next
+     * transfer's START (RFC 6298 section 2.1: a measured value may replace the initial
+     * timeout). The most recent 256 targets.
      */
-    private final Map<InetSocketAddress, Duration> learntStartTimeouts = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Duration> eldest) {
-                    return size() > 256;
-                }
-            });
+    private final Map<InetSocketAddress, Duration> learntStartTimeouts = Collections
+        .synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Duration> eldest) {
+                return size() > 256;
+            }
+        });
 
     public SendService(UdpProperties properties) {
         this.allowedTargets = properties.send().allowedTargets().stream().map(CidrRange::parse).toList();
@@ -50,10 +53,11 @@ public class SendService {
      * Result of {@code POST /send/image}.
      *
      * @param retransmissions datagrams sent again (reliable mode; 0 otherwise)
-     * @param megabytesPerSecond image bytes over the time from the first datagram to the reply
+     * @param megabytesPerSecond image bytes over the time from the first datagram to the
+     * reply
      */
-    public record ImageSent(String target, int bytes, int datagrams, String reply, long elapsedMs,
-            int retransmissions, double megabytesPerSecond) {
+    public record ImageSent(String target, int bytes, int datagrams, String reply, long elapsedMs, int retransmissions,
+            double megabytesPerSecond) {
 
         static ImageSent of(InetSocketAddress target, int bytes, int datagrams, String reply, Duration elapsed,
                 int retransmissions) {
@@ -67,21 +71,23 @@ public class SendService {
     public record ListSent(String target, int bytes, String reply, long elapsedMs) {
     }
 
-    /** @param timeout chunked and whole: how long to wait for the reply; reliable: the transfer's deadline */
-    public ImageSent sendImage(String host, int port, byte[] image, SendMode mode, int chunkSize,
-            Duration timeout) {
+    /**
+     * @param timeout chunked and whole: how long to wait for the reply; reliable: the
+     * transfer's deadline
+     */
+    public ImageSent sendImage(String host, int port, byte[] image, SendMode mode, int chunkSize, Duration timeout) {
         if (mode == SendMode.WHOLE && image.length > LegacyProtocol.MAX_DATAGRAM) {
-            throw Problems.badRequest("whole mode sends one datagram of at most " + LegacyProtocol.MAX_DATAGRAM
+            throw new SendException.Invalid("whole mode sends one datagram of at most " + LegacyProtocol.MAX_DATAGRAM
                     + " bytes; this image has " + image.length + " bytes (use mode=chunked)");
         }
         if (mode == SendMode.RELIABLE && chunkSize > ReliableCodec.MAX_CHUNK) {
-            throw Problems.badRequest("reliable mode's chunk size is at most " + ReliableCodec.MAX_CHUNK);
+            throw new SendException.Invalid("reliable mode's chunk size is at most " + ReliableCodec.MAX_CHUNK);
         }
         InetSocketAddress target = resolve(host, port);
         if (mode == SendMode.RELIABLE) {
             ReliableSender.Options options = ReliableSender.Options.forChunkSize(chunkSize, timeout)
-                    .withInitialRto(this.learntStartTimeouts.getOrDefault(target,
-                            ReliableSender.Options.DEFAULT.initialRto()));
+                .withInitialRto(
+                        this.learntStartTimeouts.getOrDefault(target, ReliableSender.Options.DEFAULT.initialRto()));
             ReliableSender.Result result = call(target, () -> {
                 try (DatagramLink link = new DatagramLink(target)) {
                     return new ReliableSender().send(image, link, options);
@@ -92,8 +98,8 @@ public class SendService {
                     result.retransmissions());
         }
         LegacySender.Mode legacy = mode == SendMode.WHOLE ? LegacySender.Mode.WHOLE : LegacySender.Mode.CHUNKED;
-        LegacySender.Result result = call(target, () -> this.sender.sendImage(target, image, legacy, chunkSize,
-                timeout));
+        LegacySender.Result result = call(target,
+                () -> this.sender.sendImage(target, image, legacy, chunkSize, timeout));
         return ImageSent.of(target, result.bytes(), result.datagrams(), result.reply(), result.elapsed(), 0);
     }
 
@@ -104,8 +110,8 @@ public class SendService {
     }
 
     /**
-     * Resolves the host once and checks the resolved address against {@code udp.send.allowed-targets}; the send
-     * goes to exactly that address.
+     * Resolves the host once and checks the resolved address against
+     * {@code udp.send.allowed-targets}; the send goes to exactly that address.
      */
     private InetSocketAddress resolve(String host, int port) {
         InetAddress address;
@@ -113,17 +119,19 @@ public class SendService {
             address = InetAddress.getByName(host);
         }
         catch (UnknownHostException ex) {
-            throw Problems.badRequest("unknown host '" + host + "'");
+            throw new SendException.Invalid("unknown host '" + host + "'");
         }
         if (this.allowedTargets.stream().noneMatch(range -> range.contains(address))) {
-            throw Problems.of(HttpStatus.FORBIDDEN, "Target not allowed", "'" + host + "' resolves to "
-                    + address.getHostAddress() + ", which is not in udp.send.allowed-targets " + this.allowedTargets);
+            throw new SendException.TargetNotAllowed("'" + host + "' resolves to " + address.getHostAddress()
+                    + ", which is not in udp.send.allowed-targets " + this.allowedTargets);
         }
         return new InetSocketAddress(address, port);
     }
 
     private interface Send<T> {
+
         T run() throws IOException;
+
     }
 
     private static <T> T call(InetSocketAddress target, Send<T> send) {
@@ -131,28 +139,28 @@ public class SendService {
             return send.run();
         }
         catch (LegacySender.NoReplyException ex) {
-            throw Problems.of(HttpStatus.GATEWAY_TIMEOUT, "No reply", ex.getMessage());
+            throw new SendException.NoReply("No reply", ex.getMessage());
         }
         catch (ReliableSender.DeadlinePassed ex) {
-            throw Problems.of(HttpStatus.GATEWAY_TIMEOUT, "Reliable transfer failed", ex.getMessage());
+            throw new SendException.NoReply("Reliable transfer failed", ex.getMessage());
         }
         catch (ReliableSender.TransferFailed ex) {
-            throw Problems.of(HttpStatus.BAD_GATEWAY, "Reliable transfer failed", ex.getMessage());
+            throw new SendException.PeerFailed("Reliable transfer failed", ex.getMessage(), ex);
         }
         catch (IllegalArgumentException ex) {
-            throw Problems.badRequest(ex.getMessage());
+            throw new SendException.Invalid(ex.getMessage());
         }
         catch (PortUnreachableException ex) {
-            throw Problems.of(HttpStatus.BAD_GATEWAY, "Port unreachable",
+            throw new SendException.PeerFailed("Port unreachable",
                     "nothing listens on " + format(target) + " (ICMP port unreachable)", ex);
         }
         catch (IOException ex) {
-            throw Problems.of(HttpStatus.BAD_GATEWAY, "Send failed",
-                    "cannot send to " + format(target) + ": " + ex, ex);
+            throw new SendException.PeerFailed("Send failed", "cannot send to " + format(target) + ": " + ex, ex);
         }
     }
 
     private static String format(InetSocketAddress target) {
         return target.getAddress().getHostAddress() + ":" + target.getPort();
     }
+
 }

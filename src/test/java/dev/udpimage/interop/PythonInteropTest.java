@@ -73,7 +73,9 @@ class PythonInteropTest extends ServiceTestSupport {
     @Test
     void pythonClientSendsAnImageWhoseLengthIsAMultipleOf1024() throws IOException {
         byte[] jpeg = TestImages.smallJpeg(203);
-        byte[] padded = java.util.Arrays.copyOf(jpeg, (jpeg.length / 1024 + 1) * 1024); // trailing empty datagram
+        byte[] padded = java.util.Arrays.copyOf(jpeg, (jpeg.length / 1024 + 1) * 1024); // trailing
+                                                                                        // empty
+                                                                                        // datagram
         SeedProto.Result result = SeedProto.client("image", write("padded.jpg", padded).toString(), "127.0.0.1",
                 port(this.ports.image()), "10");
         assertThat(result.exitCode()).as(result.output()).isZero();
@@ -85,8 +87,7 @@ class PythonInteropTest extends ServiceTestSupport {
         SeedProto.Result result = SeedProto.client("list", "127.0.0.1", port(this.ports.list()), "50");
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("reply=b'get the msg' lists=50");
-        assertThat(http().get("/received/lists/latest").json().get("value").toString())
-                .isEqualTo("[0,0,0,49]");
+        assertThat(http().get("/received/lists/latest").json().get("value").toString()).isEqualTo("[0,0,0,49]");
     }
 
     @Test
@@ -113,8 +114,7 @@ class PythonInteropTest extends ServiceTestSupport {
     private void assertNewestStoredIs(byte[] image) {
         JsonNode newest = newestImage();
         assertThat(newest.get("transport").asString()).isEqualTo("reliable");
-        byte[] stored = http().get("/received/images/" + newest.get("id").asLong() + "/original")
-                .body();
+        byte[] stored = http().get("/received/images/" + newest.get("id").asLong() + "/original").body();
         assertThat(TestImages.sha256(stored)).isEqualTo(TestImages.sha256(image));
     }
 
@@ -125,8 +125,8 @@ class PythonInteropTest extends ServiceTestSupport {
         Process server = SeedProto.server(imagePort, listPort);
         try {
             Http http = http();
-            for (byte[] jpeg : new byte[][] { TestImages.smallJpeg(204), TestImages.jpeg(TestImages.photo(320, 240,
-                    20, 205), 0.9f) }) {
+            for (byte[] jpeg : new byte[][] { TestImages.smallJpeg(204),
+                    TestImages.jpeg(TestImages.photo(320, 240, 20, 205), 0.9f) }) {
                 Http.Response sent = http.postFile("/send/image?port=" + imagePort, "file", "a.jpg", jpeg);
                 assertThat(sent.status()).as(sent.text()).isEqualTo(200);
                 assertThat(sent.json().get("reply").asString()).isEqualTo("get message!!!");
@@ -147,4 +147,5 @@ class PythonInteropTest extends ServiceTestSupport {
             return socket.getLocalPort();
         }
     }
+
 }

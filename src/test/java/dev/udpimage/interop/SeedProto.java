@@ -14,16 +14,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs the Python reference peers of {@code ../shared/seedproto} with Debian's {@code /usr/bin/python3}
- * (which has {@code python3-opencv} and {@code python3-numpy} once {@code .ci/run} installed them).
- * Outside CI a machine without them skips these tests; in CI ({@code CI=true}) their absence is a failure.
+ * Runs the Python reference peers of {@code ../shared/seedproto} with Debian's
+ * {@code /usr/bin/python3} (which has {@code python3-opencv} and {@code python3-numpy}
+ * once {@code .ci/run} installed them). Outside CI a machine without them skips these
+ * tests; in CI ({@code CI=true}) their absence is a failure.
  */
 final class SeedProto {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
 
     static final Path DIR = Path.of(System.getProperty("seedproto.dir", "../shared/seedproto"))
-            .toAbsolutePath().normalize();
+        .toAbsolutePath()
+        .normalize();
 
     private SeedProto() {
     }
@@ -33,8 +35,8 @@ final class SeedProto {
         if (!Files.isRegularFile(DIR.resolve("seed_client.py"))) {
             missing = "no seed_client.py in " + DIR;
         }
-        else if (!Files.isExecutable(PYTHON) || run(List.of(PYTHON.toString(), "-c", "import cv2, numpy"), 60)
-                .exitCode() != 0) {
+        else if (!Files.isExecutable(PYTHON)
+                || run(List.of(PYTHON.toString(), "-c", "import cv2, numpy"), 60).exitCode() != 0) {
             missing = PYTHON + " cannot import cv2 and numpy (apt-get install python3-opencv python3-numpy)";
         }
         if (missing != null) {
@@ -48,17 +50,22 @@ final class SeedProto {
     record Result(int exitCode, String output) {
     }
 
-    /** Runs seed_client.py with the given arguments and returns its exit code and output. */
+    /**
+     * Runs seed_client.py with the given arguments and returns its exit code and output.
+     */
     static Result client(String... args) {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), DIR.resolve("seed_client.py").toString()));
         command.addAll(List.of(args));
         return run(command, 120);
     }
 
-    /** Runs the project's own stdlib-only reliable-mode sender, clients/python/reliable_send.py. */
+    /**
+     * Runs the project's own stdlib-only reliable-mode sender,
+     * clients/python/reliable_send.py.
+     */
     static Result reliableSender(String... args) {
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(),
-                Path.of("clients/python/reliable_send.py").toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(
+                List.of(PYTHON.toString(), Path.of("clients/python/reliable_send.py").toAbsolutePath().toString()));
         command.addAll(List.of(args));
         return run(command, 120);
     }
@@ -67,7 +74,9 @@ final class SeedProto {
     static Process server(int imagePort, int listPort) {
         try {
             Process process = new ProcessBuilder(PYTHON.toString(), DIR.resolve("seed_server.py").toString(),
-                    String.valueOf(imagePort), String.valueOf(listPort)).redirectErrorStream(true).start();
+                    String.valueOf(imagePort), String.valueOf(listPort))
+                .redirectErrorStream(true)
+                .start();
             BufferedReader out = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -100,4 +109,5 @@ final class SeedProto {
             return new Result(-1, ex.toString());
         }
     }
+
 }

@@ -103,4 +103,5 @@ class BlockBufferTest {
         buffer.release();
         assertThat(pool.freeBytes()).isZero();
     }
+
 }

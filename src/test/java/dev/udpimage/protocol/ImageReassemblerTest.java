@@ -32,7 +32,10 @@ class ImageReassemblerTest {
         return bytes;
     }
 
-    /** Sends like the Python loop, trailing empty datagram included; returns what completed. */
+    /**
+     * Sends like the Python loop, trailing empty datagram included; returns what
+     * completed.
+     */
     private List<Assembled> sendChunked(String sender, byte[] image, long now) {
         List<Assembled> done = new ArrayList<>();
         add(done, this.reassembler.accept(sender, LegacyProtocol.encodeHeader(image.length), now));
@@ -62,15 +65,16 @@ class ImageReassemblerTest {
 
     @Test
     void imagesSpanningManyBlocksComeBackExactWhateverTheChunkSizes() {
-        int[] sizes = { 1024, 1000, 4096, 333 }; // chunks that end on block boundaries, and ones that straddle them
+        int[] sizes = { 1024, 1000, 4096, 333 }; // chunks that end on block boundaries,
+                                                 // and ones that straddle them
         for (int size : sizes) {
             byte[] image = bytes(5 * BlockBuffer.BLOCK + 17, size);
             assertThat(this.reassembler.accept("a", LegacyProtocol.encodeHeader(image.length), 0)).isNull();
             Assembled done = null;
             for (int from = 0; from < image.length; from += size) {
                 assertThat(done).isNull();
-                done = this.reassembler.accept("a", Arrays.copyOfRange(image, from,
-                        Math.min(image.length, from + size)), 0);
+                done = this.reassembler.accept("a",
+                        Arrays.copyOfRange(image, from, Math.min(image.length, from + size)), 0);
             }
             assertThat(done).isNotNull();
             assertThat(done.bytes()).isEqualTo(image);
@@ -87,13 +91,12 @@ class ImageReassemblerTest {
         assertThat(this.reassembler.appendChunk("a", first, 0)).isTrue();
         assertThat(first.position()).as("left as it was").isZero();
         assertThat(this.reassembler.appendChunk("b", ByteBuffer.wrap(image, 1024, 1024), 0)).as("other sender")
-                .isFalse();
-        assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(new byte[2000]), 0)).as("would overrun")
-                .isFalse();
+            .isFalse();
+        assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(new byte[2000]), 0)).as("would overrun").isFalse();
         assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(image, 1024, 1976), 0)).as("would complete")
-                .isFalse();
-        assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(image, 1024, 1024), 3_000 * MS))
-                .as("stalled").isFalse();
+            .isFalse();
+        assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(image, 1024, 1024), 3_000 * MS)).as("stalled")
+            .isFalse();
         assertThat(this.reassembler.appendChunk("a", ByteBuffer.wrap(image, 1024, 1024), 0)).isTrue();
         Assembled done = this.reassembler.accept("a", Arrays.copyOfRange(image, 2048, 3000), 0);
         assertThat(done.bytes()).isEqualTo(image);
@@ -132,8 +135,10 @@ class ImageReassemblerTest {
         assertThat(this.reassembler.accept("b", LegacyProtocol.encodeHeader(second.length), 0)).isNull();
         List<Assembled> done = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            add(done, this.reassembler.accept("a", Arrays.copyOfRange(first, i * 1024, Math.min(3000, i * 1024 + 1024)), 0));
-            add(done, this.reassembler.accept("b", Arrays.copyOfRange(second, i * 1024, Math.min(2500, i * 1024 + 1024)), 0));
+            add(done, this.reassembler.accept("a", Arrays.copyOfRange(first, i * 1024, Math.min(3000, i * 1024 + 1024)),
+                    0));
+            add(done, this.reassembler.accept("b",
+                    Arrays.copyOfRange(second, i * 1024, Math.min(2500, i * 1024 + 1024)), 0));
         }
         assertThat(done).extracting(Assembled::bytes).containsExactly(first, second);
     }
@@ -142,13 +147,13 @@ class ImageReassemblerTest {
     void headersOutOfRangeAreRejected() {
         for (long claim : new long[] { 0, -1, Long.MIN_VALUE }) {
             assertThatThrownBy(() -> this.reassembler.accept("a", LegacyProtocol.encodeHeader(claim), 0))
-                    .isInstanceOfSatisfying(Rejection.class,
-                            r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.BAD_HEADER));
+                .isInstanceOfSatisfying(Rejection.class,
+                        r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.BAD_HEADER));
         }
         for (long claim : new long[] { (1 << 20) + 1, 1L << 62, Long.MAX_VALUE }) {
             assertThatThrownBy(() -> this.reassembler.accept("a", LegacyProtocol.encodeHeader(claim), 0))
-                    .isInstanceOfSatisfying(Rejection.class,
-                            r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.OVERSIZE));
+                .isInstanceOfSatisfying(Rejection.class,
+                        r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.OVERSIZE));
         }
         assertThat(this.reassembler.pendingTransfers()).isZero();
     }
@@ -158,8 +163,7 @@ class ImageReassemblerTest {
         this.reassembler.accept("a", LegacyProtocol.encodeHeader(1500), 0);
         this.reassembler.accept("a", new byte[1024], 0);
         assertThatThrownBy(() -> this.reassembler.accept("a", new byte[1024], 0))
-                .isInstanceOfSatisfying(Rejection.class,
-                        r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.OVERRUN));
+            .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.OVERRUN));
         assertThat(this.reassembler.pendingTransfers()).isZero();
     }
 
@@ -168,11 +172,11 @@ class ImageReassemblerTest {
         this.reassembler.accept("a", LegacyProtocol.encodeHeader(5000), 0);
         this.reassembler.accept("a", new byte[1024], 100 * MS);
         byte[] image = bytes(2000, 7);
-        // 2.1 s after the last chunk: the old transfer is gone, this header starts a new one
+        // 2.1 s after the last chunk: the old transfer is gone, this header starts a new
+        // one
         List<Assembled> done = sendChunked("a", image, 2_200 * MS);
         assertThat(done).singleElement().satisfies(a -> assertThat(a.bytes()).isEqualTo(image));
-        assertThat(this.dropped).singleElement()
-                .isEqualTo(new Dropped<>("a", Rejection.Reason.STALLED, 5000, 1024, 2));
+        assertThat(this.dropped).singleElement().isEqualTo(new Dropped<>("a", Rejection.Reason.STALLED, 5000, 1024, 2));
     }
 
     @Test
@@ -198,14 +202,13 @@ class ImageReassemblerTest {
 
     @Test
     void theOldestTransferIsEvictedWhenTooManyArePending() {
-        ImageReassembler<String> small = new ImageReassembler<>(new Limits(1 << 20, Duration.ofSeconds(2), 3,
-                256L << 20), this.dropped::add);
+        ImageReassembler<String> small = new ImageReassembler<>(
+                new Limits(1 << 20, Duration.ofSeconds(2), 3, 256L << 20), this.dropped::add);
         for (String sender : List.of("a", "b", "c", "d")) {
             small.accept(sender, LegacyProtocol.encodeHeader(5000), 0);
         }
         assertThat(small.pendingTransfers()).isEqualTo(3);
-        assertThat(this.dropped).singleElement()
-                .isEqualTo(new Dropped<>("a", Rejection.Reason.EVICTED, 5000, 0, 1));
+        assertThat(this.dropped).singleElement().isEqualTo(new Dropped<>("a", Rejection.Reason.EVICTED, 5000, 0, 1));
         // b, c, d are still intact
         byte[] image = bytes(5000, 9);
         small.accept("b", Arrays.copyOf(image, 4000), 0);
@@ -215,8 +218,8 @@ class ImageReassemblerTest {
     @Test
     void theOldestTransfersAreEvictedToKeepInFlightBytesBounded() {
         int mb = 1 << 20;
-        ImageReassembler<String> bounded = new ImageReassembler<>(new Limits(2 * mb, Duration.ofSeconds(2), 256,
-                4 * mb), this.dropped::add);
+        ImageReassembler<String> bounded = new ImageReassembler<>(
+                new Limits(2 * mb, Duration.ofSeconds(2), 256, 4 * mb), this.dropped::add);
         for (int i = 0; i < 300; i++) { // 300 headers claiming 2 MB each: 600 MB claimed
             bounded.accept("s" + i, LegacyProtocol.encodeHeader(2 * mb), 0);
         }
@@ -241,18 +244,20 @@ class ImageReassemblerTest {
     @Test
     void finishedTransfersLeaveTheirBlocksForTheNextWithinTheInFlightLimit() {
         int mb = 1 << 20;
-        ImageReassembler<String> bounded = new ImageReassembler<>(new Limits(3 * mb, Duration.ofSeconds(2), 256,
-                4 * mb), this.dropped::add);
+        ImageReassembler<String> bounded = new ImageReassembler<>(
+                new Limits(3 * mb, Duration.ofSeconds(2), 256, 4 * mb), this.dropped::add);
         byte[] image = bytes(3 * mb, 5);
         assertThat(send(bounded, "a", image)).isEqualTo(image);
         assertThat(bounded.inFlightBytes()).isZero();
         assertThat(bounded.pooledBytes()).isEqualTo(3 * mb);
 
-        byte[] next = bytes(2 * mb + 1, 6); // 33 of the 48 kept blocks, given back when it completes
+        byte[] next = bytes(2 * mb + 1, 6); // 33 of the 48 kept blocks, given back when
+                                            // it completes
         assertThat(send(bounded, "b", next)).isEqualTo(next);
         assertThat(bounded.pooledBytes()).isEqualTo(3 * mb);
 
-        // two transfers that need more than the limit: kept blocks are used first, and nothing exceeds it
+        // two transfers that need more than the limit: kept blocks are used first, and
+        // nothing exceeds it
         bounded.accept("c", LegacyProtocol.encodeHeader(3 * mb), 0);
         bounded.accept("d", LegacyProtocol.encodeHeader(3 * mb), 0);
         bounded.accept("c", new byte[mb], 0);
@@ -260,7 +265,8 @@ class ImageReassemblerTest {
         bounded.accept("c", new byte[mb], 0);
         assertThat(bounded.inFlightBytes()).isEqualTo(3 * mb);
         assertThat(bounded.pooledBytes()).isZero();
-        bounded.accept("d", new byte[mb + mb / 2], 0); // new blocks: c, the oldest, makes room
+        bounded.accept("d", new byte[mb + mb / 2], 0); // new blocks: c, the oldest, makes
+                                                       // room
         assertThat(this.dropped).extracting(Dropped::sender).containsExactly("c");
         assertThat(bounded.inFlightBytes() + bounded.pooledBytes()).isLessThanOrEqualTo(4 * mb);
     }
@@ -274,4 +280,5 @@ class ImageReassemblerTest {
         }
         return done.bytes();
     }
+
 }

@@ -12,8 +12,8 @@ class LegacyProtocolTest {
     @Test
     void headerIsStructPackLittleEndianInt64() {
         // struct.pack('l', 105032) on x86-64 == b'H\x9a\x01\x00\x00\x00\x00\x00'
-        assertThat(LegacyProtocol.encodeHeader(105_032))
-                .containsExactly(0x48, 0x9a, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00);
+        assertThat(LegacyProtocol.encodeHeader(105_032)).containsExactly(0x48, 0x9a, 0x01, 0x00, 0x00, 0x00, 0x00,
+                0x00);
         assertThat(LegacyProtocol.decodeHeader(LegacyProtocol.encodeHeader(-1))).isEqualTo(-1);
         assertThat(LegacyProtocol.decodeHeader(LegacyProtocol.encodeHeader(Long.MIN_VALUE))).isEqualTo(Long.MIN_VALUE);
         assertThatIllegalArgumentException().isThrownBy(() -> LegacyProtocol.decodeHeader(new byte[9]));
@@ -36,4 +36,5 @@ class LegacyProtocolTest {
         }
         assertThat(new String(LegacyProtocol.errorReply(null), StandardCharsets.US_ASCII)).isEqualTo("error: rejected");
     }
+
 }

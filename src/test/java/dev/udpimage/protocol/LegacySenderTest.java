@@ -20,7 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The sender against a real UDP peer on loopback that records every datagram and replies like a receiver. */
+/**
+ * The sender against a real UDP peer on loopback that records every datagram and replies
+ * like a receiver.
+ */
 class LegacySenderTest {
 
     private final LegacySender sender = new LegacySender();
@@ -104,8 +107,8 @@ class LegacySenderTest {
     @Test
     void chunkSizeIsConfigurable() throws IOException {
         this.replyAfter = 1 + 2;
-        LegacySender.Result result = this.sender.sendImage(target(), image(100_000), LegacySender.Mode.CHUNKED,
-                60_000, Duration.ofSeconds(5));
+        LegacySender.Result result = this.sender.sendImage(target(), image(100_000), LegacySender.Mode.CHUNKED, 60_000,
+                Duration.ofSeconds(5));
         assertThat(result.datagrams()).isEqualTo(3);
         assertThat(this.received.get(1)).hasSize(60_000);
     }
@@ -135,8 +138,9 @@ class LegacySenderTest {
         this.replyAfter = 0;
         long started = System.nanoTime();
         assertThatThrownBy(() -> this.sender.sendImage(target(), image(3000), LegacySender.Mode.CHUNKED, 1024,
-                Duration.ofMillis(300))).isInstanceOf(LegacySender.NoReplyException.class)
-                .hasMessageContaining("within 300 ms");
+                Duration.ofMillis(300)))
+            .isInstanceOf(LegacySender.NoReplyException.class)
+            .hasMessageContaining("within 300 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
 
@@ -144,8 +148,9 @@ class LegacySenderTest {
     void emptyImagesAndBadChunkSizesAreRefused() {
         assertThatIllegalArgumentException().isThrownBy(() -> this.sender.sendImage(target(), new byte[0],
                 LegacySender.Mode.CHUNKED, 1024, Duration.ofSeconds(1)));
-        assertThatIllegalArgumentException().isThrownBy(() -> this.sender.sendImage(target(), image(10),
-                LegacySender.Mode.CHUNKED, 0, Duration.ofSeconds(1)));
+        assertThatIllegalArgumentException().isThrownBy(
+                () -> this.sender.sendImage(target(), image(10), LegacySender.Mode.CHUNKED, 0, Duration.ofSeconds(1)));
         assertThat(this.received).isEmpty();
     }
+
 }

@@ -18,8 +18,9 @@ import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reliable mode end to end: {@code POST /send/image?mode=reliable} sends to the service's own image port,
- * directly or through a lossy relay, and what is stored is bit for bit what was sent.
+ * Reliable mode end to end: {@code POST /send/image?mode=reliable} sends to the service's
+ * own image port, directly or through a lossy relay, and what is stored is bit for bit
+ * what was sent.
  */
 @ServiceTest
 class ReliableModeTest extends ServiceTestSupport {
@@ -45,7 +46,8 @@ class ReliableModeTest extends ServiceTestSupport {
         JsonNode result = send("");
         assertThat(result.get("reply").asString()).isEqualTo("done: stored");
         assertThat(result.get("bytes").asInt()).isEqualTo(IMAGE.length);
-        // nothing is impaired; a receiver slowed down (a cold JIT, a busy CI machine) may still cost a few
+        // nothing is impaired; a receiver slowed down (a cold JIT, a busy CI machine) may
+        // still cost a few
         assertThat(result.get("retransmissions").asInt()).isLessThan(result.get("datagrams").asInt() / 10);
         assertThat(result.get("megabytesPerSecond").asDouble()).isPositive();
         assertNewestIsTheImage();
@@ -84,10 +86,11 @@ class ReliableModeTest extends ServiceTestSupport {
     @Test
     void aSilentReceiverEndsInA504AtTheDeadline() throws IOException {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Http.Response response = http().post("/send/image?mode=reliable&timeoutMs=600&port="
-                    + silent.getLocalPort(), "image/jpeg", IMAGE);
+            Http.Response response = http()
+                .post("/send/image?mode=reliable&timeoutMs=600&port=" + silent.getLocalPort(), "image/jpeg", IMAGE);
             assertThat(response.status()).as(response.text()).isEqualTo(504);
             assertThat(response.json().get("detail").asString()).contains("not finished within 600 ms");
         }
     }
+
 }

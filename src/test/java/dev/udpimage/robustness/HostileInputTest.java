@@ -1,6 +1,7 @@
 package dev.udpimage.robustness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -24,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
-import dev.udpimage.receive.BatchedInboundAdapter;
-import dev.udpimage.receive.DatagramInboundAdapter;
-import dev.udpimage.receive.ReceiveStats;
+import dev.udpimage.udp.BatchedInboundAdapter;
+import dev.udpimage.udp.DatagramInboundAdapter;
+import dev.udpimage.flow.ReceiveStats;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
@@ -35,13 +36,14 @@ import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Whatever arrives, the service stays up, answers the next real image and list from the very same sockets,
- * never sends where a payload says, and keeps its memory bounded. The fuzz is seeded and repeatable:
- * {@code -Dfuzz.datagrams=N} (default in the normal build: a few thousand per port; {@code -Pfuzz}: 50 000)
- * and {@code -Dfuzz.seed=S}.
+ * Whatever arrives, the service stays up, answers the next real image and list from the
+ * very same sockets, never sends where a payload says, and keeps its memory bounded. The
+ * fuzz is seeded and repeatable: {@code -Dfuzz.datagrams=N} (default in the normal build:
+ * a few thousand per port; {@code -Pfuzz}: 50 000) and {@code -Dfuzz.seed=S}.
  */
 @ServiceTest
-@TestPropertySource(properties = "udp.transfer.max-image-bytes=64MB") // headers of 50 MB are legal here
+@TestPropertySource(properties = "udp.transfer.max-image-bytes=64MB") // headers of 50 MB
+                                                                      // are legal here
 class HostileInputTest extends ServiceTestSupport {
 
     private static final int DATAGRAMS = Integer.getInteger("fuzz.datagrams", 3000);
@@ -70,24 +72,29 @@ class HostileInputTest extends ServiceTestSupport {
             ReceiveStats.PortStats imageBefore = this.stats.byPort().get("image");
             ReceiveStats.PortStats listBefore = this.stats.byPort().get("list");
             byte[] ackInjection = ("ip_ackTo=127.0.0.1:" + trap.getLocalPort()
-                    + ";id=00000000-0000-0000-0000-000000000001;hello").getBytes(StandardCharsets.US_ASCII);
+                    + ";id=00000000-0000-0000-0000-000000000001;hello")
+                .getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < DATAGRAMS; i++) {
                 imageClients.get(i % 4).send(i % 97 == 0 ? ackInjection : hostileImageDatagram(random));
                 listClients.get(i % 4).send(i % 89 == 0 ? ackInjection : hostileListDatagram(random));
                 if (i % 200 == 0) {
-                    Thread.sleep(2); // let the kernel buffers drain a little: this is a fuzz, not a flood
+                    Thread.sleep(2); // let the kernel buffers drain a little: this is a
+                                     // fuzz, not a flood
                 }
             }
-            Thread.sleep(1200); // longer than the stall timeout: every half-open transfer is gone
+            // every half-open transfer is gone once the stall timeout has passed, and
+            // every datagram is accounted for
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(this.stats.byPort().get("image").pendingTransfers()).isZero();
+                assertThat(this.stats.byPort().get("image").inflightBytes()).isZero();
+                assertEveryDatagramHandledOrDroppedByTheKernel(imageBefore, this.stats.byPort().get("image"));
+                assertEveryDatagramHandledOrDroppedByTheKernel(listBefore, this.stats.byPort().get("list"));
+            });
 
             Http http = http();
             assertThat(http.get("/actuator/health").json().get("status").asString()).isEqualTo("UP");
             assertThat(this.imageInbound.isRunning()).isTrue();
             assertThat(this.listInbound.isRunning()).isTrue();
-            assertThat(this.stats.byPort().get("image").pendingTransfers()).isZero();
-            assertThat(this.stats.byPort().get("image").inflightBytes()).isZero();
-            assertEveryDatagramHandledOrDroppedByTheKernel(imageBefore, this.stats.byPort().get("image"));
-            assertEveryDatagramHandledOrDroppedByTheKernel(listBefore, this.stats.byPort().get("list"));
 
             byte[] jpeg = TestImages.smallJpeg(77);
             for (LegacyTestClient client : imageClients) {
@@ -111,15 +118,16 @@ class HostileInputTest extends ServiceTestSupport {
             }
             assertThat(stats.at("/ports/list/failed/invalid-json").asLong()).isPositive();
             long imageDatagrams = stats.at("/ports/image/datagrams").asLong();
-            System.out.printf("fuzz: image port handled %d datagrams (more than %d needed), socket drops %s; "
-                    + "list port handled %d, socket drops %s%n", imageDatagrams, DATAGRAMS / 2,
-                    stats.at("/ports/image/socketDrops"), stats.at("/ports/list/datagrams").asLong(),
-                    stats.at("/ports/list/socketDrops"));
+            System.out.printf(
+                    "fuzz: image port handled %d datagrams (more than %d needed), socket drops %s; "
+                            + "list port handled %d, socket drops %s%n",
+                    imageDatagrams, DATAGRAMS / 2, stats.at("/ports/image/socketDrops"),
+                    stats.at("/ports/list/datagrams").asLong(), stats.at("/ports/list/socketDrops"));
             assertThat(imageDatagrams).isGreaterThan(DATAGRAMS / 2);
             String prometheus = http.get("/actuator/prometheus").text();
             assertThat(prometheus).contains("udp_datagrams_total{port=\"image\"}")
-                    .contains("udp_transfers_failed_total{port=\"list\",reason=\"invalid-json\"}")
-                    .contains("udp_transfers_pending{port=\"image\"}");
+                .contains("udp_transfers_failed_total{port=\"list\",reason=\"invalid-json\"}")
+                .contains("udp_transfers_pending{port=\"image\"}");
         }
         finally {
             imageClients.forEach(LegacyTestClient::close);
@@ -127,14 +135,18 @@ class HostileInputTest extends ServiceTestSupport {
         }
     }
 
-    /** Nothing vanishes: what the flow never saw, the kernel counted as dropped on the full socket. */
+    /**
+     * Nothing vanishes: what the flow never saw, the kernel counted as dropped on the
+     * full socket.
+     */
     private static void assertEveryDatagramHandledOrDroppedByTheKernel(ReceiveStats.PortStats before,
             ReceiveStats.PortStats after) {
         if (after.socketDrops() == null) { // the kernel doesn't say (not Linux)
             return;
         }
         assertThat((after.datagrams() - before.datagrams()) + (after.socketDrops() - before.socketDrops()))
-                .as("datagrams handled + dropped by the kernel").isEqualTo(DATAGRAMS);
+            .as("datagrams handled + dropped by the kernel")
+            .isEqualTo(DATAGRAMS);
     }
 
     @Test
@@ -165,7 +177,8 @@ class HostileInputTest extends ServiceTestSupport {
                 client.send(header(50L << 20));
             }
             byte[] chunk = new byte[1024];
-            for (int round = 0; round < 1000; round++) { // ~1 MB into each: 300 MB, over the 96 MB limit
+            for (int round = 0; round < 1000; round++) { // ~1 MB into each: 300 MB, over
+                                                         // the 96 MB limit
                 for (LegacyTestClient client : clients) {
                     client.send(chunk);
                 }
@@ -191,7 +204,8 @@ class HostileInputTest extends ServiceTestSupport {
         assertThat(this.stats.byPort().get("image").failed().get("evicted")).isPositive();
     }
 
-    // ---- the fuzz ---------------------------------------------------------------------------------------------
+    // ---- the fuzz
+    // ---------------------------------------------------------------------------------------------
 
     private static byte[] hostileImageDatagram(Random random) {
         int kind = random.nextInt(10);
@@ -200,15 +214,20 @@ class HostileInputTest extends ServiceTestSupport {
             case 1 -> randomBytes(random, 7);
             case 2 -> randomBytes(random, 9);
             case 3 -> header(pick(random, -1, 0, 1L << 62, Long.MIN_VALUE, Long.MAX_VALUE, 100L << 20));
-            case 4 -> header(1 + random.nextInt(5000)); // a plausible transfer, usually never finished
+            case 4 -> header(1 + random.nextInt(5000)); // a plausible transfer, usually
+                                                        // never finished
             case 5 -> {
-                byte[] fake = randomBytes(random, 3 + random.nextInt(3000)); // JPEG signature, then noise
+                byte[] fake = randomBytes(random, 3 + random.nextInt(3000)); // JPEG
+                                                                             // signature,
+                                                                             // then noise
                 fake[0] = (byte) 0xFF;
                 fake[1] = (byte) 0xD8;
                 fake[2] = (byte) 0xFF;
                 yield fake;
             }
-            case 6 -> randomBytes(random, 60_000 + random.nextInt(65_507 - 60_000 + 1)); // near the maximum
+            case 6 -> randomBytes(random, 60_000 + random.nextInt(65_507 - 60_000 + 1)); // near
+                                                                                         // the
+                                                                                         // maximum
             default -> randomBytes(random, logUniform(random, 65_507));
         };
     }
@@ -218,7 +237,8 @@ class HostileInputTest extends ServiceTestSupport {
         String text = switch (kind) {
             case 0 -> "";
             case 1 -> "[0, 0, 0";
-            case 2 -> "{\"a\": [1, 2, {\"b\": null}], \"c\": \"d\"}"; // an object, which is valid
+            case 2 -> "{\"a\": [1, 2, {\"b\": null}], \"c\": \"d\"}"; // an object, which
+                                                                      // is valid
             case 3 -> "[".repeat(5000) + "]".repeat(5000);
             case 4 -> "[1e400, -1e400, 123456789012345678901234567890]";
             case 5 -> "[" + "9".repeat(5000) + "]";
@@ -280,4 +300,5 @@ class HostileInputTest extends ServiceTestSupport {
     private static long heapUsed() {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
+
 }

@@ -43,4 +43,5 @@ class CidrRangeTest {
         assertThatIllegalArgumentException().isThrownBy(() -> CidrRange.parse("::1/129"));
         assertThatIllegalArgumentException().isThrownBy(() -> CidrRange.parse("1.2.3.4/x"));
     }
+
 }

@@ -5,14 +5,16 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Seeded datagram impairment for one direction of a path: loss, reordering (a datagram is held back and
- * delivered after the next one), duplication and corruption (one byte changed).
+ * Seeded datagram impairment for one direction of a path: loss, reordering (a datagram is
+ * held back and delivered after the next one), duplication and corruption (one byte
+ * changed).
  */
 public final class Impairer {
 
     public record Rates(double loss, double reorder, double duplicate, double corrupt) {
 
         public static final Rates NONE = new Rates(0, 0, 0, 0);
+
     }
 
     private final Rates rates;
@@ -30,7 +32,10 @@ public final class Impairer {
         this.random = new Random(seed);
     }
 
-    /** What to deliver now for this datagram (possibly nothing, possibly a held-back one too). */
+    /**
+     * What to deliver now for this datagram (possibly nothing, possibly a held-back one
+     * too).
+     */
     public synchronized List<byte[]> apply(byte[] datagram) {
         List<byte[]> out = new ArrayList<>(3);
         if (this.random.nextDouble() < this.rates.loss()) {
@@ -64,4 +69,5 @@ public final class Impairer {
     public synchronized long passed() {
         return this.passed;
     }
+
 }

@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A test client written from PROTOCOL.md alone, independent of the service's own sender, that sends byte for
- * byte like the Python tutorial client: {@code struct.pack('l', n)} then
- * {@code for i in range(n // 1024 + 1): send(data[1024*i : 1024*(i+1)])}, which includes the trailing empty
- * datagram when {@code n % 1024 == 0}. One socket per client, so one source address:port.
+ * A test client written from docs/legacy-protocol.md alone, independent of the service's
+ * own sender, that sends byte for byte like the Python tutorial client:
+ * {@code struct.pack('l', n)} then
+ * {@code for i in range(n // 1024 + 1): send(data[1024*i : 1024*(i+1)])}, which includes
+ * the trailing empty datagram when {@code n % 1024 == 0}. One socket per client, so one
+ * source address:port.
  */
 public final class LegacyTestClient implements AutoCloseable {
 
@@ -37,7 +39,10 @@ public final class LegacyTestClient implements AutoCloseable {
         this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
-    /** The Python client's loop; returns the number of datagrams sent (header and trailing empty included). */
+    /**
+     * The Python client's loop; returns the number of datagrams sent (header and trailing
+     * empty included).
+     */
     public int sendChunked(byte[] image) {
         send(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(image.length).array());
         int sent = 1;
@@ -63,7 +68,10 @@ public final class LegacyTestClient implements AutoCloseable {
         send(datagram.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The next datagram received, as ASCII, or {@code null} if none came within the timeout. */
+    /**
+     * The next datagram received, as ASCII, or {@code null} if none came within the
+     * timeout.
+     */
     public String reply(Duration timeout) {
         byte[] buffer = new byte[65_535];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
@@ -99,4 +107,5 @@ public final class LegacyTestClient implements AutoCloseable {
     public void close() {
         this.socket.close();
     }
+
 }

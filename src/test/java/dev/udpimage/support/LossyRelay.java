@@ -9,9 +9,10 @@ import java.net.SocketAddress;
 import java.util.Arrays;
 
 /**
- * A UDP proxy on loopback that impairs traffic in both directions at seeded rates: what a client sends to
- * {@link #port()} goes on to the target, what the target answers goes back to that client. One client at a
- * time (the last one heard from). For tests and the benchmark.
+ * A UDP proxy on loopback that impairs traffic in both directions at seeded rates: what a
+ * client sends to {@link #port()} goes on to the target, what the target answers goes
+ * back to that client. One client at a time (the last one heard from). For tests and the
+ * benchmark.
  */
 public final class LossyRelay implements AutoCloseable {
 
@@ -39,7 +40,7 @@ public final class LossyRelay implements AutoCloseable {
         this.forward = new Impairer(rates, seed);
         this.backward = new Impairer(rates, seed + 1);
         this.threads = new Thread[] { new Thread(this::forward, "relay-forward"),
-            new Thread(this::backward, "relay-backward") };
+                new Thread(this::backward, "relay-backward") };
         for (Thread thread : this.threads) {
             thread.setDaemon(true);
             thread.start();
@@ -99,4 +100,5 @@ public final class LossyRelay implements AutoCloseable {
             thread.join(1000);
         }
     }
+
 }

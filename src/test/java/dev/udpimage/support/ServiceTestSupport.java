@@ -3,9 +3,12 @@ package dev.udpimage.support;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.udpimage.receive.ReceiverPorts;
+import dev.udpimage.udp.ReceiverPorts;
 
-/** What every {@link ServiceTest} class talks to: the UDP ports and the HTTP port of the running service. */
+/**
+ * What every {@link ServiceTest} class talks to: the UDP ports and the HTTP port of the
+ * running service.
+ */
 public abstract class ServiceTestSupport {
 
     @Autowired
@@ -17,4 +20,5 @@ public abstract class ServiceTestSupport {
     protected Http http() {
         return new Http(this.httpPort);
     }
+
 }

@@ -16,7 +16,10 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** Deterministic, photo-like test images: colour gradients plus seeded noise (noise is what makes JPEGs big). */
+/**
+ * Deterministic, photo-like test images: colour gradients plus seeded noise (noise is
+ * what makes JPEGs big).
+ */
 public final class TestImages {
 
     private TestImages() {
@@ -112,4 +115,5 @@ public final class TestImages {
     private static int clamp(int value) {
         return Math.max(0, Math.min(255, value));
     }
+
 }

@@ -23,16 +23,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.udpimage.received.ReceivedEvents;
+import dev.udpimage.api.received.ReceivedEvents;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 
 /**
- * The live viewer in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}), driven by
- * Selenium: images and lists sent over UDP appear without a reload, the form sends through the API, and Swagger
- * UI lists the endpoints. Screenshots go to {@code target/viewer-*.png}. Without Chromium the test is skipped,
+ * The live viewer in a real headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}), driven by Selenium: images and lists sent over UDP appear
+ * without a reload, the form sends through the API, and Swagger UI lists the endpoints.
+ * Screenshots go to {@code target/viewer-*.png}. Without Chromium the test is skipped,
  * except in CI ({@code CI=true}), where it fails.
  */
 @ServiceTest
@@ -64,8 +65,9 @@ class ViewerBrowserTest extends ServiceTestSupport {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--window-size=1400,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -121,8 +123,8 @@ class ViewerBrowserTest extends ServiceTestSupport {
             client.send("[0, 0, 0, 4242]");
             assertThat(client.reply()).isEqualTo("get the msg");
         }
-        waitFor("the list shows up", () -> browser.findElement(By.cssSelector("#lists li")).getText()
-                .startsWith("[0,0,0,4242]"));
+        waitFor("the list shows up",
+                () -> browser.findElement(By.cssSelector("#lists li")).getText().startsWith("[0,0,0,4242]"));
         waitFor("counters are shown", () -> !browser.findElements(By.cssSelector("#counters dd")).isEmpty());
         assertThat(js("return window.notReloaded === true;")).as("no reload happened").isEqualTo(true);
         screenshot("live");
@@ -131,8 +133,8 @@ class ViewerBrowserTest extends ServiceTestSupport {
         Files.write(upload, TestImages.jpeg(TestImages.photo(200, 100, 10, 502), 0.9f));
         browser.findElement(By.id("send-file")).sendKeys(upload.toString());
         browser.findElement(By.id("send-button")).click();
-        waitFor("the form reports the reply", () -> browser.findElement(By.id("send-result")).getText()
-                .startsWith("get message!!!"));
+        waitFor("the form reports the reply",
+                () -> browser.findElement(By.id("send-result")).getText().startsWith("get message!!!"));
         waitFor("the sent image becomes the large one", () -> largeNaturalWidth() == 200);
         assertThat(largeNaturalHeight()).isEqualTo(100);
         screenshot("after-send");
@@ -140,8 +142,10 @@ class ViewerBrowserTest extends ServiceTestSupport {
         browser.findElement(By.id("send-host")).clear();
         browser.findElement(By.id("send-host")).sendKeys("no-such-host.invalid");
         browser.findElement(By.id("send-button")).click();
-        waitFor("the form shows the problem detail", () -> browser.findElement(By.id("send-result")).getText()
-                .startsWith("400 Bad request: unknown host 'no-such-host.invalid'"));
+        waitFor("the form shows the problem detail",
+                () -> browser.findElement(By.id("send-result"))
+                    .getText()
+                    .startsWith("400 Bad request: unknown host 'no-such-host.invalid'"));
 
         browser.findElement(By.cssSelector("#thumbnails li:nth-child(2) button")).click();
         waitFor("a clicked thumbnail is shown large", () -> largeNaturalWidth() == 333);
@@ -172,9 +176,11 @@ class ViewerBrowserTest extends ServiceTestSupport {
     @Test
     void swaggerUiShowsTheEndpoints() throws IOException {
         browser.get(url("/swagger-ui.html"));
-        waitFor("Swagger UI renders the operations", () -> browser.findElements(By.cssSelector(".opblock")).size() >= 9);
+        waitFor("Swagger UI renders the operations",
+                () -> browser.findElements(By.cssSelector(".opblock")).size() >= 9);
         String page = browser.findElement(By.tagName("body")).getText();
         assertThat(page).contains("/send/image", "/send/list", "/received/latest.png", "/received/events");
         screenshot("swagger");
     }
+
 }

@@ -22,15 +22,20 @@ import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 
-/** {@code GET /received/events} over real HTTP: events arrive at once, and pages that never read hold nothing up. */
+/**
+ * {@code GET /received/events} over real HTTP: events arrive at once, and pages that
+ * never read hold nothing up.
+ */
 @ServiceTest
 class ViewerEventsTest extends ServiceTestSupport {
 
     @Test
     void everyImageAndListIsAnEventWithinASecondEvenWithIdlePagesOpen() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort
-                + "/received/events")).header("Accept", "text/event-stream").build();
+        HttpRequest request = HttpRequest
+            .newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/received/events"))
+            .header("Accept", "text/event-stream")
+            .build();
         List<CompletableFuture<HttpResponse<Stream<String>>>> idle = new ArrayList<>();
         for (int i = 0; i < 20; i++) { // pages that are open but never read their stream
             idle.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofLines()));
@@ -60,7 +65,9 @@ class ViewerEventsTest extends ServiceTestSupport {
         }
     }
 
-    /** The data line of the next event with that name, waiting at most a second for it. */
+    /**
+     * The data line of the next event with that name, waiting at most a second for it.
+     */
     private static String nextData(BlockingQueue<String> lines, String event) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         boolean named = false;
@@ -78,4 +85,5 @@ class ViewerEventsTest extends ServiceTestSupport {
         }
         throw new AssertionError("no '" + event + "' event within a second");
     }
+
 }

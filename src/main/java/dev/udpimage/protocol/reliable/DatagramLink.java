@@ -8,7 +8,10 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 
-/** A {@link ReliableSender.Link} over a UDP socket connected to the receiver (one socket per transfer). */
+/**
+ * A {@link ReliableSender.Link} over a UDP socket connected to the receiver (one socket
+ * per transfer).
+ */
 public final class DatagramLink implements ReliableSender.Link, AutoCloseable {
 
     private final DatagramSocket socket;
@@ -44,4 +47,5 @@ public final class DatagramLink implements ReliableSender.Link, AutoCloseable {
     public void close() {
         this.socket.close();
     }
+
 }

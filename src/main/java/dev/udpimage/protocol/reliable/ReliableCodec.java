@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * The reliable mode's datagrams (docs/reliable-protocol.md, section 2): a 12-byte header (magic, version,
- * type, transfer id), a body, and a CRC32C of everything before it. Pure Java.
+ * The reliable mode's datagrams (docs/reliable-protocol.md, section 2): a 12-byte header
+ * (magic, version, type, transfer id), a body, and a CRC32C of everything before it. Pure
+ * Java.
  */
 public final class ReliableCodec {
 
@@ -20,25 +21,33 @@ public final class ReliableCodec {
     /** Shortest reliable datagram: never 8 bytes, so never a legacy header. */
     public static final int MIN_DATAGRAM = 16;
 
-    /** Largest chunk: a DATA datagram (header, sequence, chunk, CRC) must fit 65 507 bytes. */
+    /**
+     * Largest chunk: a DATA datagram (header, sequence, chunk, CRC) must fit 65 507
+     * bytes.
+     */
     public static final int MAX_CHUNK = 65_507 - HEADER - 4 - CRC;
 
     /** Most bitmap bytes in an ACK (8 192 sequence numbers past the cumulative one). */
     public static final int MAX_BITMAP = 1024;
 
     public sealed interface Message permits Start, Data, Ack, Done, Abort {
+
         int transferId();
+
     }
 
-    public record Start(int transferId, long totalLength, int chunkSize, int chunkCount, int imageCrc)
-            implements Message {
+    public record Start(int transferId, long totalLength, int chunkSize, int chunkCount,
+            int imageCrc) implements Message {
     }
 
     /** {@code chunk} is a view: offset and length into {@code bytes}. */
     public record Data(int transferId, int sequence, byte[] bytes, int offset, int length) implements Message {
     }
 
-    /** Every sequence number below {@code cumulative} arrived; bit i of the bitmap: {@code cumulative + 1 + i}. */
+    /**
+     * Every sequence number below {@code cumulative} arrived; bit i of the bitmap:
+     * {@code cumulative + 1 + i}.
+     */
     public record Ack(int transferId, int cumulative, byte[] bitmap) implements Message {
 
         public boolean has(int sequence) {
@@ -57,6 +66,7 @@ public final class ReliableCodec {
         public static final int CRC_MISMATCH = 1;
 
         public static final int NOT_AN_IMAGE = 2;
+
     }
 
     public record Abort(int transferId, int reason) implements Message {
@@ -68,6 +78,7 @@ public final class ReliableCodec {
         public static final int BUSY = 3;
 
         public static final int STALLED = 4;
+
     }
 
     private static final int START = 1;
@@ -83,9 +94,13 @@ public final class ReliableCodec {
     private ReliableCodec() {
     }
 
-    /** Whether a datagram claims to be a reliable-mode datagram (magic and length; the CRC is checked later). */
+    /**
+     * Whether a datagram claims to be a reliable-mode datagram (magic and length; the CRC
+     * is checked later).
+     */
     public static boolean isReliable(byte[] datagram) {
-        // byte by byte: this runs for every datagram on the image port, legacy ones included
+        // byte by byte: this runs for every datagram on the image port, legacy ones
+        // included
         return datagram.length >= MIN_DATAGRAM && datagram[0] == (byte) (MAGIC >>> 24)
                 && datagram[1] == (byte) (MAGIC >>> 16) && datagram[2] == (byte) (MAGIC >>> 8)
                 && datagram[3] == (byte) MAGIC;
@@ -95,8 +110,10 @@ public final class ReliableCodec {
         ByteBuffer out;
         if (message instanceof Start start) {
             out = header(START, start.transferId(), 8 + 2 + 4 + 4);
-            out.putLong(start.totalLength()).putShort((short) start.chunkSize()).putInt(start.chunkCount())
-                    .putInt(start.imageCrc());
+            out.putLong(start.totalLength())
+                .putShort((short) start.chunkSize())
+                .putInt(start.chunkCount())
+                .putInt(start.imageCrc());
         }
         else if (message instanceof Data data) {
             out = header(DATA, data.transferId(), 4 + data.length());
@@ -122,14 +139,20 @@ public final class ReliableCodec {
     }
 
     private static ByteBuffer header(int type, int transferId, int body) {
-        return ByteBuffer.allocate(HEADER + body + CRC) // at least 17 bytes: every type has a body
-                .putInt(MAGIC).put((byte) VERSION).put((byte) type).putShort((short) 0).putInt(transferId);
+        return ByteBuffer.allocate(HEADER + body + CRC) // at least 17 bytes: every type
+                                                        // has a body
+            .putInt(MAGIC)
+            .put((byte) VERSION)
+            .put((byte) type)
+            .putShort((short) 0)
+            .putInt(transferId);
     }
 
     /**
      * Decodes a datagram.
-     * @return the message, or {@code null} if it is not a valid reliable datagram of this version (wrong magic,
-     *     length or type, or a CRC that does not match: a corrupt datagram)
+     * @return the message, or {@code null} if it is not a valid reliable datagram of this
+     * version (wrong magic, length or type, or a CRC that does not match: a corrupt
+     * datagram)
      */
     public static Message decode(byte[] datagram) {
         if (!isReliable(datagram)) {
@@ -182,4 +205,5 @@ public final class ReliableCodec {
                 return null;
         }
     }
+
 }

@@ -17,20 +17,23 @@ import dev.udpimage.protocol.reliable.ReliableCodec.Done;
 import dev.udpimage.protocol.reliable.ReliableCodec.Start;
 
 /**
- * The receiving end of reliable mode (docs/reliable-protocol.md, section 3), one session per (sender,
- * transfer id). Pure Java; time is passed in. Thread-safe.
+ * The receiving end of reliable mode (docs/reliable-protocol.md, section 3), one session
+ * per (sender, transfer id). Pure Java; time is passed in. Thread-safe.
  *
- * <p>{@link #accept} answers each datagram with the datagrams to send back to its sender and, when the last
- * chunk arrived and the image CRC32C matched, the completed image; the caller stores it and then calls
- * {@link #done} for the {@code DONE} reply. A completed session lingers, answering duplicates with the same
- * {@code DONE}. A session silent for four times the stall timeout is dropped (a lingering one after eight).
+ * <p>
+ * {@link #accept} answers each datagram with the datagrams to send back to its sender
+ * and, when the last chunk arrived and the image CRC32C matched, the completed image; the
+ * caller stores it and then calls {@link #done} for the {@code DONE} reply. A completed
+ * session lingers, answering duplicates with the same {@code DONE}. A session silent for
+ * four times the stall timeout is dropped (a lingering one after eight).
  */
 public final class ReliableReceiver<K> {
 
     /**
-     * Send an ACK after this many bytes of new chunks (32 chunks of 8 KB; fewer, larger chunks are acknowledged
-     * as often by the byte), even without a gap: an eighth of the sender's default window, so the window keeps
-     * sliding instead of emptying before each ACK.
+     * Send an ACK after this many bytes of new chunks (32 chunks of 8 KB; fewer, larger
+     * chunks are acknowledged as often by the byte), even without a gap: an eighth of the
+     * sender's default window, so the window keeps sliding instead of emptying before
+     * each ACK.
      */
     static final int ACK_EVERY_BYTES = 256 * 1024;
 
@@ -49,7 +52,11 @@ public final class ReliableReceiver<K> {
     private record Key<K>(K sender, int transferId) {
     }
 
-    private enum State { RECEIVING, COMPLETED, LINGERING }
+    private enum State {
+
+        RECEIVING, COMPLETED, LINGERING
+
+    }
 
     private static final class Session {
 
@@ -89,6 +96,7 @@ public final class ReliableReceiver<K> {
             return sequence < this.start.chunkCount() - 1 ? this.start.chunkSize()
                     : (int) (this.start.totalLength() - (long) sequence * this.start.chunkSize());
         }
+
     }
 
     private final long maxImageBytes;
@@ -109,8 +117,10 @@ public final class ReliableReceiver<K> {
 
     public ReliableReceiver(long maxImageBytes, Duration stallTimeout, int maxPending, long maxInFlightBytes) {
         this.maxImageBytes = maxImageBytes;
-        // a reliable sender retransmits on its own timer (at most 500 ms apart, more under heavy loss), so
-        // its sessions get four times the legacy stall timeout before they count as abandoned
+        // a reliable sender retransmits on its own timer (at most 500 ms apart, more
+        // under heavy loss), so
+        // its sessions get four times the legacy stall timeout before they count as
+        // abandoned
         this.stallNanos = 4 * stallTimeout.toNanos();
         this.maxPending = maxPending;
         this.maxInFlightBytes = maxInFlightBytes;
@@ -152,24 +162,29 @@ public final class ReliableReceiver<K> {
                 || start.chunkSize() > ReliableCodec.MAX_CHUNK || chunks != start.chunkCount()) {
             return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
         }
-        while (this.sessions.size() >= this.maxPending) { // evict the oldest; its next datagram gets an ABORT
+        while (this.sessions.size() >= this.maxPending) { // evict the oldest; its next
+                                                          // datagram gets an ABORT
             evictOldest(null);
         }
-        Session session = new Session(start, nowNanos); // no memory yet: blocks come with the chunks
+        Session session = new Session(start, nowNanos); // no memory yet: blocks come with
+                                                        // the chunks
         this.sessions.put(key, session);
         return Outcome.reply(ack(key.transferId(), session));
     }
 
     private Outcome receive(Key<K> key, Session session, Data data, long nowNanos) {
         int sequence = data.sequence();
-        if (sequence < 0 || sequence >= session.start.chunkCount() || data.length() != session.expectedLength(sequence)) {
+        if (sequence < 0 || sequence >= session.start.chunkCount()
+                || data.length() != session.expectedLength(sequence)) {
             this.inFlightBytes -= this.sessions.remove(key).buffer.allocated();
             return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
         }
-        if (session.received.get(sequence)) { // duplicate: the sender may have missed an ACK
+        if (session.received.get(sequence)) { // duplicate: the sender may have missed an
+                                              // ACK
             return Outcome.reply(ack(key.transferId(), session));
         }
-        int offset = sequence * session.start.chunkSize(); // < totalLength, an int (checked in begin)
+        int offset = sequence * session.start.chunkSize(); // < totalLength, an int
+                                                           // (checked in begin)
         int growth = session.buffer.growthFor(offset, data.length());
         if (growth > 0) {
             makeRoom(growth, session);
@@ -185,9 +200,12 @@ public final class ReliableReceiver<K> {
         if (session.count == session.start.chunkCount()) {
             return complete(key, session, nowNanos);
         }
-        // at once when the sender has something to learn: a new hole (chunks skipped, so probably lost), a hole
-        // filled (a resend arrived: stop resending it), or the last chunk (the tail is done); otherwise every
-        // ACK_EVERY_BYTES. Not for every chunk while a hole is open: that was an ACK per datagram under loss.
+        // at once when the sender has something to learn: a new hole (chunks skipped, so
+        // probably lost), a hole
+        // filled (a resend arrived: stop resending it), or the last chunk (the tail is
+        // done); otherwise every
+        // ACK_EVERY_BYTES. Not for every chunk while a hole is open: that was an ACK per
+        // datagram under loss.
         boolean newHole = sequence > highestBefore + 1;
         boolean filled = sequence < highestBefore;
         if (newHole || filled || sequence == session.start.chunkCount() - 1 || ++session.sinceAck >= session.ackEvery) {
@@ -204,11 +222,14 @@ public final class ReliableReceiver<K> {
             return Outcome.reply(done(key.sender(), key.transferId(), Done.CRC_MISMATCH, nowNanos));
         }
         session.state = State.COMPLETED;
-        return new Outcome(List.of(), new Completed(key.transferId(), image, session.datagrams,
-                session.startedNanos, nowNanos));
+        return new Outcome(List.of(),
+                new Completed(key.transferId(), image, session.datagrams, session.startedNanos, nowNanos));
     }
 
-    /** Evicts the oldest sessions (never {@code keep}) until {@code bytes} more fit under the in-flight limit. */
+    /**
+     * Evicts the oldest sessions (never {@code keep}) until {@code bytes} more fit under
+     * the in-flight limit.
+     */
     private void makeRoom(long bytes, Session keep) {
         while (this.inFlightBytes + bytes > this.maxInFlightBytes && evictOldest(keep)) {
             // evicted one
@@ -228,7 +249,10 @@ public final class ReliableReceiver<K> {
         return false;
     }
 
-    /** The {@code DONE} reply for a completed transfer; the session lingers to repeat it to duplicates. */
+    /**
+     * The {@code DONE} reply for a completed transfer; the session lingers to repeat it
+     * to duplicates.
+     */
     public synchronized byte[] done(K sender, int transferId, int status, long nowNanos) {
         byte[] done = ReliableCodec.encode(new Done(transferId, status));
         Session session = this.sessions.get(new Key<>(sender, transferId));
@@ -236,13 +260,17 @@ public final class ReliableReceiver<K> {
             session.state = State.LINGERING;
             session.done = done;
             this.inFlightBytes -= session.buffer.allocated();
-            session.buffer = new BlockBuffer(0); // the image is stored; keep only the answer
+            session.buffer = new BlockBuffer(0); // the image is stored; keep only the
+                                                 // answer
             session.lastNanos = nowNanos;
         }
         return done;
     }
 
-    /** An ACK of everything received so far: cumulative, then a bitmap up to the highest chunk received. */
+    /**
+     * An ACK of everything received so far: cumulative, then a bitmap up to the highest
+     * chunk received.
+     */
     private static byte[] ack(int transferId, Session session) {
         session.sinceAck = 0;
         int highest = session.received.length() - 1; // -1 if none
@@ -257,7 +285,8 @@ public final class ReliableReceiver<K> {
     }
 
     /**
-     * Drops sessions silent for longer than the stall timeout (lingering ones after twice that).
+     * Drops sessions silent for longer than the stall timeout (lingering ones after twice
+     * that).
      * @return how many transfers were dropped before completing
      */
     public synchronized int expire(long nowNanos) {
@@ -293,4 +322,5 @@ public final class ReliableReceiver<K> {
     public synchronized long corruptDatagrams() {
         return this.corruptDatagrams;
     }
+
 }

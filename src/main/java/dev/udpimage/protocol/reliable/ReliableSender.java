@@ -13,10 +13,10 @@ import dev.udpimage.protocol.reliable.ReliableCodec.Done;
 import dev.udpimage.protocol.reliable.ReliableCodec.Start;
 
 /**
- * The sending end of reliable mode (docs/reliable-protocol.md, section 4): a window of chunks in flight,
- * gaps in ACK bitmaps resent at once, an RFC 6298 retransmission timer with exponential backoff, and a
- * deadline. Pure Java over a {@link Link}: a connected datagram socket in the service, a lossy in-memory link
- * in tests.
+ * The sending end of reliable mode (docs/reliable-protocol.md, section 4): a window of
+ * chunks in flight, gaps in ACK bitmaps resent at once, an RFC 6298 retransmission timer
+ * with exponential backoff, and a deadline. Pure Java over a {@link Link}: a connected
+ * datagram socket in the service, a lossy in-memory link in tests.
  */
 public final class ReliableSender {
 
@@ -25,17 +25,22 @@ public final class ReliableSender {
 
         void send(byte[] datagram) throws IOException;
 
-        /** The next datagram from the receiver, or {@code null} when none came within the timeout. */
+        /**
+         * The next datagram from the receiver, or {@code null} when none came within the
+         * timeout.
+         */
         byte[] receive(Duration timeout) throws IOException;
+
     }
 
     /**
      * @param chunkSize bytes of image per DATA datagram
      * @param window most chunks sent and not yet acknowledged
      * @param deadline the whole transfer's; then ABORT and {@link DeadlinePassed}
-     * @param initialRto how long the START waits for its ACK before it is sent again (doubling each time); the
-     *     data's timer then comes from the measured round trips. A sender that talked to the same receiver
-     *     before passes what it learnt ({@link Result#suggestedInitialRto()}); at least 5 ms
+     * @param initialRto how long the START waits for its ACK before it is sent again
+     * (doubling each time); the data's timer then comes from the measured round trips. A
+     * sender that talked to the same receiver before passes what it learnt
+     * ({@link Result#suggestedInitialRto()}); at least 5 ms
      */
     public record Options(int chunkSize, int window, Duration deadline, Duration initialRto) {
 
@@ -45,7 +50,10 @@ public final class ReliableSender {
         /** 256 chunks of 8 KB in flight. */
         public static final Options DEFAULT = forChunkSize(8192, Duration.ofSeconds(30));
 
-        /** The default window ({@value #WINDOW_BYTES} bytes) in chunks of {@code chunkSize}. */
+        /**
+         * The default window ({@value #WINDOW_BYTES} bytes) in chunks of
+         * {@code chunkSize}.
+         */
         public static Options forChunkSize(int chunkSize, Duration deadline) {
             return new Options(chunkSize, Math.max(4, WINDOW_BYTES / Math.max(1, chunkSize)), deadline, INITIAL_RTO);
         }
@@ -70,6 +78,7 @@ public final class ReliableSender {
 
     /**
      * What a finished transfer took.
+     *
      * @param smoothedRtt the round trip time measured (RFC 6298 SRTT)
      */
     public record Result(int bytes, int datagrams, int retransmissions, Duration elapsed, Duration smoothedRtt) {
@@ -79,8 +88,9 @@ public final class ReliableSender {
         }
 
         /**
-         * How long the next transfer to the same receiver should wait for the answer to its START before sending
-         * it again: four measured round trips, at least 5 ms, instead of the 100 ms a first contact waits.
+         * How long the next transfer to the same receiver should wait for the answer to
+         * its START before sending it again: four measured round trips, at least 5 ms,
+         * instead of the 100 ms a first contact waits.
          */
         public Duration suggestedInitialRto() {
             return Duration.ofNanos(Math.max(MIN_GAP_INTERVAL, 4 * this.smoothedRtt.toNanos()));
@@ -93,6 +103,7 @@ public final class ReliableSender {
         public TransferFailed(String message) {
             super(message);
         }
+
     }
 
     /** The deadline passed before the receiver confirmed the image. */
@@ -101,6 +112,7 @@ public final class ReliableSender {
         public DeadlinePassed(String message) {
             super(message);
         }
+
     }
 
     /** RFC 6298 says 1 s; for the LAN and loopback peers of this service, 100 ms. */
@@ -189,18 +201,21 @@ public final class ReliableSender {
                     backOff();
                 }
                 else {
-                    resendKnownGaps(); // a resent gap may be lost too, and no new ACK may come to say so
+                    resendKnownGaps(); // a resent gap may be lost too, and no new ACK may
+                                       // come to say so
                     probeTail();
                 }
                 checkDeadline();
             }
             long poke = gapInterval();
-            while (true) { // everything acknowledged: wait for DONE, poking with the last chunk
+            while (true) { // everything acknowledged: wait for DONE, poking with the last
+                           // chunk
                 ReliableCodec.Message reply = receive(poke);
                 if (reply instanceof Done done) {
                     return finish(done);
                 }
-                if (reply == null) { // DONE lost, or the receiver still storing: a duplicate makes it repeat DONE
+                if (reply == null) { // DONE lost, or the receiver still storing: a
+                                     // duplicate makes it repeat DONE
                     sendChunk(this.chunks - 1);
                     poke = Math.min(this.rto, 2 * poke);
                 }
@@ -209,10 +224,11 @@ public final class ReliableSender {
         }
 
         /**
-         * Tail loss probe: once every chunk has been sent, a lost tail shows in no ACK (there is nothing after it
-         * to reveal the gap). So the highest unacknowledged chunk is resent when it has been out for
-         * {@link #gapInterval()}; the receiver answers it with an ACK that shows what else is missing. Without
-         * this, a lost tail waited for the retransmission timer (at least 50 ms).
+         * Tail loss probe: once every chunk has been sent, a lost tail shows in no ACK
+         * (there is nothing after it to reveal the gap). So the highest unacknowledged
+         * chunk is resent when it has been out for {@link #gapInterval()}; the receiver
+         * answers it with an ACK that shows what else is missing. Without this, a lost
+         * tail waited for the retransmission timer (at least 50 ms).
          */
         private void probeTail() throws IOException {
             if (this.next < this.chunks) {
@@ -230,8 +246,8 @@ public final class ReliableSender {
         private void handshake() throws IOException {
             CRC32C crc = new CRC32C();
             crc.update(this.image, 0, this.image.length);
-            byte[] start = ReliableCodec.encode(new Start(this.id, this.image.length, this.options.chunkSize(),
-                    this.chunks, (int) crc.getValue()));
+            byte[] start = ReliableCodec.encode(
+                    new Start(this.id, this.image.length, this.options.chunkSize(), this.chunks, (int) crc.getValue()));
             while (true) {
                 long sent = System.nanoTime();
                 this.link.send(start);
@@ -248,7 +264,10 @@ public final class ReliableSender {
             }
         }
 
-        /** The next datagram of this transfer; others (and corrupt ones) are skipped. ABORT ends the transfer. */
+        /**
+         * The next datagram of this transfer; others (and corrupt ones) are skipped.
+         * ABORT ends the transfer.
+         */
         private ReliableCodec.Message receive(long timeoutNanos) throws IOException {
             long until = System.nanoTime() + timeoutNanos;
             while (true) {
@@ -274,7 +293,8 @@ public final class ReliableSender {
         private void onAck(Ack ack) throws IOException {
             long now = System.nanoTime();
             int before = this.cumulative;
-            int newest = -1; // the highest chunk this ACK newly acknowledges that was sent exactly once
+            int newest = -1; // the highest chunk this ACK newly acknowledges that was
+                             // sent exactly once
             for (int seq = before; seq < Math.min(ack.cumulative(), this.chunks); seq++) {
                 newest = markAcked(seq, newest);
             }
@@ -292,14 +312,16 @@ public final class ReliableSender {
             }
             if (this.cumulative > before || newest >= 0) {
                 this.lastProgress = now;
-                this.rto = rtoFromEstimate(); // progress ends a backoff, even without a fresh sample (Karn)
+                this.rto = rtoFromEstimate(); // progress ends a backoff, even without a
+                                              // fresh sample (Karn)
             }
             resendKnownGaps();
         }
 
         /**
-         * NAK: the chunks below the highest one acknowledged that are still missing are known lost; each is
-         * resent once it has been out longer than {@link #gapInterval()}, without waiting for the timer.
+         * NAK: the chunks below the highest one acknowledged that are still missing are
+         * known lost; each is resent once it has been out longer than
+         * {@link #gapInterval()}, without waiting for the timer.
          */
         private void resendKnownGaps() throws IOException {
             long now = System.nanoTime();
@@ -312,14 +334,18 @@ public final class ReliableSender {
             }
         }
 
-        /** Twice the smoothed round trip, at least 5 ms: how long a resent gap may take to be acknowledged. */
+        /**
+         * Twice the smoothed round trip, at least 5 ms: how long a resent gap may take to
+         * be acknowledged.
+         */
         private long gapInterval() {
             return Math.max(MIN_GAP_INTERVAL, (long) (2 * Math.max(this.srtt, 0)));
         }
 
         /**
-         * The timer fired: no ACK brought progress for one RTO, so whatever is unacknowledged and was sent at
-         * least an RTO ago is presumed lost (a lost tail gets no ACK that would show its gaps) and sent again.
+         * The timer fired: no ACK brought progress for one RTO, so whatever is
+         * unacknowledged and was sent at least an RTO ago is presumed lost (a lost tail
+         * gets no ACK that would show its gaps) and sent again.
          */
         private void resendUnacknowledged() throws IOException {
             long now = System.nanoTime();
@@ -366,7 +392,8 @@ public final class ReliableSender {
         }
 
         private long rtoFromEstimate() {
-            return this.srtt < 0 ? this.rto : Math.min(MAX_RTO, Math.max(MIN_RTO, (long) (this.srtt + 4 * this.rttvar)));
+            return this.srtt < 0 ? this.rto
+                    : Math.min(MAX_RTO, Math.max(MIN_RTO, (long) (this.srtt + 4 * this.rttvar)));
         }
 
         private void backOff() {
@@ -390,5 +417,7 @@ public final class ReliableSender {
                     Duration.ofNanos(System.nanoTime() - this.started),
                     Duration.ofNanos((long) Math.max(0, this.srtt)));
         }
+
     }
+
 }

@@ -25,4 +25,5 @@ final class LossyPipe {
     byte[] receive(Duration timeout) throws InterruptedException {
         return this.queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
+
 }

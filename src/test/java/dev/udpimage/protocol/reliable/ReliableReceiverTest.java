@@ -12,7 +12,9 @@ import dev.udpimage.protocol.reliable.ReliableCodec.Ack;
 import dev.udpimage.protocol.reliable.ReliableCodec.Data;
 import dev.udpimage.protocol.reliable.ReliableCodec.Start;
 
-/** The receiver's side on its own, datagram by datagram: when it answers, and with what. */
+/**
+ * The receiver's side on its own, datagram by datagram: when it answers, and with what.
+ */
 class ReliableReceiverTest {
 
     private static final int CHUNK = 100;
@@ -40,8 +42,8 @@ class ReliableReceiverTest {
         new Random(1).nextBytes(this.image);
         CRC32C crc = new CRC32C();
         crc.update(this.image);
-        Ack handshake = onlyAck(this.receiver.accept("s", ReliableCodec.encode(new Start(7, this.image.length,
-                CHUNK, CHUNKS, (int) crc.getValue())), 0));
+        Ack handshake = onlyAck(this.receiver.accept("s",
+                ReliableCodec.encode(new Start(7, this.image.length, CHUNK, CHUNKS, (int) crc.getValue())), 0));
         assertThat(handshake.cumulative()).isZero();
 
         for (int sequence : new int[] { 0, 1, 2 }) {
@@ -67,4 +69,5 @@ class ReliableReceiverTest {
         this.receiver.done("s", 7, ReliableCodec.Done.STORED, 0);
         assertThat(this.receiver.inFlightBytes()).isZero();
     }
+
 }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.udpimage.support.Impairer.Rates;
 
-/** Both ends of reliable mode over impaired in-memory paths, in both directions, seeded and repeatable. */
+/**
+ * Both ends of reliable mode over impaired in-memory paths, in both directions, seeded
+ * and repeatable.
+ */
 class ReliableTransferTest {
 
     private final List<byte[]> stored = new CopyOnWriteArrayList<>();
@@ -94,7 +97,8 @@ class ReliableTransferTest {
         byte[] image = image(2_000_000, 1);
         ReliableSender.Result result = new ReliableSender().send(image, link, ReliableSender.Options.DEFAULT);
         assertThat(this.stored).singleElement().satisfies(got -> assertThat(got).isEqualTo(image));
-        // nothing is lost; only a thread stalled past the 50 ms minimum RTO could cause a resend
+        // nothing is lost; only a thread stalled past the 50 ms minimum RTO could cause a
+        // resend
         assertThat(result.retransmissions()).isLessThanOrEqualTo(2);
         assertThat(result.datagrams()).isEqualTo(1 + (2_000_000 + 8191) / 8192 + result.retransmissions());
     }
@@ -144,7 +148,8 @@ class ReliableTransferTest {
         long started = System.nanoTime();
         assertThatThrownBy(() -> new ReliableSender().send(image(10_000, 4), silent,
                 new ReliableSender.Options(8192, 64, Duration.ofMillis(800))))
-                .isInstanceOf(ReliableSender.TransferFailed.class).hasMessageContaining("not finished within 800 ms");
+            .isInstanceOf(ReliableSender.TransferFailed.class)
+            .hasMessageContaining("not finished within 800 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     }
 
@@ -158,12 +163,12 @@ class ReliableTransferTest {
         ReliableReceiver.Outcome last = null;
         for (int seq = 0; seq < 3; seq++) {
             int offset = seq * 8192;
-            last = receiver.accept("s", ReliableCodec.encode(new ReliableCodec.Data(7, seq, image, offset,
-                    Math.min(8192, image.length - offset))), 0);
+            last = receiver.accept("s", ReliableCodec
+                .encode(new ReliableCodec.Data(7, seq, image, offset, Math.min(8192, image.length - offset))), 0);
         }
         assertThat(last.completed()).isNull();
-        assertThat(ReliableCodec.decode(last.replies().get(0))).isEqualTo(
-                new ReliableCodec.Done(7, ReliableCodec.Done.CRC_MISMATCH));
+        assertThat(ReliableCodec.decode(last.replies().get(0)))
+            .isEqualTo(new ReliableCodec.Done(7, ReliableCodec.Done.CRC_MISMATCH));
     }
 
     @Test
@@ -184,8 +189,10 @@ class ReliableTransferTest {
             assertThat(ReliableCodec.decode(flipped)).as("bit flipped in byte " + i).isNull();
         }
         assertThat(encoded.length).isNotEqualTo(8);
-        assertThat(ReliableCodec.isReliable(new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0 })).isFalse();
+        assertThat(ReliableCodec
+            .isReliable(new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }))
+            .isFalse();
         assertThat(Arrays.copyOf(encoded, 4)).containsExactly(0xB7, 'R', 'U', 'I');
     }
+
 }

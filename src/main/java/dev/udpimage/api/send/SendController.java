@@ -1,0 +1,158 @@
+package dev.udpimage.api.send;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import dev.udpimage.UdpProperties;
+import dev.udpimage.protocol.LegacyProtocol;
+import dev.udpimage.udp.ReceiverPorts;
+import dev.udpimage.api.Problems;
+import dev.udpimage.send.SendMode;
+import dev.udpimage.send.SendService;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The control plane: send an image or a list to a UDP peer with the legacy protocol. */
+@RestController
+@RequestMapping("/send")
+@Tag(name = "send", description = "Send images and lists to UDP peers with the legacy protocol")
+public class SendController {
+
+    private final SendService sendService;
+
+    private final ReceiverPorts ports;
+
+    private final JsonMapper jsonMapper;
+
+    private final long maxImageBytes;
+
+    public SendController(SendService sendService, ReceiverPorts ports, JsonMapper jsonMapper,
+            UdpProperties properties) {
+        this.sendService = sendService;
+        this.ports = ports;
+        this.jsonMapper = jsonMapper;
+        this.maxImageBytes = properties.transfer().maxImageBytes().toBytes();
+    }
+
+    @Operation(summary = "Send an image (multipart part `file`, or the raw body as image/*)",
+            description = "Sends like the Python clients (mode=chunked: 8-byte length header, then chunks; "
+                    + "mode=whole: one datagram) and waits for the peer's reply, or in reliable mode "
+                    + "(mode=reliable: windowed, retransmitting, checksummed; reports retransmissions). Defaults send to this service's "
+                    + "own image port, so GET /received/latest.png shows the image afterwards.")
+    @ApiResponse(responseCode = "200", description = "The peer replied")
+    @ApiResponse(responseCode = "400",
+            description = "Empty or oversized image, bad host or port, whole mode over " + "65507 bytes",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(responseCode = "504", description = "No reply within timeoutMs",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = {
+                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                            schema = @Schema(implementation = Upload.class)),
+                    @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")) })
+    @PostMapping(value = "/image", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public SendService.ImageSent sendImageFile(@RequestPart("file") MultipartFile file,
+            @Parameter(description = "Target host (default 127.0.0.1)") @RequestParam(required = false) String host,
+            @Parameter(description = "Target UDP port (default: this service's image port)") @RequestParam(
+                    required = false) @Min(1) @Max(65535) Integer port,
+            @Parameter(description = "chunked and whole: the legacy protocol; reliable: docs/reliable-protocol.md",
+                    schema = @Schema(allowableValues = { "chunked", "whole", "reliable" },
+                            defaultValue = "chunked")) @RequestParam(defaultValue = "chunked") SendMode mode,
+            @Parameter(description = "Bytes per datagram (default: 1024 chunked, 8192 reliable)") @RequestParam(
+                    required = false) @Min(1) @Max(LegacyProtocol.MAX_DATAGRAM) Integer chunkSize,
+            @Parameter(
+                    description = "How long to wait for the reply (reliable mode: the transfer's deadline)") @RequestParam(
+                            defaultValue = "5000") @Min(1) @Max(600_000) long timeoutMs)
+            throws IOException {
+        if (file.getSize() > this.maxImageBytes) {
+            throw tooLarge(file.getSize());
+        }
+        return sendImage(file.getBytes(), host, port, mode, chunkSize, timeoutMs);
+    }
+
+    /**
+     * The raw-body twin of {@link #sendImageFile}; documented there (OpenAPI has one
+     * operation per path).
+     */
+    @Operation(hidden = true)
+    @PostMapping(value = "/image", consumes = { "image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE },
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public SendService.ImageSent sendImageBody(InputStream body, @RequestParam(required = false) String host,
+            @RequestParam(required = false) @Min(1) @Max(65535) Integer port,
+            @RequestParam(defaultValue = "chunked") SendMode mode,
+            @RequestParam(required = false) @Min(1) @Max(LegacyProtocol.MAX_DATAGRAM) Integer chunkSize,
+            @RequestParam(defaultValue = "5000") @Min(1) @Max(600_000) long timeoutMs) throws IOException {
+        byte[] image = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, this.maxImageBytes + 1));
+        if (image.length > this.maxImageBytes) {
+            throw tooLarge(image.length);
+        }
+        return sendImage(image, host, port, mode, chunkSize, timeoutMs);
+    }
+
+    @Operation(summary = "Send a JSON value (usually a list such as [0, 0, 0, 7]) to a list port",
+            description = "One datagram of compact UTF-8 JSON; waits for the peer's reply (`get the msg`).")
+    @ApiResponse(responseCode = "400", description = "Invalid JSON, bad host or port",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(responseCode = "504", description = "No reply within timeoutMs",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @PostMapping(value = "/list", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public SendService.ListSent sendList(@RequestBody JsonNode list,
+            @Parameter(description = "Target host (default 127.0.0.1)") @RequestParam(required = false) String host,
+            @Parameter(description = "Target UDP port (default: this service's list port)") @RequestParam(
+                    required = false) @Min(1) @Max(65535) Integer port,
+            @RequestParam(defaultValue = "5000") @Min(1) @Max(600_000) long timeoutMs) {
+        return this.sendService.sendList(hostOrDefault(host), port != null ? port : this.ports.list(),
+                this.jsonMapper.writeValueAsString(list), Duration.ofMillis(timeoutMs));
+    }
+
+    /** The multipart form of {@code POST /send/image}, for the docs' file picker. */
+    record Upload(@Schema(type = "string", format = "binary", description = "the image file") String file) {
+    }
+
+    private SendService.ImageSent sendImage(byte[] image, String host, Integer port, SendMode mode, Integer chunkSize,
+            long timeoutMs) {
+        if (image.length == 0) {
+            throw Problems.badRequest("the image is empty");
+        }
+        int chunk = chunkSize != null ? chunkSize : mode == SendMode.RELIABLE ? 8192 : LegacyProtocol.CHUNK_SIZE;
+        return this.sendService.sendImage(hostOrDefault(host), port != null ? port : this.ports.image(), image, mode,
+                chunk, Duration.ofMillis(timeoutMs));
+    }
+
+    private static String hostOrDefault(String host) {
+        if (host == null) {
+            return "127.0.0.1";
+        }
+        if (host.isBlank()) {
+            throw Problems.badRequest("host must not be blank");
+        }
+        return host.strip();
+    }
+
+    private RuntimeException tooLarge(long size) {
+        return Problems.badRequest("the image has " + size + " bytes, more than the maximum " + this.maxImageBytes
+                + " (udp.transfer.max-image-bytes)");
+    }
+
+}

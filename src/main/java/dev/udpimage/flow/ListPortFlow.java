@@ -1,0 +1,68 @@
+package dev.udpimage.flow;
+
+import java.nio.channels.DatagramChannel;
+import java.time.Instant;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.MessagingException;
+
+import dev.udpimage.UdpProperties;
+import dev.udpimage.decode.ListDecoder;
+import dev.udpimage.protocol.LegacyProtocol;
+import dev.udpimage.store.ReceivedList;
+import dev.udpimage.store.ReceivedStore;
+import dev.udpimage.udp.DatagramInboundAdapter;
+
+/**
+ * The list port's flow, a datagram's journey: <pre>
+ * datagram → parse JSON (Jackson) → store → reply "get the msg"
+ * any step rejects → count, log, reply "error: &lt;reason&gt;"
+ * </pre> A list is one datagram, handled on the port's receive thread in arrival order;
+ * the reply leaves only after the list is visible in the store.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ListPortFlow {
+
+    private final DatagramChannel socket;
+
+    private final ReceiveMetrics metrics;
+
+    ListPortFlow(DatagramChannel listSocket, ReceiveMetrics listMetrics) {
+        this.socket = listSocket;
+        this.metrics = listMetrics;
+    }
+
+    @Bean
+    DatagramInboundAdapter listInbound(UdpProperties properties) {
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(this.socket, "udp-list", properties.receiveSpin());
+        adapter.setErrorChannelName("listErrors.input");
+        return adapter;
+    }
+
+    @Bean
+    IntegrationFlow listFlow(DatagramInboundAdapter listInbound, ListDecoder decoder, ReceivedStore store) {
+        return IntegrationFlow.from(listInbound)
+            .handle(byte[].class, (datagram, headers) -> parse(datagram, decoder, headers))
+            .handle(ReceivedList.class, (list, headers) -> store.saveList(list))
+            .handle(ReceivedList.class,
+                    (list, headers) -> Replies.acknowledge(0, this.metrics, LegacyProtocol.LIST_REPLY))
+            .handle(Replies.from(this.socket, this.metrics))
+            .get();
+    }
+
+    @Bean
+    IntegrationFlow listErrors() {
+        return flow -> flow.handle(MessagingException.class, (error, headers) -> Replies.error(error, this.metrics))
+            .handle(Replies.from(this.socket, this.metrics));
+    }
+
+    private ReceivedList parse(byte[] datagram, ListDecoder decoder, MessageHeaders headers) {
+        this.metrics.datagram(datagram.length);
+        return new ReceivedList(0, Replies.address(Replies.source(headers)), Instant.now(), datagram.length,
+                decoder.decode(datagram));
+    }
+
+}

@@ -1,0 +1,140 @@
+package dev.udpimage.flow;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.support.MessageBuilder;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.MessagingException;
+
+import dev.udpimage.protocol.LegacyProtocol;
+import dev.udpimage.protocol.Rejection;
+import dev.udpimage.udp.UdpPort;
+
+/**
+ * The last steps both ports' flows share: count what was stored and make its success
+ * reply, turn a failure into an {@code error: <reason>} reply, and send a reply from the
+ * port's own socket to the source address of the datagram being answered, on the port's
+ * thread. A reply the socket cannot take now is dropped, counted and logged, like any
+ * datagram lost on the way (the sender times out and retries).
+ */
+final class Replies {
+
+    private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+    /**
+     * Drops are always counted; at most this many a second are logged one by one, so a
+     * flood can't flood logs.
+     */
+    private static final int LOGGED_DROPS_PER_SECOND = 20;
+
+    static final RateLimitedLog dropLog = new RateLimitedLog(log, LOGGED_DROPS_PER_SECOND);
+
+    private Replies() {
+    }
+
+    /** Counts a stored image or list and makes its success reply. */
+    static byte[] acknowledge(double transferMs, ReceiveMetrics metrics, String reply) {
+        metrics.completed(transferMs);
+        return LegacyProtocol.ascii(reply);
+    }
+
+    /**
+     * Counts and logs a failed datagram and turns it into an {@code error: <reason>}
+     * reply to its sender.
+     * @return the reply, or null when there is nobody to answer
+     */
+    static Message<byte[]> error(MessagingException error, ReceiveMetrics metrics) {
+        Message<?> failed = error.getFailedMessage();
+        Rejection rejection = findRejection(error);
+        String reason = rejection != null ? rejection.getMessage() : "internal error";
+        SocketAddress sender = failed != null ? source(failed.getHeaders()) : null;
+        if (rejection != null) {
+            metrics.failed(rejection.reason());
+            dropLog.warn("Rejected datagram from {}: {}", sender, reason);
+        }
+        else {
+            metrics.failed("internal");
+            log.error("Failed to process datagram from {}", sender, error);
+        }
+        if (sender == null) {
+            return null;
+        }
+        return MessageBuilder.withPayload(LegacyProtocol.errorReply(reason))
+            .setHeader(IpHeaders.PACKET_ADDRESS, sender)
+            .build();
+    }
+
+    private static Rejection findRejection(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof Rejection rejection) {
+                return rejection;
+            }
+        }
+        return null;
+    }
+
+    /** Replies from the image port's socket. */
+    static MessageHandler from(UdpPort socket, ReceiveMetrics metrics) {
+        return message -> send(socket, (byte[]) message.getPayload(), source(message.getHeaders()), metrics);
+    }
+
+    /**
+     * Replies from the list port's socket. (Spring Integration's UDP outbound adapter
+     * sends through the socket's blocking adaptor, which a non-blocking channel refuses.)
+     */
+    static MessageHandler from(DatagramChannel socket, ReceiveMetrics metrics) {
+        return message -> {
+            SocketAddress to = source(message.getHeaders());
+            byte[] reply = (byte[]) message.getPayload();
+            try {
+                if (socket.send(ByteBuffer.wrap(reply), to) == reply.length) {
+                    metrics.replied();
+                    return;
+                }
+                dropLog.warn("Dropped a reply to {}: the socket's send buffer is full", to);
+            }
+            catch (IOException ex) {
+                dropLog.warn("Could not send a reply to {}: {}", to, ex.getMessage());
+            }
+            metrics.replyDropped();
+        };
+    }
+
+    /** Sends a reply now, from the image port's socket (at once when on its thread). */
+    static void send(UdpPort socket, byte[] reply, SocketAddress to, ReceiveMetrics metrics) {
+        socket.send(reply, to, new UdpPort.SendOutcome() {
+            @Override
+            public void sent() {
+                metrics.replied();
+            }
+
+            @Override
+            public void dropped(String why) {
+                dropLog.warn("Dropped a reply to {}: {}", to, why);
+                metrics.replyDropped();
+            }
+        });
+    }
+
+    /** The source address of the datagram a message came from. */
+    static SocketAddress source(MessageHeaders headers) {
+        return headers.get(IpHeaders.PACKET_ADDRESS, SocketAddress.class);
+    }
+
+    /** {@code ip:port}, as the store records a sender. */
+    static String address(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                : String.valueOf(address);
+    }
+
+}

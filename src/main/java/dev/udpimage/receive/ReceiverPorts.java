@@ -1,5 +1,0 @@
-package dev.udpimage.receive;
-
-/** The UDP ports actually bound (they differ from the configured ones when those are 0). */
-public record ReceiverPorts(int image, int list) {
-}

@@ -1,0 +1,95 @@
+package dev.udpimage.store.file;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+import dev.udpimage.UdpProperties;
+import dev.udpimage.store.ImageMetadata;
+import dev.udpimage.store.ReceivedImage;
+import dev.udpimage.store.ReceivedList;
+import dev.udpimage.store.ReceivedStore;
+import dev.udpimage.store.StoreListener;
+
+/**
+ * The single-machine store: the last {@code udp.store.history} images and lists (and at
+ * most {@code udp.store.max-bytes} of images) in memory for the HTTP API, mirrored to
+ * {@code udp.store.dir} by {@link StoreDirectory} so they survive a restart. What a reply
+ * acknowledges is in memory before the reply leaves; files are written behind; then every
+ * {@link StoreListener} is told.
+ */
+@Component
+public class FileStore implements ReceivedStore {
+
+    private final BoundedHistory<ReceivedImage> images;
+
+    private final BoundedHistory<ReceivedList> lists;
+
+    private final StoreDirectory directory;
+
+    private final List<StoreListener> listeners;
+
+    public FileStore(UdpProperties properties, StoreDirectory directory, ObjectProvider<StoreListener> listeners) {
+        this.directory = directory;
+        this.listeners = listeners.orderedStream().toList();
+        this.images = new BoundedHistory<>(properties.store().history(), properties.store().maxBytes().toBytes(),
+                image -> image.original().length);
+        this.lists = new BoundedHistory<>(properties.store().history(), Long.MAX_VALUE, list -> 0);
+        StoreDirectory.Loaded loaded = directory.load();
+        for (ReceivedImage image : loaded.images()) {
+            directory.deleteAll(this.images.restore(image, image.id()));
+        }
+        for (ReceivedList list : loaded.lists()) {
+            directory.deleteAll(this.lists.restore(list, list.id()));
+        }
+    }
+
+    @Override
+    public ReceivedImage saveImage(ImageMetadata metadata, byte[] original) {
+        BoundedHistory.Added<ReceivedImage> added = this.images
+            .add(id -> new ReceivedImage(metadata.withId(id), original));
+        this.directory.write(added.item(), added.evicted());
+        for (StoreListener listener : this.listeners) {
+            listener.imageStored(added.item().metadata());
+        }
+        return added.item();
+    }
+
+    @Override
+    public ReceivedList saveList(ReceivedList list) {
+        BoundedHistory.Added<ReceivedList> added = this.lists.add(list::withId);
+        this.directory.write(added.item(), added.evicted());
+        for (StoreListener listener : this.listeners) {
+            listener.listStored(added.item());
+        }
+        return added.item();
+    }
+
+    @Override
+    public Optional<ReceivedImage> latestImage() {
+        return this.images.latest();
+    }
+
+    @Override
+    public Optional<ReceivedImage> image(long id) {
+        return this.images.newestFirst().stream().filter(image -> image.id() == id).findFirst();
+    }
+
+    @Override
+    public List<ImageMetadata> images() {
+        return this.images.newestFirst().stream().map(ReceivedImage::metadata).toList();
+    }
+
+    @Override
+    public Optional<ReceivedList> latestList() {
+        return this.lists.latest();
+    }
+
+    @Override
+    public List<ReceivedList> lists() {
+        return this.lists.newestFirst();
+    }
+
+}
