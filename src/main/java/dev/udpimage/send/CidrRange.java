@@ -16,8 +16,8 @@ public record CidrRange(byte[] network, int prefixLength, String text) {
         String text = cidr.strip();
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
-        if (!address.matches("[0-9a-fA-F:.]+")) { // a literal address only: never a DNS
-                                                  // lookup
+        // a literal address only: never a DNS lookup
+        if (!address.matches("[0-9a-fA-F:.]+")) {
             throw new IllegalArgumentException("not an IP address range: '" + cidr + "'");
         }
         byte[] network;

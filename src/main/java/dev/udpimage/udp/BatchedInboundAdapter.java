@@ -78,8 +78,8 @@ public class BatchedInboundAdapter extends MessageProducerSupport {
         try {
             return this.shortcut.take(source, datagram);
         }
-        catch (RuntimeException ex) { // never the end of the port: the flow gets the
-                                      // datagram instead
+        // never the end of the port: the flow gets the datagram instead
+        catch (RuntimeException ex) {
             logger.error(ex, () -> "Shortcut failed for a datagram from " + source);
             return false;
         }

@@ -124,8 +124,8 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
     protected DatagramPacket receive() throws IOException {
         long lastDatagram = System.nanoTime();
         while (true) {
-            if (!isActive()) { // stopped: what arrives from now on stays in the socket
-                               // for a restart
+            // stopped: what arrives from now on stays in the socket for a restart
+            if (!isActive()) {
                 throw new SocketTimeoutException("stopped");
             }
             this.receiveBuffer.clear();
@@ -133,8 +133,8 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
             try {
                 source = this.channel.receive(this.receiveBuffer);
             }
-            catch (ClosedChannelException ex) { // the socket's owner closed it: the loop
-                                                // stops
+            // the socket's owner closed it: the loop stops
+            catch (ClosedChannelException ex) {
                 throw new SocketException("socket closed");
             }
             if (source == null) {
@@ -199,13 +199,14 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
      */
     @Override
     protected void doStop() {
-        this.selector.wakeup(); // (if the loop is polling, its next sleep returns at
-                                // once)
+        // (if the loop is polling, its next sleep returns at once)
+        this.selector.wakeup();
         if (this.receiverThread == Thread.currentThread()) {
             return;
         }
-        try { // the receive thread runs one task at a time: this one runs once the loop
-              // has ended
+        // the receive thread runs one task at a time: this one runs once the loop has
+        // ended
+        try {
             this.receiver.submit(() -> {
             }).get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }

@@ -41,9 +41,8 @@ public final class SocketDrops {
                 continue;
             }
             read = true;
-            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) { // after
-                                                                                         // the
-                                                                                         // heading
+            // after the heading
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                 String[] fields = line.trim().split("\\s+");
                 // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt
                 // uid timeout inode ref

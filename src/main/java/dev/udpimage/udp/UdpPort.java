@@ -151,9 +151,8 @@ public final class UdpPort implements AutoCloseable {
             .option(ChannelOption.RCVBUF_ALLOCATOR, this.reads)
             .handler(new Reader());
         if (epoll) {
-            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT); // read
-                                                                                  // with
-                                                                                  // recvmmsg
+            // read with recvmmsg
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT);
         }
         try {
             this.channel = bootstrap.bind(address).syncUninterruptibly().channel();

@@ -15,8 +15,8 @@ import dev.udpimage.support.ServiceTestSupport;
  * problems, lists are empty.
  */
 @ServiceTest
-@TestPropertySource(properties = "udp.store.history=3") // a distinct context, so nothing
-                                                        // else sent to it
+// a distinct context, so nothing else sent to it
+@TestPropertySource(properties = "udp.store.history=3")
 class EmptyServiceTest extends ServiceTestSupport {
 
     @Test

@@ -20,8 +20,8 @@ class ImageDecoderTest {
         byte[] jpeg = TestImages.jpeg(TestImages.photo(320, 200, 20, 1), 0.9f);
         byte[] png = TestImages.encode(TestImages.photo(64, 48, 20, 2), "png");
         byte[] otherJpeg = TestImages.jpeg(TestImages.photo(17, 900, 20, 3), 0.8f);
-        for (int round = 0; round < 3; round++) { // the second and third rounds reuse the
-                                                  // first round's readers
+        // the second and third rounds reuse the first round's readers
+        for (int round = 0; round < 3; round++) {
             assertThat(this.decoder.identify(jpeg)).isEqualTo(new ImageDecoder.Identified("jpeg", 320, 200));
             assertThat(this.decoder.identify(png)).isEqualTo(new ImageDecoder.Identified("png", 64, 48));
             assertThat(this.decoder.identify(otherJpeg)).isEqualTo(new ImageDecoder.Identified("jpeg", 17, 900));
@@ -31,8 +31,8 @@ class ImageDecoderTest {
     @Test
     void aRejectedImageLeavesTheReaderReadyForTheNext() {
         byte[] jpeg = TestImages.jpeg(TestImages.photo(320, 200, 20, 1), 0.9f);
-        byte[] headerOnly = Arrays.copyOf(jpeg, 40); // starts like a JPEG, ends before
-                                                     // its size
+        // starts like a JPEG, ends before its size
+        byte[] headerOnly = Arrays.copyOf(jpeg, 40);
 
         assertThatThrownBy(() -> this.decoder.identify(headerOnly)).isInstanceOf(Rejection.class)
             .hasMessageContaining("undecodable jpeg");

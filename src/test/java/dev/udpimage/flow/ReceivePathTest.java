@@ -261,8 +261,8 @@ class ReceivePathTest extends ServiceTestSupport {
             assertThat(client.reply()).isEqualTo(OK);
             assertStoredExactly(client, whileStopped, "whole");
 
-            this.imageInbound.stop(); // and at once again: the old loop may not have seen
-                                      // the first wake-up yet
+            // and at once again: the old loop may not have seen the first wake-up yet
+            this.imageInbound.stop();
             this.imageInbound.start();
             byte[] jpeg = TestImages.smallJpeg(10);
             client.sendChunked(jpeg);
@@ -282,8 +282,8 @@ class ReceivePathTest extends ServiceTestSupport {
             assertThat(latest.get("sender").asString()).isEqualTo(client.address());
             assertThat(latest.get("value").toString()).isEqualTo("[0,0,0,7]");
 
-            client.send("{\"name\": \"camera-1\", \"frame\": 12}"); // the tutorial sends
-                                                                    // dicts the same way
+            // the tutorial sends dicts the same way
+            client.send("{\"name\": \"camera-1\", \"frame\": 12}");
             assertThat(client.reply()).isEqualTo("get the msg");
             assertThat(http().get("/received/lists/latest").json().get("value").get("frame").asInt()).isEqualTo(12);
         }
@@ -299,8 +299,8 @@ class ReceivePathTest extends ServiceTestSupport {
         try (LegacyTestClient client = new LegacyTestClient(this.ports.list())) {
             List<byte[]> bad = new ArrayList<>();
             bad.add("[0, 0, 0".getBytes());
-            bad.add(new byte[] { '[', '"', (byte) 0xC3, (byte) 0x28, '"', ']' }); // invalid
-                                                                                  // UTF-8
+            // invalid UTF-8
+            bad.add(new byte[] { '[', '"', (byte) 0xC3, (byte) 0x28, '"', ']' });
             bad.add(new byte[0]);
             bad.add("[".repeat(5000).getBytes());
             for (byte[] datagram : bad) {

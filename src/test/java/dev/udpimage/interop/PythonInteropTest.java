@@ -73,9 +73,8 @@ class PythonInteropTest extends ServiceTestSupport {
     @Test
     void pythonClientSendsAnImageWhoseLengthIsAMultipleOf1024() throws IOException {
         byte[] jpeg = TestImages.smallJpeg(203);
-        byte[] padded = java.util.Arrays.copyOf(jpeg, (jpeg.length / 1024 + 1) * 1024); // trailing
-                                                                                        // empty
-                                                                                        // datagram
+        // trailing empty datagram
+        byte[] padded = java.util.Arrays.copyOf(jpeg, (jpeg.length / 1024 + 1) * 1024);
         SeedProto.Result result = SeedProto.client("image", write("padded.jpg", padded).toString(), "127.0.0.1",
                 port(this.ports.image()), "10");
         assertThat(result.exitCode()).as(result.output()).isZero();

@@ -65,8 +65,8 @@ class ImageReassemblerTest {
 
     @Test
     void imagesSpanningManyBlocksComeBackExactWhateverTheChunkSizes() {
-        int[] sizes = { 1024, 1000, 4096, 333 }; // chunks that end on block boundaries,
-                                                 // and ones that straddle them
+        // chunks that end on block boundaries, and ones that straddle them
+        int[] sizes = { 1024, 1000, 4096, 333 };
         for (int size : sizes) {
             byte[] image = bytes(5 * BlockBuffer.BLOCK + 17, size);
             assertThat(this.reassembler.accept("a", LegacyProtocol.encodeHeader(image.length), 0)).isNull();
@@ -251,8 +251,8 @@ class ImageReassemblerTest {
         assertThat(bounded.inFlightBytes()).isZero();
         assertThat(bounded.pooledBytes()).isEqualTo(3 * mb);
 
-        byte[] next = bytes(2 * mb + 1, 6); // 33 of the 48 kept blocks, given back when
-                                            // it completes
+        // 33 of the 48 kept blocks, given back when it completes
+        byte[] next = bytes(2 * mb + 1, 6);
         assertThat(send(bounded, "b", next)).isEqualTo(next);
         assertThat(bounded.pooledBytes()).isEqualTo(3 * mb);
 
@@ -265,8 +265,8 @@ class ImageReassemblerTest {
         bounded.accept("c", new byte[mb], 0);
         assertThat(bounded.inFlightBytes()).isEqualTo(3 * mb);
         assertThat(bounded.pooledBytes()).isZero();
-        bounded.accept("d", new byte[mb + mb / 2], 0); // new blocks: c, the oldest, makes
-                                                       // room
+        // new blocks: c, the oldest, makes room
+        bounded.accept("d", new byte[mb + mb / 2], 0);
         assertThat(this.dropped).extracting(Dropped::sender).containsExactly("c");
         assertThat(bounded.inFlightBytes() + bounded.pooledBytes()).isLessThanOrEqualTo(4 * mb);
     }

@@ -18,9 +18,8 @@ import org.springframework.test.context.TestPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = { "udp.image-port=0", "udp.list-port=0", "udp.bind-address=127.0.0.1",
         "udp.transfer.stall-timeout=500ms", "udp.transfer.max-image-bytes=8MB",
-        "udp.store.dir=target/test-store/${random.uuid}", // every test context starts
-                                                          // with an empty store
-})
+        // every test context starts with an empty store
+        "udp.store.dir=target/test-store/${random.uuid}", })
 public @interface ServiceTest {
 
 }

@@ -54,8 +54,8 @@ class BatchedInboundAdapterTest {
             adapter.afterPropertiesSet();
             adapter.start();
             try {
-                for (int i = 0; i < 20; i++) { // with pauses, so the loop also sleeps
-                                               // between them
+                // with pauses, so the loop also sleeps between them
+                for (int i = 0; i < 20; i++) {
                     sender.send(ByteBuffer.wrap((i % 5 == 0 ? "#" + i : "m" + i).getBytes()), target);
                     Thread.sleep(i % 3);
                 }
@@ -74,8 +74,8 @@ class BatchedInboundAdapterTest {
                 int[] sizes = { 0, 1, 1024, 65_507, 8, 30_000 };
                 for (int i = 0; i < 3 * UdpPort.BATCH; i++) {
                     byte[] datagram = new byte[sizes[i % sizes.length]];
-                    Arrays.fill(datagram, (byte) (0x80 | i)); // (never the shortcut's
-                                                              // '#')
+                    // (never the shortcut's '#')
+                    Arrays.fill(datagram, (byte) (0x80 | i));
                     sender.send(ByteBuffer.wrap(datagram), target);
                 }
                 for (int i = 0; i < 3 * UdpPort.BATCH; i++) {

@@ -41,8 +41,8 @@ class DatagramInboundAdapterTest {
             adapter.afterPropertiesSet();
             adapter.start();
             try {
-                for (int i = 0; i < 20; i++) { // with pauses, so the loop also sleeps
-                                               // between them
+                // with pauses, so the loop also sleeps between them
+                for (int i = 0; i < 20; i++) {
                     sender.send(ByteBuffer.wrap(("m" + i).getBytes()), target);
                     Thread.sleep(i % 3);
                 }

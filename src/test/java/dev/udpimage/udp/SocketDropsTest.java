@@ -24,9 +24,8 @@ class SocketDropsTest {
         assumeThat(Path.of("/proc/net/udp")).as("Linux").exists();
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (DatagramChannel full = DatagramChannel.open(); DatagramChannel sender = DatagramChannel.open()) {
-            full.setOption(StandardSocketOptions.SO_RCVBUF, 4096); // the kernel's
-                                                                   // minimum, a few
-                                                                   // datagrams
+            // the kernel's minimum, a few datagrams
+            full.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
             full.bind(new InetSocketAddress(loopback, 0));
             full.configureBlocking(false);
             int port = ((InetSocketAddress) full.getLocalAddress()).getPort();

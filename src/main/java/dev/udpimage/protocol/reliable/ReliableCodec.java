@@ -139,8 +139,8 @@ public final class ReliableCodec {
     }
 
     private static ByteBuffer header(int type, int transferId, int body) {
-        return ByteBuffer.allocate(HEADER + body + CRC) // at least 17 bytes: every type
-                                                        // has a body
+        // at least 17 bytes: every type has a body
+        return ByteBuffer.allocate(HEADER + body + CRC)
             .putInt(MAGIC)
             .put((byte) VERSION)
             .put((byte) type)

@@ -162,12 +162,12 @@ public final class ReliableReceiver<K> {
                 || start.chunkSize() > ReliableCodec.MAX_CHUNK || chunks != start.chunkCount()) {
             return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
         }
-        while (this.sessions.size() >= this.maxPending) { // evict the oldest; its next
-                                                          // datagram gets an ABORT
+        // evict the oldest; its next datagram gets an ABORT
+        while (this.sessions.size() >= this.maxPending) {
             evictOldest(null);
         }
-        Session session = new Session(start, nowNanos); // no memory yet: blocks come with
-                                                        // the chunks
+        // no memory yet: blocks come with the chunks
+        Session session = new Session(start, nowNanos);
         this.sessions.put(key, session);
         return Outcome.reply(ack(key.transferId(), session));
     }
@@ -179,12 +179,12 @@ public final class ReliableReceiver<K> {
             this.inFlightBytes -= this.sessions.remove(key).buffer.allocated();
             return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
         }
-        if (session.received.get(sequence)) { // duplicate: the sender may have missed an
-                                              // ACK
+        // duplicate: the sender may have missed an ACK
+        if (session.received.get(sequence)) {
             return Outcome.reply(ack(key.transferId(), session));
         }
-        int offset = sequence * session.start.chunkSize(); // < totalLength, an int
-                                                           // (checked in begin)
+        // < totalLength, an int (checked in begin)
+        int offset = sequence * session.start.chunkSize();
         int growth = session.buffer.growthFor(offset, data.length());
         if (growth > 0) {
             makeRoom(growth, session);
@@ -260,8 +260,8 @@ public final class ReliableReceiver<K> {
             session.state = State.LINGERING;
             session.done = done;
             this.inFlightBytes -= session.buffer.allocated();
-            session.buffer = new BlockBuffer(0); // the image is stored; keep only the
-                                                 // answer
+            // the image is stored; keep only the answer
+            session.buffer = new BlockBuffer(0);
             session.lastNanos = nowNanos;
         }
         return done;

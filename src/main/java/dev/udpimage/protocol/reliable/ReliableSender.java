@@ -201,21 +201,22 @@ public final class ReliableSender {
                     backOff();
                 }
                 else {
-                    resendKnownGaps(); // a resent gap may be lost too, and no new ACK may
-                                       // come to say so
+                    // a resent gap may be lost too, and no new ACK may come to say so
+                    resendKnownGaps();
                     probeTail();
                 }
                 checkDeadline();
             }
             long poke = gapInterval();
-            while (true) { // everything acknowledged: wait for DONE, poking with the last
-                           // chunk
+            // everything acknowledged: wait for DONE, poking with the last chunk
+            while (true) {
                 ReliableCodec.Message reply = receive(poke);
                 if (reply instanceof Done done) {
                     return finish(done);
                 }
-                if (reply == null) { // DONE lost, or the receiver still storing: a
-                                     // duplicate makes it repeat DONE
+                // DONE lost, or the receiver still storing: a duplicate makes it repeat
+                // DONE
+                if (reply == null) {
                     sendChunk(this.chunks - 1);
                     poke = Math.min(this.rto, 2 * poke);
                 }
@@ -293,8 +294,8 @@ public final class ReliableSender {
         private void onAck(Ack ack) throws IOException {
             long now = System.nanoTime();
             int before = this.cumulative;
-            int newest = -1; // the highest chunk this ACK newly acknowledges that was
-                             // sent exactly once
+            // the highest chunk this ACK newly acknowledges that was sent exactly once
+            int newest = -1;
             for (int seq = before; seq < Math.min(ack.cumulative(), this.chunks); seq++) {
                 newest = markAcked(seq, newest);
             }
@@ -312,8 +313,8 @@ public final class ReliableSender {
             }
             if (this.cumulative > before || newest >= 0) {
                 this.lastProgress = now;
-                this.rto = rtoFromEstimate(); // progress ends a backoff, even without a
-                                              // fresh sample (Karn)
+                // progress ends a backoff, even without a fresh sample (Karn)
+                this.rto = rtoFromEstimate();
             }
             resendKnownGaps();
         }

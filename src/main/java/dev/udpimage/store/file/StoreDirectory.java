@@ -114,8 +114,8 @@ public class StoreDirectory implements DisposableBean {
             throw new UncheckedIOException("cannot create the store directory " + root, ex);
         }
         this.writer = new Thread(this::writeBehind, "store-writer");
-        this.writer.setDaemon(true); // destroy() waits for it; it must not hold the JVM
-                                     // up on its own
+        // destroy() waits for it; it must not hold the JVM up on its own
+        this.writer.setDaemon(true);
         this.writer.start();
         log.info("Received images and lists are kept in {}", root);
     }
@@ -216,13 +216,13 @@ public class StoreDirectory implements DisposableBean {
                 this.toWrite.put(key(item), item);
             }
             for (Object gone : evicted) {
-                if (this.toWrite.remove(key(gone)) == null) { // already on disk: delete
-                                                              // it there
+                // already on disk: delete it there
+                if (this.toWrite.remove(key(gone)) == null) {
                     this.toDelete.add(gone);
                 }
             }
-            if (idle) { // otherwise the writer is gathering or writing, and will look
-                        // again
+            // otherwise the writer is gathering or writing, and will look again
+            if (idle) {
                 this.lock.notifyAll();
             }
         }

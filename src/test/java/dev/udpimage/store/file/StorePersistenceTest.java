@@ -73,10 +73,8 @@ class StorePersistenceTest {
         Files.writeString(this.dir.resolve("images/900.json"), "{ not json");
         Files.writeString(this.dir.resolve("images/901.json"), "{\"id\":901,\"sender\":\"127.0.0.1:1\","
                 + "\"receivedAt\":\"2026-01-01T00:00:00Z\",\"bytes\":10,\"datagrams\":2,\"width\":1,\"height\":1,"
-                + "\"format\":\"jpeg\",\"transport\":\"chunked\",\"transferMs\":0.1}"); // its
-                                                                                        // original
-                                                                                        // is
-                                                                                        // missing
+                // its original is missing
+                + "\"format\":\"jpeg\",\"transport\":\"chunked\",\"transferMs\":0.1}");
         Files.writeString(this.dir.resolve("lists/902.json.tmp"), "[1, 2");
         Files.writeString(this.dir.resolve("lists/903.json"), "[1, 2");
 
