@@ -72,8 +72,8 @@ public class ImageDecoder {
         try {
             ImageReaderSpi provider = providerFor(input);
             if (provider == null) {
-                throw new Rejection(Rejection.Reason.UNDECODABLE,
-                        "not an image (" + bytes.length + " bytes in no format ImageIO reads)");
+                throw new Rejection(Rejection.Reason.UNDECODABLE, "not an image",
+                        "not an image (" + bytes.length + " bytes in no format ImageIO reads)", null);
             }
             this.lastProvider.set(provider);
             String format = provider.getFormatNames()[0].toLowerCase(Locale.ROOT);
@@ -90,7 +90,7 @@ public class ImageDecoder {
                 return image;
             }
             catch (IOException | RuntimeException ex) {
-                throw new Rejection(Rejection.Reason.UNDECODABLE,
+                throw new Rejection(Rejection.Reason.UNDECODABLE, "undecodable " + format,
                         "undecodable " + format + " (" + bytes.length + " bytes): " + ex.getMessage(), ex);
             }
             finally {

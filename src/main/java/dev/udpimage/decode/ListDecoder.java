@@ -30,10 +30,11 @@ public class ListDecoder {
             value = this.jsonMapper.readTree(datagram);
         }
         catch (JacksonException ex) {
-            throw new Rejection(Rejection.Reason.INVALID_JSON, "invalid JSON: " + ex.getOriginalMessage(), ex);
+            throw new Rejection(Rejection.Reason.INVALID_JSON, "invalid JSON",
+                    "invalid JSON: " + ex.getOriginalMessage(), ex);
         }
         if (value == null || value.isMissingNode()) {
-            throw new Rejection(Rejection.Reason.INVALID_JSON, "invalid JSON: empty datagram");
+            throw new Rejection(Rejection.Reason.INVALID_JSON, "invalid JSON", "invalid JSON: empty datagram", null);
         }
         return value;
     }

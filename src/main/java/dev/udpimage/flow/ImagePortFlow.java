@@ -48,12 +48,12 @@ public class ImagePortFlow {
 
     private final ImageTransfers transfers;
 
-    private final ReceiveMetrics metrics;
+    private final Replies replies;
 
-    ImagePortFlow(UdpPort imageSocket, ImageTransfers transfers, ReceiveMetrics imageMetrics) {
+    ImagePortFlow(UdpPort imageSocket, ImageTransfers transfers, Replies imageReplies) {
         this.socket = imageSocket;
         this.transfers = transfers;
-        this.metrics = imageMetrics;
+        this.replies = imageReplies;
     }
 
     @Bean
@@ -70,28 +70,28 @@ public class ImagePortFlow {
             .handle(Assembled.class, (image, headers) -> identify(image, decoder, headers))
             .handle(IdentifiedImage.class, (image, headers) -> store.saveImage(image.metadata(), image.bytes()))
             .handle(ReceivedImage.class, this::acknowledge)
-            .handle(Replies.from(this.socket, this.metrics))
+            .handle(this.replies.from(this.socket, false))
             .get();
     }
 
     @Bean
     IntegrationFlow imageErrors() {
         return flow -> flow.handle(MessagingException.class, (error, headers) -> errorReply(error))
-            .handle(Replies.from(this.socket, this.metrics));
+            .handle(this.replies.from(this.socket, true));
     }
 
     /**
      * Nothing goes on until an image is complete: returns the complete image, or null.
      */
     private Object reassemble(byte[] datagram, MessageHeaders headers) {
-        this.metrics.datagram(datagram.length);
         SocketAddress sender = Replies.source(headers);
+        this.replies.received(sender, datagram.length);
         long now = System.nanoTime();
         if (!this.transfers.isReliable(sender, datagram)) {
             return this.transfers.acceptLegacy(sender, datagram, now);
         }
         ReliableReceiver.Outcome outcome = this.transfers.acceptReliable(sender, datagram, now);
-        outcome.replies().forEach(reply -> Replies.send(this.socket, reply, sender, this.metrics));
+        outcome.replies().forEach(reply -> this.replies.send(this.socket, reply, sender, false));
         ReliableReceiver.Completed done = outcome.completed();
         if (done == null) {
             return null;
@@ -123,9 +123,9 @@ public class ImagePortFlow {
     private byte[] acknowledge(ReceivedImage image, MessageHeaders headers) {
         Integer transfer = headers.get(RELIABLE_TRANSFER, Integer.class);
         if (transfer == null) {
-            return Replies.acknowledge(image.metadata().transferMs(), this.metrics, LegacyProtocol.IMAGE_REPLY);
+            return this.replies.acknowledge(image.metadata().transferMs(), LegacyProtocol.IMAGE_REPLY);
         }
-        this.metrics.completed(image.metadata().transferMs());
+        this.replies.completed(image.metadata().transferMs());
         return this.transfers.done(Replies.source(headers), transfer, ReliableCodec.Done.STORED);
     }
 
@@ -134,7 +134,7 @@ public class ImagePortFlow {
      * "error: ...".
      */
     private Message<byte[]> errorReply(MessagingException error) {
-        Message<byte[]> reply = Replies.error(error, this.metrics);
+        Message<byte[]> reply = this.replies.error(error);
         Message<?> failed = error.getFailedMessage();
         Integer transfer = failed == null ? null : failed.getHeaders().get(RELIABLE_TRANSFER, Integer.class);
         if (reply == null || transfer == null) {

@@ -30,11 +30,14 @@ public class ImageTransfers {
 
     private final ReceiveMetrics metrics;
 
+    private final Replies replies;
+
     /** Reliable-mode sessions evicted as of the last {@link #expireStalledTransfers}. */
     private long countedReliableEvictions;
 
-    ImageTransfers(UdpProperties properties, ReceiveMetrics imageMetrics) {
+    ImageTransfers(UdpProperties properties, ReceiveMetrics imageMetrics, Replies imageReplies) {
         this.metrics = imageMetrics;
+        this.replies = imageReplies;
         UdpProperties.Transfer transfer = properties.transfer();
         this.reassembler = new ImageReassembler<>(transfer.limits(), dropped -> {
             Replies.dropLog.warn("Discarded {} transfer from {}: {} of {} bytes in {} datagrams",
@@ -61,7 +64,7 @@ public class ImageTransfers {
         if (!this.reassembler.appendChunk(sender, datagram, System.nanoTime())) {
             return false;
         }
-        this.metrics.datagram(length);
+        this.replies.received(sender, length);
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.udpimage.flow;
 
+import java.net.SocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.time.Instant;
 
@@ -28,11 +29,11 @@ public class ListPortFlow {
 
     private final DatagramChannel socket;
 
-    private final ReceiveMetrics metrics;
+    private final Replies replies;
 
-    ListPortFlow(DatagramChannel listSocket, ReceiveMetrics listMetrics) {
+    ListPortFlow(DatagramChannel listSocket, Replies listReplies) {
         this.socket = listSocket;
-        this.metrics = listMetrics;
+        this.replies = listReplies;
     }
 
     @Bean
@@ -47,22 +48,21 @@ public class ListPortFlow {
         return IntegrationFlow.from(listInbound)
             .handle(byte[].class, (datagram, headers) -> parse(datagram, decoder, headers))
             .handle(ReceivedList.class, (list, headers) -> store.saveList(list))
-            .handle(ReceivedList.class,
-                    (list, headers) -> Replies.acknowledge(0, this.metrics, LegacyProtocol.LIST_REPLY))
-            .handle(Replies.from(this.socket, this.metrics))
+            .handle(ReceivedList.class, (list, headers) -> this.replies.acknowledge(0, LegacyProtocol.LIST_REPLY))
+            .handle(this.replies.from(this.socket, false))
             .get();
     }
 
     @Bean
     IntegrationFlow listErrors() {
-        return flow -> flow.handle(MessagingException.class, (error, headers) -> Replies.error(error, this.metrics))
-            .handle(Replies.from(this.socket, this.metrics));
+        return flow -> flow.handle(MessagingException.class, (error, headers) -> this.replies.error(error))
+            .handle(this.replies.from(this.socket, true));
     }
 
     private ReceivedList parse(byte[] datagram, ListDecoder decoder, MessageHeaders headers) {
-        this.metrics.datagram(datagram.length);
-        return new ReceivedList(0, Replies.address(Replies.source(headers)), Instant.now(), datagram.length,
-                decoder.decode(datagram));
+        SocketAddress sender = Replies.source(headers);
+        this.replies.received(sender, datagram.length);
+        return new ReceivedList(0, Replies.address(sender), Instant.now(), datagram.length, decoder.decode(datagram));
     }
 
 }

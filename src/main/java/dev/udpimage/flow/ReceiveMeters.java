@@ -35,7 +35,17 @@ public class ReceiveMeters {
         return metrics;
     }
 
-    /** Runs {@link #logSocketDrops} for both ports. */
+    @Bean
+    Replies imageReplies(ReceiveMetrics imageMetrics) {
+        return new Replies(imageMetrics);
+    }
+
+    @Bean
+    Replies listReplies(ReceiveMetrics listMetrics) {
+        return new Replies(listMetrics);
+    }
+
+    /** Logs what the kernel dropped on both ports' sockets. */
     @Bean
     SocketDropLog socketDropLog(List<ReceiveMetrics> ports) {
         return new SocketDropLog(ports);

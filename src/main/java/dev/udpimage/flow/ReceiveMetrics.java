@@ -38,6 +38,9 @@ final class ReceiveMetrics {
      * By reason, made on first use: no registry lookup per drop, which a flood would pay
      * for every datagram.
      */
+    /** Replies not sent, by reason, made on first use. */
+    private final Map<String, Counter> limited = new ConcurrentHashMap<>();
+
     private final Map<String, Counter> failed = new ConcurrentHashMap<>();
 
     /** The socket's UDP port, once bound; -1 before. */
@@ -116,6 +119,20 @@ final class ReceiveMetrics {
 
     void replyDropped() {
         this.repliesDropped.increment();
+    }
+
+    /**
+     * A reply not sent: over its source's reply budget or error rate
+     * ({@link ReplyBudget}).
+     */
+    void replyLimited(String reason) {
+        this.limited
+            .computeIfAbsent(reason, tag -> Counter.builder("udp.replies.limited")
+                .tag("port", this.port)
+                .tag("reason", tag)
+                .description("Replies not sent: over the source's reply budget (3x what it sent) or error reply rate")
+                .register(this.registry))
+            .increment();
     }
 
     /**

@@ -21,11 +21,13 @@ import dev.udpimage.protocol.Rejection;
 import dev.udpimage.udp.UdpPort;
 
 /**
- * The last steps both ports' flows share: count what was stored and make its success
- * reply, turn a failure into an {@code error: <reason>} reply, and send a reply from the
- * port's own socket to the source address of the datagram being answered, on the port's
- * thread. A reply the socket cannot take now is dropped, counted and logged, like any
- * datagram lost on the way (the sender times out and retries).
+ * One port's replies, the last steps both flows share: count what was stored and make its
+ * success reply, turn a failure into an {@code error: <reason>} reply (the short reason;
+ * the detail goes to the log), and send a reply from the port's own socket to the source
+ * address of the datagram being answered, on the port's thread. Every reply is paid for
+ * from the source's {@link ReplyBudget}, so the port amplifies nothing; one the budget or
+ * the socket cannot take now is dropped, counted and logged, like any datagram lost on
+ * the way (the sender times out and retries).
  */
 final class Replies {
 
@@ -39,13 +41,32 @@ final class Replies {
 
     static final RateLimitedLog dropLog = new RateLimitedLog(log, LOGGED_DROPS_PER_SECOND);
 
-    private Replies() {
+    private final ReceiveMetrics metrics;
+
+    private final ReplyBudget budget = new ReplyBudget();
+
+    Replies(ReceiveMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * A datagram of {@code bytes} arrived from {@code from}: it earns that source
+     * replies.
+     */
+    void received(SocketAddress from, int bytes) {
+        this.metrics.datagram(bytes);
+        this.budget.received(from, bytes);
     }
 
     /** Counts a stored image or list and makes its success reply. */
-    static byte[] acknowledge(double transferMs, ReceiveMetrics metrics, String reply) {
-        metrics.completed(transferMs);
+    byte[] acknowledge(double transferMs, String reply) {
+        completed(transferMs);
         return LegacyProtocol.ascii(reply);
+    }
+
+    /** Counts a stored image or list. */
+    void completed(double transferMs) {
+        this.metrics.completed(transferMs);
     }
 
     /**
@@ -53,17 +74,19 @@ final class Replies {
      * reply to its sender.
      * @return the reply, or null when there is nobody to answer
      */
-    static Message<byte[]> error(MessagingException error, ReceiveMetrics metrics) {
+    Message<byte[]> error(MessagingException error) {
         Message<?> failed = error.getFailedMessage();
         Rejection rejection = findRejection(error);
-        String reason = rejection != null ? rejection.getMessage() : "internal error";
         SocketAddress sender = failed != null ? source(failed.getHeaders()) : null;
+        String reason;
         if (rejection != null) {
-            metrics.failed(rejection.reason());
-            dropLog.warn("Rejected datagram from {}: {}", sender, reason);
+            reason = rejection.wireReason();
+            this.metrics.failed(rejection.reason());
+            dropLog.warn("Rejected datagram from {}: {}", sender, rejection.getMessage());
         }
         else {
-            metrics.failed("internal");
+            reason = "internal error";
+            this.metrics.failed("internal");
             log.error("Failed to process datagram from {}", sender, error);
         }
         if (sender == null) {
@@ -83,22 +106,28 @@ final class Replies {
         return null;
     }
 
-    /** Replies from the image port's socket. */
-    static MessageHandler from(UdpPort socket, ReceiveMetrics metrics) {
-        return message -> send(socket, (byte[]) message.getPayload(), source(message.getHeaders()), metrics);
+    /**
+     * Replies from the image port's socket.
+     * @param errors whether these are error replies (rate-limited per source)
+     */
+    MessageHandler from(UdpPort socket, boolean errors) {
+        return message -> send(socket, (byte[]) message.getPayload(), source(message.getHeaders()), errors);
     }
 
     /**
      * Replies from the list port's socket. (Spring Integration's UDP outbound adapter
      * sends through the socket's blocking adaptor, which a non-blocking channel refuses.)
      */
-    static MessageHandler from(DatagramChannel socket, ReceiveMetrics metrics) {
+    MessageHandler from(DatagramChannel socket, boolean errors) {
         return message -> {
             SocketAddress to = source(message.getHeaders());
             byte[] reply = (byte[]) message.getPayload();
+            if (!affordable(reply, to, errors)) {
+                return;
+            }
             try {
                 if (socket.send(ByteBuffer.wrap(reply), to) == reply.length) {
-                    metrics.replied();
+                    this.metrics.replied();
                     return;
                 }
                 dropLog.warn("Dropped a reply to {}: the socket's send buffer is full", to);
@@ -106,24 +135,38 @@ final class Replies {
             catch (IOException ex) {
                 dropLog.warn("Could not send a reply to {}: {}", to, ex.getMessage());
             }
-            metrics.replyDropped();
+            this.metrics.replyDropped();
         };
     }
 
     /** Sends a reply now, from the image port's socket (at once when on its thread). */
-    static void send(UdpPort socket, byte[] reply, SocketAddress to, ReceiveMetrics metrics) {
+    void send(UdpPort socket, byte[] reply, SocketAddress to, boolean error) {
+        if (!affordable(reply, to, error)) {
+            return;
+        }
         socket.send(reply, to, new UdpPort.SendOutcome() {
             @Override
             public void sent() {
-                metrics.replied();
+                Replies.this.metrics.replied();
             }
 
             @Override
             public void dropped(String why) {
                 dropLog.warn("Dropped a reply to {}: {}", to, why);
-                metrics.replyDropped();
+                Replies.this.metrics.replyDropped();
             }
         });
+    }
+
+    private boolean affordable(byte[] reply, SocketAddress to, boolean error) {
+        ReplyBudget.Refusal refused = this.budget.spend(to, reply.length, error);
+        if (refused == null) {
+            return true;
+        }
+        this.metrics.replyLimited(refused.tag());
+        dropLog.warn("Dropped a reply to {}: over its source's {}", to,
+                refused == ReplyBudget.Refusal.RATE ? "error reply rate" : "reply budget (3x what it sent)");
+        return false;
     }
 
     /** The source address of the datagram a message came from. */

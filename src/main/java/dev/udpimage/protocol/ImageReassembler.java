@@ -158,8 +158,10 @@ public final class ImageReassembler<K> {
         }
         if (datagram.length > transfer.remaining()) {
             remove(sender);
-            throw new Rejection(Rejection.Reason.OVERRUN, "datagram of " + datagram.length + " bytes overruns "
-                    + transfer.remaining() + " bytes still expected of " + transfer.expected);
+            throw new Rejection(Rejection.Reason.OVERRUN, "datagram overruns its transfer",
+                    "datagram of " + datagram.length + " bytes overruns " + transfer.remaining()
+                            + " bytes still expected of " + transfer.expected,
+                    null);
         }
         int growth = transfer.growthFor(datagram.length);
         if (growth > 0) {
@@ -184,11 +186,12 @@ public final class ImageReassembler<K> {
         }
         long length = LegacyProtocol.decodeHeader(datagram);
         if (length <= 0) {
-            throw new Rejection(Rejection.Reason.BAD_HEADER, "header claims " + length + " bytes");
+            String claim = "header claims " + length + " bytes";
+            throw new Rejection(Rejection.Reason.BAD_HEADER, claim, claim, null);
         }
         if (length > this.limits.maxImageBytes()) {
-            throw new Rejection(Rejection.Reason.OVERSIZE,
-                    "header claims " + length + " bytes, more than the maximum " + this.limits.maxImageBytes());
+            throw new Rejection(Rejection.Reason.OVERSIZE, "header claims more than the maximum",
+                    "header claims " + length + " bytes, more than the maximum " + this.limits.maxImageBytes(), null);
         }
         while (this.pending.size() >= this.limits.maxPending()) {
             drop(this.pending.keySet().iterator().next(), Rejection.Reason.EVICTED);

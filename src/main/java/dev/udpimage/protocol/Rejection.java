@@ -4,8 +4,10 @@ import java.util.Locale;
 
 /**
  * Why a datagram or a transfer was refused. Thrown by the protocol and decoding steps;
- * the receive flow turns it into an {@code error: <detail>} reply and a counted, logged
- * drop.
+ * the receive flow turns it into a counted drop, a log line with the whole detail
+ * ({@link #getMessage()}), and an {@code error: <reason>} reply with the short reason
+ * ({@link #wireReason()}): one of a fixed set, at most {@value #MAX_WIRE_REASON}
+ * characters, so that a reply never carries what the sender sent and stays small.
  */
 public class Rejection extends RuntimeException {
 
@@ -36,19 +38,37 @@ public class Rejection extends RuntimeException {
 
     }
 
+    /** Longest reason sent on the wire. */
+    public static final int MAX_WIRE_REASON = 48;
+
     private final Reason reason;
 
+    private final String wireReason;
+
+    /** A rejection whose reply says just what the reason is, e.g. {@code overrun}. */
     public Rejection(Reason reason, String detail) {
-        this(reason, detail, null);
+        this(reason, reason.tag().replace('-', ' '), detail, null);
     }
 
-    public Rejection(Reason reason, String detail, Throwable cause) {
+    /**
+     * @param wireReason the short reason for the reply, from a fixed set (never text the
+     * sender sent)
+     * @param detail everything known, for the log
+     */
+    public Rejection(Reason reason, String wireReason, String detail, Throwable cause) {
         super(detail, cause, false, false);
         this.reason = reason;
+        this.wireReason = wireReason.length() <= MAX_WIRE_REASON ? wireReason
+                : wireReason.substring(0, MAX_WIRE_REASON);
     }
 
     public Reason reason() {
         return this.reason;
+    }
+
+    /** What the {@code error: <reason>} reply says. */
+    public String wireReason() {
+        return this.wireReason;
     }
 
 }
