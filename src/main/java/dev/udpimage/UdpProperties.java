@@ -33,6 +33,7 @@ import dev.udpimage.protocol.ImageReassembler;
  * @param transfer limits of one legacy image transfer
  * @param store what is kept of what was received
  * @param send the control plane's limits
+ * @param security who may use the HTTP API and the viewer
  */
 @Validated
 @ConfigurationProperties("udp")
@@ -40,7 +41,7 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
         @DefaultValue("9998") @Min(0) @Max(65535) int listPort, @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
         @DefaultValue("16MB") @NotNull DataSize socketReceiveBuffer,
         @DefaultValue("100us") @NotNull Duration receiveSpin, @DefaultValue @Valid Transfer transfer,
-        @DefaultValue @Valid Store store, @DefaultValue @Valid Send send) {
+        @DefaultValue @Valid Store store, @DefaultValue @Valid Send send, @DefaultValue @Valid Security security) {
 
     @AssertTrue(message = "udp.receive-spin must not be negative")
     boolean isReceiveSpinNotNegative() {
@@ -81,9 +82,44 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     /**
      * @param allowedTargets address ranges (CIDR) that {@code POST /send/*} may send to;
      * host names are resolved once and the resolved address is checked
+     * @param allowedPorts port ranges ({@code 5000-5099}, or one port) that
+     * {@code POST /send/*} may send to, besides this service's own two UDP ports
+     * @param requestsPerSecond most {@code POST /send/*} requests a second from one
+     * client address (bursts of twice that); more are answered 429
      */
     public record Send(@DefaultValue( {
-            "127.0.0.0/8", "::1/128" }) @NotNull List<String> allowedTargets){
+            "127.0.0.0/8", "::1/128" }) @NotNull List<String> allowedTargets,
+            @DefaultValue({ "5000-5099", "32768-60999" }) @NotNull List<String> allowedPorts,
+            @DefaultValue("50") @Min(1) int requestsPerSecond){
+    }
+
+    /**
+     * Credentials for the HTTP API and the viewer. With none set, only clients on
+     * loopback are answered (protected mode); with any set, everyone must present them.
+     * {@code /actuator/health} is always open.
+     *
+     * @param username the HTTP Basic user name
+     * @param password its password: a hash such as {@code {bcrypt}$2a$10$...}, or the
+     * plain password (from the environment, {@code UDP_SECURITY_PASSWORD}; it is hashed
+     * at start and never kept)
+     * @param token a bearer token ({@code Authorization: Bearer <token>}), also accepted
+     * as the password of HTTP Basic with any user name (for the browser's prompt)
+     */
+    public record Security(String username, String password, String token) {
+
+        /** Whether any credential is set: protected mode ends. */
+        public boolean configured() {
+            return hasText(this.password) || hasText(this.token);
+        }
+
+        @AssertTrue(message = "udp.security.username and udp.security.password go together")
+        boolean isUserComplete() {
+            return hasText(this.username) == hasText(this.password);
+        }
+
+        private static boolean hasText(String value) {
+            return value != null && !value.isBlank();
+        }
     }
 
     /**

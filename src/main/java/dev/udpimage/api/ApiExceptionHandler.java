@@ -20,10 +20,10 @@ import dev.udpimage.send.SendException;
 /**
  * Every MVC error as RFC 9457 problem+json (Spring's standard handler), with two changes:
  * a parameter that fails validation is named in the detail, and an upload over
- * {@code udp.transfer.max-image-bytes} is a 400 like every other unusable body, not a
- * 413. The control plane's {@link SendException}s get their HTTP status here: 400 for a
- * request that cannot be sent, 403 for a target outside the allow-list, 504 when the peer
- * did not answer in time, 502 when it or the network refused.
+ * {@code udp.transfer.max-image-bytes} is a 413 that says so. The control plane's
+ * {@link SendException}s get their HTTP status here: 400 for a request that cannot be
+ * sent, 403 for a target outside the allow-list, 504 when the peer did not answer in
+ * time, 502 when it or the network refused.
  */
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -45,10 +45,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
                 "upload larger than the maximum image size (" + ex.getMaxUploadSize() + " bytes)");
         problem.setTitle("Image too large");
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
     }
 
     @ExceptionHandler(SendException.class)

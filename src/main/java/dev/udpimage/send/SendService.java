@@ -14,10 +14,13 @@ import java.util.Map;
 import org.springframework.stereotype.Service;
 
 import dev.udpimage.UdpProperties;
+import dev.udpimage.decode.ImageDecoder;
 import dev.udpimage.protocol.LegacySender;
+import dev.udpimage.protocol.Rejection;
 import dev.udpimage.protocol.reliable.DatagramLink;
 import dev.udpimage.protocol.reliable.ReliableCodec;
 import dev.udpimage.protocol.reliable.ReliableSender;
+import dev.udpimage.udp.ReceiverPorts;
 import dev.udpimage.protocol.LegacyProtocol;
 
 /**
@@ -32,6 +35,12 @@ public class SendService {
 
     private final List<CidrRange> allowedTargets;
 
+    private final List<PortRange> allowedPorts;
+
+    private final ReceiverPorts ownPorts;
+
+    private final ImageDecoder images;
+
     /**
      * What reliable-mode transfers learnt of each target's round trip, for the next
      * transfer's START (RFC 6298 section 2.1: a measured value may replace the initial
@@ -45,8 +54,11 @@ public class SendService {
             }
         });
 
-    public SendService(UdpProperties properties) {
+    public SendService(UdpProperties properties, ReceiverPorts ownPorts, ImageDecoder images) {
+        this.images = images;
         this.allowedTargets = properties.send().allowedTargets().stream().map(CidrRange::parse).toList();
+        this.allowedPorts = properties.send().allowedPorts().stream().map(PortRange::parse).toList();
+        this.ownPorts = ownPorts;
     }
 
     /**
@@ -83,6 +95,13 @@ public class SendService {
         if (mode == SendMode.RELIABLE && chunkSize > ReliableCodec.MAX_CHUNK) {
             throw new SendException.Invalid("reliable mode's chunk size is at most " + ReliableCodec.MAX_CHUNK);
         }
+        try { // the receive path's own check: only what identifies as an image is sent
+            this.images.identify(image);
+        }
+        catch (Rejection ex) {
+            throw new SendException.Invalid("only images are sent, and these " + image.length + " bytes are "
+                    + ex.wireReason() + " (ImageIO reads JPEG, PNG, GIF, BMP, WBMP, TIFF)");
+        }
         InetSocketAddress target = resolve(host, port);
         if (mode == SendMode.RELIABLE) {
             ReliableSender.Options options = ReliableSender.Options.forChunkSize(chunkSize, timeout)
@@ -111,7 +130,9 @@ public class SendService {
 
     /**
      * Resolves the host once and checks the resolved address against
-     * {@code udp.send.allowed-targets}; the send goes to exactly that address.
+     * {@code udp.send.allowed-targets}, and the port against
+     * {@code udp.send.allowed-ports} and this service's own ports; the send goes to
+     * exactly that address.
      */
     private InetSocketAddress resolve(String host, int port) {
         InetAddress address;
@@ -124,6 +145,11 @@ public class SendService {
         if (this.allowedTargets.stream().noneMatch(range -> range.contains(address))) {
             throw new SendException.TargetNotAllowed("'" + host + "' resolves to " + address.getHostAddress()
                     + ", which is not in udp.send.allowed-targets " + this.allowedTargets);
+        }
+        if (port != this.ownPorts.image() && port != this.ownPorts.list()
+                && this.allowedPorts.stream().noneMatch(range -> range.contains(port))) {
+            throw new SendException.TargetNotAllowed("port " + port + " is not in udp.send.allowed-ports "
+                    + this.allowedPorts + ", nor one of this service's own UDP ports");
         }
         return new InetSocketAddress(address, port);
     }

@@ -68,9 +68,11 @@ class HttpApiTest extends ServiceTestSupport {
 
     @Test
     void peerErrorRepliesAreReportedAsTheyCame() {
-        Http.Response sent = http().postFile("/send/image", "file", "junk.bin", new byte[3000]);
-        assertThat(sent.status()).isEqualTo(200);
-        assertThat(sent.json().get("reply").asString()).startsWith("error: not an image");
+        // an image sent to a port that takes only JSON: its peer answers with an error
+        Http.Response sent = http().postFile("/send/image?mode=whole&port=" + this.ports.list(), "file", "a.jpg",
+                TestImages.smallJpeg(46));
+        assertThat(sent.status()).as(sent.text()).isEqualTo(200);
+        assertThat(sent.json().get("reply").asString()).isEqualTo("error: invalid JSON");
     }
 
     @Test
@@ -78,11 +80,10 @@ class HttpApiTest extends ServiceTestSupport {
         assertProblem(http().postFile("/send/image", "file", "empty.jpg", new byte[0]), 400, "empty");
         assertProblem(http().post("/send/image", "image/jpeg", new byte[0]), 400, "empty");
         assertProblem(http().post("/send/image?mode=whole", "image/jpeg", new byte[70_000]), 400, "65507");
-        byte[] tooLarge = new byte[8 * 1024 * 1024 + 1]; // the tests'
-                                                         // udp.transfer.max-image-bytes
-                                                         // is 8MB
-        assertProblem(http().post("/send/image", "image/jpeg", tooLarge), 400, "maximum");
-        assertProblem(http().postFile("/send/image", "file", "big.jpg", tooLarge), 400, "maximum");
+        // the tests' udp.transfer.max-image-bytes is 8MB
+        byte[] tooLarge = new byte[8 * 1024 * 1024 + 1];
+        assertProblem(http().post("/send/image", "image/jpeg", tooLarge), 413, "maximum");
+        assertProblem(http().postFile("/send/image", "file", "big.jpg", tooLarge), 413, "maximum");
         byte[] jpeg = TestImages.smallJpeg(45);
         assertProblem(http().postFile("/send/image?port=70000", "file", "a.jpg", jpeg), 400, "port");
         assertProblem(http().postFile("/send/image?port=0", "file", "a.jpg", jpeg), 400, "port");
@@ -172,8 +173,8 @@ class HttpApiTest extends ServiceTestSupport {
     @Test
     void anImageWhoseHeaderReadsButWhosePixelsDoNotIsA422WhenRendered() {
         byte[] bmp = TestImages.encode(TestImages.photo(100, 100, 5, 52), "bmp");
-        byte[] truncated = java.util.Arrays.copyOf(bmp, 2000); // header intact, pixel
-                                                               // rows missing
+        // header intact, pixel rows missing
+        byte[] truncated = java.util.Arrays.copyOf(bmp, 2000);
         Http.Response sent = http().post("/send/image", "image/bmp", truncated);
         assertThat(sent.json().get("reply").asString()).isEqualTo("get message!!!");
         long id = http().get("/received/images").json().get(0).get("id").asLong();

@@ -1,14 +1,18 @@
 package dev.udpimage.reliable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.udpimage.protocol.reliable.DatagramLink;
+import dev.udpimage.protocol.reliable.ReliableSender;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.LossyRelay;
@@ -77,10 +81,16 @@ class ReliableModeTest extends ServiceTestSupport {
     }
 
     @Test
-    void bytesThatAreNoImageAreRefusedAfterTheTransfer() {
-        Http.Response response = http().post("/send/image?mode=reliable", "image/jpeg", new byte[100_000]);
-        assertThat(response.status()).as(response.text()).isEqualTo(502);
-        assertThat(response.json().get("detail").asString()).contains("refused the image (status 2)");
+    void bytesThatAreNoImageAreRefusedAfterTheTransfer() throws IOException {
+        // the control plane sends only images (400 before anything is sent), so the
+        // sender is used directly
+        try (DatagramLink link = new DatagramLink(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), this.ports.image()))) {
+            assertThatThrownBy(() -> new ReliableSender().send(new byte[100_000], link,
+                    ReliableSender.Options.forChunkSize(8192, Duration.ofSeconds(10))))
+                .isInstanceOf(ReliableSender.TransferFailed.class)
+                .hasMessageContaining("refused the image (status 2)");
+        }
     }
 
     @Test

@@ -9,6 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,11 +34,45 @@ public final class Http {
 
     private final String base;
 
+    /** Headers sent with every request: name, value, name, value... */
+    private final List<String> headers;
+
     public Http(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, List.of());
     }
 
-    public record Response(int status, String contentType, byte[] body) {
+    private Http(String base, List<String> headers) {
+        this.base = base;
+        this.headers = headers;
+    }
+
+    /** This client, sending one more header with every request. */
+    public Http with(String name, String value) {
+        List<String> more = new ArrayList<>(this.headers);
+        more.add(name);
+        more.add(value);
+        return new Http(this.base, more);
+    }
+
+    /** This client with HTTP Basic credentials. */
+    public Http basic(String user, String password) {
+        return with("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * @param headers the response's headers (names in lower case), empty where not known
+     */
+    public record Response(int status, String contentType, byte[] body, Map<String, List<String>> headers) {
+
+        public Response(int status, String contentType, byte[] body) {
+            this(status, contentType, body, Map.of());
+        }
+
+        public String header(String name) {
+            List<String> values = this.headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
 
         public String text() {
             return new String(this.body, StandardCharsets.UTF_8);
@@ -74,11 +114,16 @@ public final class Http {
     }
 
     private Response send(HttpRequest.Builder request) {
+        for (int i = 0; i < this.headers.size(); i += 2) {
+            request.header(this.headers.get(i), this.headers.get(i + 1));
+        }
         try {
             HttpResponse<byte[]> response = this.client.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
+            Map<String, List<String>> headers = new TreeMap<>();
+            response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(), headers);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

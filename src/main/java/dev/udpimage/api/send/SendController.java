@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -151,8 +152,8 @@ public class SendController {
     }
 
     private RuntimeException tooLarge(long size) {
-        return Problems.badRequest("the image has " + size + " bytes, more than the maximum " + this.maxImageBytes
-                + " (udp.transfer.max-image-bytes)");
+        return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Image too large", "the image has " + size
+                + " bytes, more than the maximum " + this.maxImageBytes + " (udp.transfer.max-image-bytes)");
     }
 
 }

@@ -1,0 +1,131 @@
+package dev.udpimage.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Another host on this machine: a network namespace of its own, joined to this one by a
+ * veth pair, with addresses from the benchmarking range 198.18.0.0/15 (RFC 2544). Its
+ * traffic never leaves the machine. Making one takes root and iproute2
+ * ({@link #available}); every test host is removed on {@link #close}.
+ */
+public final class TestHost implements AutoCloseable {
+
+    private final String namespace;
+
+    private final String hostAddress;
+
+    private final String address;
+
+    private TestHost(String namespace, String hostAddress, String address) {
+        this.namespace = namespace;
+        this.hostAddress = hostAddress;
+        this.address = address;
+    }
+
+    /** Whether this machine lets tests make hosts (root, {@code ip}). */
+    public static boolean available() {
+        try {
+            return run(List.of("id", "-u")).output().strip().equals("0") && run(List.of("ip", "-V")).exit() == 0;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    public static TestHost create() throws IOException {
+        int id = (int) (ProcessHandle.current().pid() % 16000) * 4 + (int) (System.nanoTime() & 3);
+        String namespace = "udpimg-" + id;
+        String outside = "uih" + id;
+        String inside = "uin" + id;
+        // a /30 of 198.18.0.0/15 per host: .1 this machine's side, .2 the test host's
+        int base = (id % 32768) * 4;
+        String prefix = "198." + (18 + (base >> 16)) + "." + ((base >> 8) & 0xff) + ".";
+        String hostAddress = prefix + ((base & 0xff) + 1);
+        String address = prefix + ((base & 0xff) + 2);
+        TestHost host = new TestHost(namespace, hostAddress, address);
+        try {
+            must("ip", "netns", "add", namespace);
+            must("ip", "link", "add", outside, "type", "veth", "peer", "name", inside);
+            must("ip", "link", "set", inside, "netns", namespace);
+            must("ip", "addr", "add", hostAddress + "/30", "dev", outside);
+            must("ip", "link", "set", outside, "up");
+            must("ip", "netns", "exec", namespace, "ip", "addr", "add", address + "/30", "dev", inside);
+            must("ip", "netns", "exec", namespace, "ip", "link", "set", inside, "up");
+            must("ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up");
+        }
+        catch (IOException | RuntimeException ex) {
+            host.close();
+            throw ex;
+        }
+        return host;
+    }
+
+    /** This machine's address as the test host sees it. */
+    public String hostAddress() {
+        return this.hostAddress;
+    }
+
+    /** The test host's own address. */
+    public String address() {
+        return this.address;
+    }
+
+    /** Runs a command on the test host. */
+    public Result exec(String... command) throws IOException {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", this.namespace));
+        all.addAll(List.of(command));
+        return run(all);
+    }
+
+    /**
+     * An HTTP request from the test host to this machine (curl), with extra curl
+     * arguments.
+     * @return the status and the body
+     */
+    public Http.Response curl(int port, String path, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-m", "10", "-o", "-", "-w", "\n%{http_code}"));
+        command.addAll(List.of(arguments));
+        command.add("http://" + this.hostAddress + ":" + port + path);
+        Result result = exec(command.toArray(String[]::new));
+        String output = result.output();
+        int split = output.lastIndexOf('\n');
+        return new Http.Response(Integer.parseInt(output.substring(split + 1).strip()), null,
+                output.substring(0, Math.max(0, split)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws IOException {
+        run(List.of("ip", "netns", "del", this.namespace)); // takes the veth pair with it
+    }
+
+    public record Result(int exit, String output) {
+    }
+
+    private static void must(String... command) throws IOException {
+        Result result = run(List.of(command));
+        if (result.exit() != 0) {
+            throw new IOException(String.join(" ", command) + " failed (" + result.exit() + "): " + result.output());
+        }
+    }
+
+    private static Result run(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " did not finish");
+            }
+            return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", ex);
+        }
+    }
+
+}
