@@ -103,14 +103,7 @@ final class ReceiveMetrics {
     }
 
     void failed(String reason) {
-        this.failed
-            .computeIfAbsent(reason,
-                    tag -> Counter.builder("udp.transfers.failed")
-                        .tag("port", this.port)
-                        .tag("reason", tag)
-                        .description("Transfers dropped, by reason")
-                        .register(this.registry))
-            .increment();
+        byReason(this.failed, "udp.transfers.failed", "Transfers dropped, by reason", reason).increment();
     }
 
     void replied() {
@@ -126,13 +119,21 @@ final class ReceiveMetrics {
      * ({@link ReplyBudget}).
      */
     void replyLimited(String reason) {
-        this.limited
-            .computeIfAbsent(reason, tag -> Counter.builder("udp.replies.limited")
-                .tag("port", this.port)
-                .tag("reason", tag)
-                .description("Replies not sent: over the source's reply budget (3x what it sent) or error reply rate")
-                .register(this.registry))
+        byReason(this.limited, "udp.replies.limited",
+                "Replies not sent: over the source's reply budget (3x what it sent) or error reply rate", reason)
             .increment();
+    }
+
+    /**
+     * This port's counter {@code name} with tag {@code reason}, registered on first use.
+     */
+    private Counter byReason(Map<String, Counter> counters, String name, String description, String reason) {
+        return counters.computeIfAbsent(reason,
+                tag -> Counter.builder(name)
+                    .tag("port", this.port)
+                    .tag("reason", tag)
+                    .description(description)
+                    .register(this.registry));
     }
 
     /**
