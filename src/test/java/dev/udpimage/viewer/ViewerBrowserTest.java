@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -16,14 +15,12 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.udpimage.api.received.ReceivedEvents;
+import dev.udpimage.support.Chromium;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
@@ -33,42 +30,19 @@ import dev.udpimage.support.TestImages;
  * The live viewer in a real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}), driven by Selenium: images and lists sent over UDP appear
  * without a reload, the form sends through the API, and Swagger UI lists the endpoints.
- * Screenshots go to {@code target/viewer-*.png}. Without Chromium the test is skipped,
- * except in CI ({@code CI=true}), where it fails.
+ * Screenshots go to {@code target/viewer-*.png}. Needs {@link Chromium}.
  */
 @ServiceTest
 class ViewerBrowserTest extends ServiceTestSupport {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     private static WebDriver browser;
-
-    private static Path profile;
 
     @Autowired
     ReceivedEvents events;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            String missing = "no " + CHROMIUM + " / " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("the browser tests need Chromium: " + missing);
-            }
-            Assumptions.abort(missing);
-        }
-        profile = Files.createTempDirectory("viewer-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1400,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.start();
     }
 
     @AfterAll

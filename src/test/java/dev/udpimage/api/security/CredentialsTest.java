@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.test.context.TestPropertySource;
 
+import dev.udpimage.support.Chromium;
 import dev.udpimage.support.Http;
+import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestHost;
@@ -55,6 +62,29 @@ class CredentialsTest extends ServiceTestSupport {
             assertThat(allowed.status()).as(allowed.text()).isEqualTo(200);
             assertThat(other.curl(this.httpPort, "/received/stats", "-H", "Authorization: Bearer t0ken-for-tests")
                 .status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theViewerWorksInABrowserWithTheTokenAsItsBasicPassword() throws IOException {
+        WebDriver browser = Chromium.start();
+        try {
+            // what the browser's prompt does: credentials for this origin, sent with
+            // every request of the page
+            browser.get("http://viewer:t0ken-for-tests@127.0.0.1:" + this.httpPort + "/");
+            new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage("the page connects to /received/events")
+                .until(driver -> "live".equals(driver.findElement(By.id("connection")).getAttribute("data-state")));
+            try (LegacyTestClient client = new LegacyTestClient(this.ports.image())) {
+                client.sendChunked(TestImages.jpeg(TestImages.photo(321, 123, 20, 503), 0.9f));
+                assertThat(client.reply()).isEqualTo("get message!!!");
+            }
+            new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage("the image arrives, authenticated")
+                .until(driver -> Long.valueOf(321)
+                    .equals(((JavascriptExecutor) driver)
+                        .executeScript("return document.getElementById('large').naturalWidth;")));
+        }
+        finally {
+            browser.quit();
         }
     }
 
