@@ -131,8 +131,43 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * batch: items the history drops meanwhile are never written, so a flood costs at
      * most one history's worth of writes per delay. A crash loses at most this much of
      * what arrived from the disk (never from the running service)
+     * @param backend {@code file} (one machine: memory, mirrored to {@code dir}) or
+     * {@code cluster} (PostgreSQL and S3-compatible storage shared by every instance; the
+     * {@code cluster} profile sets it)
+     * @param instance this instance's name in the cluster store (which instance received
+     * an item); empty: host name and process id
+     * @param s3 the object storage of the cluster backend
+     * @param sweepGrace the cluster backend deletes objects that no committed row names
+     * once they are this old (a PUT whose row never committed)
      */
     public record Store(@DefaultValue("100") @Min(1) int history, @DefaultValue("64MB") @NotNull DataSize maxBytes,
-            @DefaultValue("./data") String dir, @DefaultValue("200ms") @NotNull Duration writeDelay) {
+            @DefaultValue("./data") String dir, @DefaultValue("200ms") @NotNull Duration writeDelay,
+            @DefaultValue("file") @NotNull Backend backend, @DefaultValue("") String instance,
+            @DefaultValue @Valid S3 s3, @DefaultValue("10m") @NotNull Duration sweepGrace) {
+
+        public enum Backend {
+
+            FILE, CLUSTER
+
+        }
+    }
+
+    /**
+     * S3-compatible object storage (AWS, MinIO, Ceph, S3Mock).
+     *
+     * @param endpoint the server; empty: AWS's own for the region
+     * @param region the region to sign for
+     * @param bucket where image bytes go (made at start if missing)
+     * @param accessKey the access key; empty: the AWS SDK's default credentials chain
+     * @param secretKey its secret
+     * @param pathStyle path-style addressing ({@code endpoint/bucket/key}), as MinIO and
+     * Ceph want
+     * @param ifNoneMatch send {@code If-None-Match: *} with each PUT, so that no object
+     * is ever overwritten (where the server supports conditional writes)
+     */
+    public record S3(@DefaultValue("") String endpoint, @DefaultValue("us-east-1") @NotBlank String region,
+            @DefaultValue("udp-images") @NotBlank String bucket, @DefaultValue("") String accessKey,
+            @DefaultValue("") String secretKey, @DefaultValue("true") boolean pathStyle,
+            @DefaultValue("true") boolean ifNoneMatch) {
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.UdpProperties;
@@ -21,6 +22,7 @@ import dev.udpimage.store.StoreListener;
  * {@link StoreListener} is told.
  */
 @Component
+@ConditionalOnProperty(name = "udp.store.backend", havingValue = "file", matchIfMissing = true)
 public class FileStore implements ReceivedStore {
 
     private final BoundedHistory<ReceivedImage> images;

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.UdpProperties;
@@ -46,6 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  * counted in {@code udp.store.skipped.files}), never fatal.
  */
 @Component
+@ConditionalOnProperty(name = "udp.store.backend", havingValue = "file", matchIfMissing = true)
 public class StoreDirectory implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(StoreDirectory.class);

@@ -1,0 +1,83 @@
+package dev.udpimage.store.cluster;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.udpimage.UdpProperties;
+import dev.udpimage.store.StoreListener;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The cluster backend ({@code udp.store.backend=cluster}, which the {@code cluster}
+ * profile sets): PostgreSQL (Spring Boot's DataSource, Flyway's migrations in
+ * {@code db/migration}) and an S3 client for {@code udp.store.s3.*}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "udp.store.backend", havingValue = "cluster")
+public class ClusterStoreConfiguration {
+
+    @Bean(destroyMethod = "close")
+    S3Client s3Client(UdpProperties properties) {
+        UdpProperties.S3 s3 = properties.store().s3();
+        S3ClientBuilder builder = S3Client.builder()
+            .region(Region.of(s3.region()))
+            .forcePathStyle(s3.pathStyle())
+            .httpClientBuilder(UrlConnectionHttpClient.builder());
+        if (!s3.endpoint().isBlank()) {
+            builder.endpointOverride(URI.create(s3.endpoint()));
+        }
+        builder.credentialsProvider(s3.accessKey().isBlank() ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())));
+        return builder.build();
+    }
+
+    @Bean
+    ObjectStore objectStore(S3Client s3Client, UdpProperties properties) {
+        return new ObjectStore(s3Client, properties.store().s3().bucket(), properties.store().s3().ifNoneMatch());
+    }
+
+    @Bean
+    ClusterStore clusterStore(JdbcClient jdbc, TransactionTemplate transactions, ObjectStore objectStore,
+            JsonMapper json, ObjectProvider<StoreListener> listeners, UdpProperties properties) {
+        UdpProperties.Store store = properties.store();
+        return new ClusterStore(jdbc, transactions, objectStore, json, listeners.orderedStream().toList(),
+                instanceName(store.instance()), store.history(), store.maxBytes().toBytes());
+    }
+
+    @Bean
+    OrphanSweeper orphanSweeper(ObjectStore objectStore, JdbcClient jdbc, UdpProperties properties) {
+        return new OrphanSweeper(objectStore, jdbc, properties.store().sweepGrace());
+    }
+
+    /** The configured name, or host name and process id. */
+    static String instanceName(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        }
+        catch (UnknownHostException ex) {
+            host = "localhost";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+}

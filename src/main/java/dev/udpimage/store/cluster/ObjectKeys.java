@@ -1,0 +1,29 @@
+package dev.udpimage.store.cluster;
+
+import java.security.SecureRandom;
+import java.util.UUID;
+
+/**
+ * Object keys that never collide: a UUIDv7 (RFC 9562: 48 bits of Unix milliseconds, then
+ * random bits), so keys sort by time and two instances, or two PUTs of one instance in
+ * one millisecond, never pick the same key.
+ */
+final class ObjectKeys {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private ObjectKeys() {
+    }
+
+    static String imageKey(long nowMillis) {
+        return "images/" + uuidV7(nowMillis);
+    }
+
+    static UUID uuidV7(long nowMillis) {
+        long random = RANDOM.nextLong();
+        long high = (nowMillis << 16) | 0x7000L | ((random >>> 52) & 0x0fffL);
+        long low = (RANDOM.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(high, low);
+    }
+
+}

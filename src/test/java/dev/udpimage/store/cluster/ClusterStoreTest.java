@@ -1,0 +1,169 @@
+package dev.udpimage.store.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.udpimage.UdpImageServiceApplication;
+import dev.udpimage.support.Http;
+import dev.udpimage.support.LegacyTestClient;
+import dev.udpimage.support.LocalPostgres;
+import dev.udpimage.support.LocalS3;
+import dev.udpimage.support.ServiceTestSupport;
+import dev.udpimage.support.TestImages;
+import dev.udpimage.udp.ReceiverPorts;
+
+/**
+ * The cluster backend against a real PostgreSQL and a real S3-compatible server (S3Mock):
+ * an acknowledged image is committed with its SHA-256 and its object written; a second
+ * instance on the same store serves it byte for byte, and the first serves what the
+ * second received; retention holds cluster-wide; the sweeper removes objects no row
+ * names.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("cluster")
+class ClusterStoreTest extends ServiceTestSupport {
+
+    private static final String BUCKET = "udp-images-" + UUID.randomUUID();
+
+    private static final int HISTORY = 5;
+
+    private static ConfigurableApplicationContext second;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ObjectStore objects;
+
+    @Autowired
+    OrphanSweeper sweeper;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) throws Exception {
+        LocalPostgres postgres = LocalPostgres.get();
+        LocalS3 s3 = LocalS3.get();
+        properties(postgres, s3, "a").forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    private static java.util.Map<String, String> properties(LocalPostgres postgres, LocalS3 s3, String instance) {
+        return java.util.Map.ofEntries(java.util.Map.entry("spring.datasource.url", postgres.jdbcUrl()),
+                java.util.Map.entry("udp.store.s3.endpoint", s3.endpoint()),
+                java.util.Map.entry("udp.store.s3.bucket", BUCKET), java.util.Map.entry("udp.store.instance", instance),
+                java.util.Map.entry("udp.store.history", String.valueOf(HISTORY)),
+                java.util.Map.entry("udp.store.sweep-grace", "0s"), java.util.Map.entry("udp.image-port", "0"),
+                java.util.Map.entry("udp.list-port", "0"), java.util.Map.entry("udp.bind-address", "127.0.0.1"));
+    }
+
+    @BeforeAll
+    static void secondInstance() throws Exception {
+        if (!LocalPostgres.available() && !"true".equals(System.getenv("CI"))) {
+            Assumptions.abort("no PostgreSQL server (apt-get install postgresql); CI has one");
+        }
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(UdpImageServiceApplication.class)
+            .profiles("cluster");
+        List<String> args = properties(LocalPostgres.get(), LocalS3.get(), "b").entrySet()
+            .stream()
+            .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+            .collect(java.util.stream.Collectors.toList());
+        args.add("--server.port=0");
+        second = builder.run(args.toArray(String[]::new));
+    }
+
+    @AfterAll
+    static void stopSecond() {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    private static Http secondHttp() {
+        return new Http(((WebServerApplicationContext) second).getWebServer().getPort());
+    }
+
+    @Test
+    void anAcknowledgedImageIsCommittedWithItsObjectAndEveryInstanceServesIt() {
+        byte[] jpeg = TestImages.mediumJpeg(901);
+        try (LegacyTestClient client = new LegacyTestClient(this.ports.image())) {
+            client.sendChunked(jpeg);
+            assertThat(client.reply()).isEqualTo("get message!!!");
+        }
+        // at the reply, the row is committed and its object written
+        var row = this.jdbc.sql("select id, object_key, sha256, instance from image order by id desc limit 1")
+            .query((rs, n) -> new Object[] { rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getString(4) })
+            .single();
+        long id = (Long) row[0];
+        assertThat((byte[]) row[2]).isEqualTo(ClusterStore.sha256(jpeg));
+        assertThat(row[3]).isEqualTo("a");
+        assertThat(this.objects.get((String) row[1])).isEqualTo(jpeg);
+
+        Http.Response fromSecond = secondHttp().get("/received/images/" + id + "/original");
+        assertThat(fromSecond.status()).isEqualTo(200);
+        assertThat(fromSecond.body()).isEqualTo(jpeg);
+        assertThat(secondHttp().get("/received/images").text()).isEqualTo(http().get("/received/images").text());
+    }
+
+    @Test
+    void whatTheSecondInstanceReceivesTheFirstServes() {
+        ReceiverPorts secondPorts = second.getBean(ReceiverPorts.class);
+        byte[] png = TestImages.encode(TestImages.photo(64, 48, 10, 902), "png");
+        try (LegacyTestClient client = new LegacyTestClient(secondPorts.image())) {
+            client.send(png);
+            assertThat(client.reply()).isEqualTo("get message!!!");
+        }
+        try (LegacyTestClient client = new LegacyTestClient(secondPorts.list())) {
+            client.send("[0, 0, 0, 902]");
+            assertThat(client.reply()).isEqualTo("get the msg");
+        }
+        Http.Response latest = http().get("/received/images");
+        long id = latest.json().get(0).get("id").asLong();
+        assertThat(http().get("/received/images/" + id + "/original").body()).isEqualTo(png);
+        assertThat(http().get("/received/lists/latest").json().get("value").toString()).isEqualTo("[0,0,0,902]");
+        assertThat(this.jdbc.sql("select instance from list order by id desc limit 1").query(String.class).single())
+            .isEqualTo("b");
+    }
+
+    @Test
+    void theHistoryIsKeptClusterWideAndEvictedObjectsAreDeleted() {
+        for (int i = 0; i < HISTORY + 3; i++) {
+            LegacyTestClient client = new LegacyTestClient(
+                    i % 2 == 0 ? this.ports.image() : second.getBean(ReceiverPorts.class).image());
+            try (client) {
+                client.sendChunked(TestImages.smallJpeg(910 + i));
+                assertThat(client.reply()).isEqualTo("get message!!!");
+            }
+        }
+        assertThat(this.jdbc.sql("select count(*) from image").query(Long.class).single()).isEqualTo(HISTORY);
+        List<String> keys = this.jdbc.sql("select object_key from image").query(String.class).list();
+        assertThat(this.objects.keysOlderThan("images/", java.time.Instant.now().plusSeconds(60)))
+            .containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(http().get("/received/images").json().size()).isEqualTo(HISTORY);
+    }
+
+    @Test
+    void theSweeperDeletesObjectsThatNoRowNames() throws IOException {
+        this.objects.put("images/orphan-of-a-crash", new byte[] { 1, 2, 3 }, "image/jpeg");
+        List<String> named = this.jdbc.sql("select object_key from image").query(String.class).list();
+        assertThat(this.sweeper.sweep()).isGreaterThanOrEqualTo(1);
+        List<String> left = this.objects.keysOlderThan("images/", java.time.Instant.now().plusSeconds(60));
+        assertThat(left).doesNotContain("images/orphan-of-a-crash").containsAll(named);
+    }
+
+}
