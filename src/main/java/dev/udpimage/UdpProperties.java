@@ -139,11 +139,16 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * @param s3 the object storage of the cluster backend
      * @param sweepGrace the cluster backend deletes objects that no committed row names
      * once they are this old (a PUT whose row never committed)
+     * @param workers threads per UDP port that save to a store that waits on the network
+     * (the cluster store), each taking the senders that hash to it, in order
+     * @param workerQueue items each of those threads may have waiting; past that a sender
+     * gets {@code error: store busy} at once
      */
     public record Store(@DefaultValue("100") @Min(1) int history, @DefaultValue("64MB") @NotNull DataSize maxBytes,
             @DefaultValue("./data") String dir, @DefaultValue("200ms") @NotNull Duration writeDelay,
             @DefaultValue("file") @NotNull Backend backend, @DefaultValue("") String instance,
-            @DefaultValue @Valid S3 s3, @DefaultValue("10m") @NotNull Duration sweepGrace) {
+            @DefaultValue @Valid S3 s3, @DefaultValue("10m") @NotNull Duration sweepGrace,
+            @DefaultValue("8") @Min(1) int workers, @DefaultValue("32") @Min(1) int workerQueue) {
 
         public enum Backend {
 

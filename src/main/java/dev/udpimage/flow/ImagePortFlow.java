@@ -4,6 +4,7 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.Locale;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.dsl.IntegrationFlow;
@@ -12,10 +13,12 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
+import dev.udpimage.UdpProperties;
 import dev.udpimage.decode.ImageDecoder;
 import dev.udpimage.protocol.ImageReassembler.Assembled;
 import dev.udpimage.protocol.ImageReassembler.Kind;
 import dev.udpimage.protocol.LegacyProtocol;
+import dev.udpimage.protocol.Rejection;
 import dev.udpimage.protocol.reliable.ReliableCodec;
 import dev.udpimage.protocol.reliable.ReliableReceiver;
 import dev.udpimage.store.ImageMetadata;
@@ -39,7 +42,7 @@ import dev.udpimage.udp.UdpPort;
  * the store. docs/design.md says why it is built this way.
  */
 @Configuration(proxyBeanMethods = false)
-public class ImagePortFlow {
+public class ImagePortFlow implements DisposableBean {
 
     /** Header on a completed reliable-mode image: its transfer id, for the DONE reply. */
     static final String RELIABLE_TRANSFER = "reliableTransferId";
@@ -49,6 +52,9 @@ public class ImagePortFlow {
     private final ImageTransfers transfers;
 
     private final Replies replies;
+
+    /** Where images are stored when the store waits on the network; null otherwise. */
+    private StoreStage storeStage;
 
     ImagePortFlow(UdpPort imageSocket, ImageTransfers transfers, Replies imageReplies) {
         this.socket = imageSocket;
@@ -64,7 +70,16 @@ public class ImagePortFlow {
     }
 
     @Bean
-    IntegrationFlow imageFlow(BatchedInboundAdapter imageInbound, ImageDecoder decoder, ReceivedStore store) {
+    IntegrationFlow imageFlow(BatchedInboundAdapter imageInbound, ImageDecoder decoder, ReceivedStore store,
+            UdpProperties properties) {
+        if (store.waitsOnNetwork()) { // the last steps on the store's workers, by sender
+            this.storeStage = new StoreStage("image", properties.store().workers(), properties.store().workerQueue());
+            return IntegrationFlow.from(imageInbound)
+                .handle(byte[].class, this::reassemble)
+                .handle(Assembled.class, (image, headers) -> identify(image, decoder, headers))
+                .handle(IdentifiedImage.class, (image, headers) -> handOff(image, headers, store))
+                .get();
+        }
         return IntegrationFlow.from(imageInbound)
             .handle(byte[].class, this::reassemble)
             .handle(Assembled.class, (image, headers) -> identify(image, decoder, headers))
@@ -72,6 +87,52 @@ public class ImagePortFlow {
             .handle(ReceivedImage.class, this::acknowledge)
             .handle(this.replies.from(this.socket, false))
             .get();
+    }
+
+    /**
+     * Stores, acknowledges and replies on the sender's store worker; the receive thread
+     * goes on at once. A full worker is {@code error: store busy}, a failed save
+     * {@code error: store unavailable}: nothing was stored either way.
+     * @return nothing: the flow ends here on the receive thread
+     */
+    private Object handOff(IdentifiedImage image, MessageHeaders headers, ReceivedStore store) {
+        SocketAddress sender = Replies.source(headers);
+        boolean taken = this.storeStage.submit(sender, () -> {
+            byte[] reply;
+            boolean error = false;
+            try {
+                reply = acknowledge(store.saveImage(image.metadata(), image.bytes()), headers);
+            }
+            catch (RuntimeException ex) {
+                reply = refusal(new Rejection(Rejection.Reason.STORE_UNAVAILABLE, "store unavailable",
+                        "storing an image failed: " + ex, ex), headers);
+                error = true;
+            }
+            this.replies.send(this.socket, reply, sender, error);
+        });
+        if (!taken) {
+            throw new Rejection(Rejection.Reason.STORE_BUSY, "store busy",
+                    "the store worker of this sender has udp.store.worker-queue items waiting", null);
+        }
+        return null;
+    }
+
+    /**
+     * Counts and logs a refusal; its reply: "error: ..." or, in reliable mode, DONE not
+     * stored.
+     */
+    private byte[] refusal(Rejection rejection, MessageHeaders headers) {
+        SocketAddress sender = Replies.source(headers);
+        byte[] reply = this.replies.rejected(sender, rejection);
+        Integer transfer = headers.get(RELIABLE_TRANSFER, Integer.class);
+        return transfer == null ? reply : this.transfers.done(sender, transfer, ReliableCodec.Done.NOT_STORED);
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        if (this.storeStage != null) {
+            this.storeStage.destroy();
+        }
     }
 
     @Bean
@@ -130,8 +191,8 @@ public class ImagePortFlow {
     }
 
     /**
-     * A reliable-mode transfer is refused with DONE "not an image"; anything else with
-     * "error: ...".
+     * A reliable-mode transfer is refused with DONE "not an image" (or "not stored" when
+     * the store could not take it); anything else with "error: ...".
      */
     private Message<byte[]> errorReply(MessagingException error) {
         Message<byte[]> reply = this.replies.error(error);
@@ -140,8 +201,11 @@ public class ImagePortFlow {
         if (reply == null || transfer == null) {
             return reply;
         }
+        Rejection rejection = Replies.findRejection(error);
+        boolean notStored = rejection != null && (rejection.reason() == Rejection.Reason.STORE_BUSY
+                || rejection.reason() == Rejection.Reason.STORE_UNAVAILABLE);
         byte[] done = this.transfers.done(Replies.source(failed.getHeaders()), transfer,
-                ReliableCodec.Done.NOT_AN_IMAGE);
+                notStored ? ReliableCodec.Done.NOT_STORED : ReliableCodec.Done.NOT_AN_IMAGE);
         return MessageBuilder.withPayload(done).copyHeaders(reply.getHeaders()).build();
     }
 

@@ -4,6 +4,7 @@ import java.net.SocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.time.Instant;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.dsl.IntegrationFlow;
@@ -13,6 +14,7 @@ import org.springframework.messaging.MessagingException;
 import dev.udpimage.UdpProperties;
 import dev.udpimage.decode.ListDecoder;
 import dev.udpimage.protocol.LegacyProtocol;
+import dev.udpimage.protocol.Rejection;
 import dev.udpimage.store.ReceivedList;
 import dev.udpimage.store.ReceivedStore;
 import dev.udpimage.udp.DatagramInboundAdapter;
@@ -25,11 +27,14 @@ import dev.udpimage.udp.DatagramInboundAdapter;
  * the reply leaves only after the list is visible in the store.
  */
 @Configuration(proxyBeanMethods = false)
-public class ListPortFlow {
+public class ListPortFlow implements DisposableBean {
 
     private final DatagramChannel socket;
 
     private final Replies replies;
+
+    /** Where lists are stored when the store waits on the network; null otherwise. */
+    private StoreStage storeStage;
 
     ListPortFlow(DatagramChannel listSocket, Replies listReplies) {
         this.socket = listSocket;
@@ -44,7 +49,15 @@ public class ListPortFlow {
     }
 
     @Bean
-    IntegrationFlow listFlow(DatagramInboundAdapter listInbound, ListDecoder decoder, ReceivedStore store) {
+    IntegrationFlow listFlow(DatagramInboundAdapter listInbound, ListDecoder decoder, ReceivedStore store,
+            UdpProperties properties) {
+        if (store.waitsOnNetwork()) { // the last steps on the store's workers, by sender
+            this.storeStage = new StoreStage("list", properties.store().workers(), properties.store().workerQueue());
+            return IntegrationFlow.from(listInbound)
+                .handle(byte[].class, (datagram, headers) -> parse(datagram, decoder, headers))
+                .handle(ReceivedList.class, (list, headers) -> handOff(list, headers, store))
+                .get();
+        }
         return IntegrationFlow.from(listInbound)
             .handle(byte[].class, (datagram, headers) -> parse(datagram, decoder, headers))
             .handle(ReceivedList.class, (list, headers) -> store.saveList(list))
@@ -57,6 +70,41 @@ public class ListPortFlow {
     IntegrationFlow listErrors() {
         return flow -> flow.handle(MessagingException.class, (error, headers) -> this.replies.error(error))
             .handle(this.replies.from(this.socket, true));
+    }
+
+    /**
+     * Stores and answers on the sender's store worker; a full worker is
+     * {@code error: store busy}, a failed save {@code error: store unavailable}.
+     * @return nothing: the flow ends here on the receive thread
+     */
+    private Object handOff(ReceivedList list, MessageHeaders headers, ReceivedStore store) {
+        SocketAddress sender = Replies.source(headers);
+        boolean taken = this.storeStage.submit(sender, () -> {
+            byte[] reply;
+            boolean error = false;
+            try {
+                store.saveList(list);
+                reply = this.replies.acknowledge(0, LegacyProtocol.LIST_REPLY);
+            }
+            catch (RuntimeException ex) {
+                reply = this.replies.rejected(sender, new Rejection(Rejection.Reason.STORE_UNAVAILABLE,
+                        "store unavailable", "storing a list failed: " + ex, ex));
+                error = true;
+            }
+            this.replies.send(this.socket, reply, sender, error);
+        });
+        if (!taken) {
+            throw new Rejection(Rejection.Reason.STORE_BUSY, "store busy",
+                    "the store worker of this sender has udp.store.worker-queue items waiting", null);
+        }
+        return null;
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        if (this.storeStage != null) {
+            this.storeStage.destroy();
+        }
     }
 
     private ReceivedList parse(byte[] datagram, ListDecoder decoder, MessageHeaders headers) {

@@ -78,26 +78,29 @@ final class Replies {
         Message<?> failed = error.getFailedMessage();
         Rejection rejection = findRejection(error);
         SocketAddress sender = failed != null ? source(failed.getHeaders()) : null;
-        String reason;
+        byte[] reply;
         if (rejection != null) {
-            reason = rejection.wireReason();
-            this.metrics.failed(rejection.reason());
-            dropLog.warn("Rejected datagram from {}: {}", sender, rejection.getMessage());
+            reply = rejected(sender, rejection);
         }
         else {
-            reason = "internal error";
             this.metrics.failed("internal");
             log.error("Failed to process datagram from {}", sender, error);
+            reply = LegacyProtocol.errorReply("internal error");
         }
         if (sender == null) {
             return null;
         }
-        return MessageBuilder.withPayload(LegacyProtocol.errorReply(reason))
-            .setHeader(IpHeaders.PACKET_ADDRESS, sender)
-            .build();
+        return MessageBuilder.withPayload(reply).setHeader(IpHeaders.PACKET_ADDRESS, sender).build();
     }
 
-    private static Rejection findRejection(Throwable error) {
+    /** Counts and logs a refused datagram or item; its {@code error: <reason>} reply. */
+    byte[] rejected(SocketAddress sender, Rejection rejection) {
+        this.metrics.failed(rejection.reason());
+        dropLog.warn("Rejected datagram from {}: {}", sender, rejection.getMessage());
+        return LegacyProtocol.errorReply(rejection.wireReason());
+    }
+
+    static Rejection findRejection(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof Rejection rejection) {
                 return rejection;
@@ -119,24 +122,25 @@ final class Replies {
      * sends through the socket's blocking adaptor, which a non-blocking channel refuses.)
      */
     MessageHandler from(DatagramChannel socket, boolean errors) {
-        return message -> {
-            SocketAddress to = source(message.getHeaders());
-            byte[] reply = (byte[]) message.getPayload();
-            if (!affordable(reply, to, errors)) {
+        return message -> send(socket, (byte[]) message.getPayload(), source(message.getHeaders()), errors);
+    }
+
+    /** Sends a reply now, from the list port's socket (from any thread). */
+    void send(DatagramChannel socket, byte[] reply, SocketAddress to, boolean error) {
+        if (!affordable(reply, to, error)) {
+            return;
+        }
+        try {
+            if (socket.send(ByteBuffer.wrap(reply), to) == reply.length) {
+                this.metrics.replied();
                 return;
             }
-            try {
-                if (socket.send(ByteBuffer.wrap(reply), to) == reply.length) {
-                    this.metrics.replied();
-                    return;
-                }
-                dropLog.warn("Dropped a reply to {}: the socket's send buffer is full", to);
-            }
-            catch (IOException ex) {
-                dropLog.warn("Could not send a reply to {}: {}", to, ex.getMessage());
-            }
-            this.metrics.replyDropped();
-        };
+            dropLog.warn("Dropped a reply to {}: the socket's send buffer is full", to);
+        }
+        catch (IOException ex) {
+            dropLog.warn("Could not send a reply to {}: {}", to, ex.getMessage());
+        }
+        this.metrics.replyDropped();
     }
 
     /** Sends a reply now, from the image port's socket (at once when on its thread). */

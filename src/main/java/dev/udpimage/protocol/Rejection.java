@@ -29,7 +29,11 @@ public class Rejection extends RuntimeException {
         /** The bytes arrived but are not an image ImageIO can decode. */
         UNDECODABLE,
         /** A list-port datagram that is not valid UTF-8 JSON. */
-        INVALID_JSON;
+        INVALID_JSON,
+        /** The store's workers are all busy: nothing was stored (cluster store). */
+        STORE_BUSY,
+        /** The store could not keep the item: nothing was stored. */
+        STORE_UNAVAILABLE;
 
         /** The metric tag, e.g. {@code invalid-json}. */
         public String tag() {

@@ -29,4 +29,13 @@ public interface ReceivedStore {
     /** The kept lists, newest first. */
     List<ReceivedList> lists();
 
+    /**
+     * Whether saving waits on the network (a database, object storage): then the receive
+     * path saves off its ports' threads. A store in memory saves at once, on the port's
+     * thread.
+     */
+    default boolean waitsOnNetwork() {
+        return false;
+    }
+
 }

@@ -35,6 +35,24 @@ public final class LocalS3 {
         return running;
     }
 
+    /**
+     * Stops the server (SIGSTOP): requests hang until {@link #resume}, as on an
+     * overloaded server.
+     */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        if (new ProcessBuilder("kill", signal, String.valueOf(this.process.pid())).start().waitFor() != 0) {
+            throw new IOException("kill " + signal + " failed");
+        }
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + this.port;
     }

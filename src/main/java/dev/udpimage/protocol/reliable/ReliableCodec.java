@@ -67,6 +67,12 @@ public final class ReliableCodec {
 
         public static final int NOT_AN_IMAGE = 2;
 
+        /**
+         * The receiver could not store it now (its store busy or unavailable): try again
+         * later.
+         */
+        public static final int NOT_STORED = 3;
+
     }
 
     public record Abort(int transferId, int reason) implements Message {

@@ -150,6 +150,11 @@ public class ClusterStore implements ReceivedStore {
     }
 
     @Override
+    public boolean waitsOnNetwork() {
+        return true;
+    }
+
+    @Override
     public Optional<ReceivedImage> latestImage() {
         return this.jdbc.sql("select " + IMAGE_COLUMNS + " from image order by id desc limit 1")
             .query(this::imageRow)

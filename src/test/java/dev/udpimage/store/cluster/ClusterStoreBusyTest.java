@@ -1,0 +1,117 @@
+package dev.udpimage.store.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.udpimage.support.LegacyTestClient;
+import dev.udpimage.support.LocalPostgres;
+import dev.udpimage.support.LocalS3;
+import dev.udpimage.support.ServiceTestSupport;
+import dev.udpimage.support.TestImages;
+
+/**
+ * A slow store never stalls the port: with one store worker that may queue one item, and
+ * the object storage hung (SIGSTOP), the port keeps answering at once with
+ * {@code error: store busy} (counted) for what the worker cannot take, and what it took
+ * is acknowledged, stored, once the storage comes back.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("cluster")
+class ClusterStoreBusyTest extends ServiceTestSupport {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry registry;
+
+    @BeforeAll
+    static void requireServers() {
+        if (!LocalPostgres.available() && !"true".equals(System.getenv("CI"))) {
+            Assumptions.abort("no PostgreSQL server (apt-get install postgresql); CI has one");
+        }
+    }
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) throws Exception {
+        Map.of("spring.datasource.url", LocalPostgres.get().jdbcUrl(), "udp.store.s3.endpoint",
+                LocalS3.get().endpoint(), "udp.store.s3.bucket", "udp-images-" + UUID.randomUUID(), "udp.store.workers",
+                "1", "udp.store.worker-queue", "1", "udp.image-port", "0", "udp.list-port", "0", "udp.bind-address",
+                "127.0.0.1")
+            .forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    @Test
+    void aHungStoreGetsStoreBusyAtOnceAndWhatWasTakenIsStoredWhenItReturns() throws Exception {
+        long before = this.jdbc.sql("select count(*) from image").query(Long.class).single();
+        double busyBefore = busy();
+        List<LegacyTestClient> clients = new ArrayList<>();
+        LocalS3 s3 = LocalS3.get();
+        s3.pause();
+        try {
+            for (int i = 0; i < 4; i++) {
+                LegacyTestClient client = new LegacyTestClient(this.ports.image());
+                clients.add(client);
+                client.send(TestImages.smallJpeg(950 + i)); // whole images: one datagram
+                                                            // each
+            }
+            // the first goes to the worker (hung in its PUT), the next may wait in its
+            // queue
+            List<LegacyTestClient> waiting = new ArrayList<>(List.of(clients.get(0)));
+            int refusedAtOnce = 0;
+            for (LegacyTestClient client : clients.subList(1, clients.size())) {
+                String reply = client.reply(Duration.ofMillis(500));
+                if (reply == null) {
+                    waiting.add(client);
+                }
+                else {
+                    assertThat(reply).isEqualTo("error: store busy");
+                    refusedAtOnce++;
+                }
+            }
+            assertThat(refusedAtOnce).as("the worker holds one and queues one: the rest are refused at once")
+                .isBetween(2, 3);
+            s3.resume();
+            int stored = 0;
+            for (LegacyTestClient client : waiting) {
+                assertThat(client.reply(Duration.ofSeconds(30))).isEqualTo("get message!!!");
+                stored++;
+            }
+            assertThat(stored + refusedAtOnce).isEqualTo(4);
+            assertThat(this.jdbc.sql("select count(*) from image").query(Long.class).single())
+                .isEqualTo(before + stored);
+            assertThat(busy() - busyBefore).isEqualTo(refusedAtOnce);
+        }
+        finally {
+            s3.resume();
+            clients.forEach(LegacyTestClient::close);
+        }
+    }
+
+    private double busy() {
+        Counter counter = this.registry.find("udp.transfers.failed")
+            .tag("port", "image")
+            .tag("reason", "store-busy")
+            .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+}
