@@ -82,6 +82,10 @@ public class ClusterStore implements ReceivedStore {
 
     private long recentBytes;
 
+    /** Rung after each save, so that the other instances read what is new. */
+    private volatile Runnable doorbell = () -> {
+    };
+
     public ClusterStore(JdbcClient jdbc, TransactionTemplate transactions, ObjectStore objects, JsonMapper json,
             List<StoreListener> listeners, String instance, int history, long maxBytes) {
         this.jdbc = jdbc;
@@ -122,6 +126,7 @@ public class ClusterStore implements ReceivedStore {
         remember(key, original);
         forget(saved.evictedKeys());
         deleteObjects(saved.evictedKeys());
+        this.doorbell.run();
         for (StoreListener listener : this.listeners) {
             listener.imageStored(saved.item().metadata());
         }
@@ -143,10 +148,20 @@ public class ClusterStore implements ReceivedStore {
             this.jdbc.sql(LIST_RETENTION).param("history", this.history).update();
             return list.withId(id);
         });
+        this.doorbell.run();
         for (StoreListener listener : this.listeners) {
             listener.listStored(saved);
         }
         return saved;
+    }
+
+    /** What to ring after each save ({@link ClusterEvents}). */
+    void ringAfterSave(Runnable doorbell) {
+        this.doorbell = doorbell;
+    }
+
+    String instance() {
+        return this.instance;
     }
 
     @Override
@@ -196,9 +211,35 @@ public class ClusterStore implements ReceivedStore {
         return this.jdbc
             .sql("select id, sender, received_at, bytes, value::text as value from list order by id desc limit ?")
             .param(limit)
-            .query((rs, row) -> new ReceivedList(rs.getLong("id"), rs.getString("sender"),
-                    rs.getObject("received_at", OffsetDateTime.class).toInstant(), rs.getInt("bytes"),
-                    this.json.readTree(rs.getString("value"))))
+            .query((rs, row) -> listRow(rs))
+            .list();
+    }
+
+    private ReceivedList listRow(ResultSet rs) throws SQLException {
+        return new ReceivedList(rs.getLong("id"), rs.getString("sender"),
+                rs.getObject("received_at", OffsetDateTime.class).toInstant(), rs.getInt("bytes"),
+                this.json.readTree(rs.getString("value")));
+    }
+
+    /** An item and the instance that received it. */
+    record Stored<T>(T item, String instance) {
+    }
+
+    /** Images with ids above {@code id}, oldest first, with who received them. */
+    List<Stored<ImageMetadata>> imagesAfter(long id) {
+        return this.jdbc.sql("select " + IMAGE_COLUMNS + ", instance from image where id > ? order by id")
+            .param(id)
+            .query((rs, row) -> new Stored<>(imageRow(rs, row).metadata(), rs.getString("instance")))
+            .list();
+    }
+
+    /** Lists with ids above {@code id}, oldest first, with who received them. */
+    List<Stored<ReceivedList>> listsAfter(long id) {
+        return this.jdbc
+            .sql("select id, sender, received_at, bytes, value::text as value, instance from list where id > ? "
+                    + "order by id")
+            .param(id)
+            .query((rs, row) -> new Stored<>(listRow(rs), rs.getString("instance")))
             .list();
     }
 

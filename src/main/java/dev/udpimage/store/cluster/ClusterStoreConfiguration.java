@@ -5,11 +5,15 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 
+import javax.sql.DataSource;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.udpimage.UdpProperties;
@@ -58,6 +62,20 @@ public class ClusterStoreConfiguration {
         UdpProperties.Store store = properties.store();
         return new ClusterStore(jdbc, transactions, objectStore, json, listeners.orderedStream().toList(),
                 instanceName(store.instance()), store.history(), store.maxBytes().toBytes());
+    }
+
+    /**
+     * The events' LISTEN connection is its own, outside the pool: a pooled connection
+     * that the server killed while it listened would go back to the pool and fail the
+     * next save.
+     */
+    @Bean
+    ClusterEvents clusterEvents(DataSourceProperties database, JdbcClient jdbc, ClusterStore clusterStore,
+            ObjectProvider<StoreListener> listeners) {
+        DataSource listenConnections = new DriverManagerDataSource(database.determineUrl(),
+                database.determineUsername(), database.determinePassword());
+        return new ClusterEvents(listenConnections, jdbc, clusterStore, listeners.orderedStream().toList(),
+                clusterStore.instance());
     }
 
     @Bean

@@ -3,8 +3,16 @@ package dev.udpimage.store.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -155,6 +163,56 @@ class ClusterStoreTest extends ServiceTestSupport {
         assertThat(this.objects.keysOlderThan("images/", java.time.Instant.now().plusSeconds(60)))
             .containsExactlyInAnyOrderElementsOf(keys);
         assertThat(http().get("/received/images").json().size()).isEqualTo(HISTORY);
+    }
+
+    @Test
+    void aViewerOnOneInstanceSeesWhatAnotherReceivedWithinTwoSecondsEvenAfterItsListenConnectionIsKilled()
+            throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest
+            .newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/received/events"))
+            .header("Accept", "text/event-stream")
+            .build();
+        HttpResponse<Stream<String>> page = client.send(request, HttpResponse.BodyHandlers.ofLines());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> page.body().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        ReceiverPorts secondPorts = second.getBean(ReceiverPorts.class);
+        try {
+            for (int round = 0; round < 2; round++) {
+                if (round == 1) { // the doorbell's connections die; the instances listen
+                                  // again
+                    LocalPostgres.get()
+                        .psql("select pg_terminate_backend(pid) from pg_stat_activity where query like 'LISTEN%'");
+                }
+                long sent = System.nanoTime();
+                try (LegacyTestClient sender = new LegacyTestClient(secondPorts.image())) {
+                    sender.sendChunked(TestImages.smallJpeg(930 + round));
+                    assertThat(sender.reply()).isEqualTo("get message!!!");
+                }
+                long id = secondHttp().get("/received/images").json().get(0).get("id").asLong();
+                String data = nextImageEvent(lines, id, sent + TimeUnit.SECONDS.toNanos(2));
+                assertThat(data).as("round " + round + ": the event of image " + id + " within 2 s").isNotNull();
+                System.out.printf("round %d: image %d from instance b reached a viewer of a in %.0f ms%n", round, id,
+                        (System.nanoTime() - sent) / 1e6);
+            }
+        }
+        finally {
+            page.body().close();
+        }
+    }
+
+    /** The data of the image event with that id, if it comes before the deadline. */
+    private static String nextImageEvent(BlockingQueue<String> lines, long id, long deadline)
+            throws InterruptedException {
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (line != null && line.startsWith("data:") && line.contains("\"id\":" + id + ",")) {
+                return line;
+            }
+        }
+        return null;
     }
 
     @Test
