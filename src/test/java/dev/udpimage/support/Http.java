@@ -41,6 +41,10 @@ public final class Http {
         this("http://127.0.0.1:" + port, List.of());
     }
 
+    public static Http at(String host, int port) {
+        return new Http("http://" + host + ":" + port, List.of());
+    }
+
     private Http(String base, List<String> headers) {
         this.base = base;
         this.headers = headers;

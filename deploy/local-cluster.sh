@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# A cluster on this machine, without Docker: PostgreSQL, an S3-compatible server (S3Mock), three instances of
+# the service in the cluster profile, and nginx in front.
+#
+#   deploy/local-cluster.sh up        start everything (builds the jar if needed); returns once all are healthy
+#   deploy/local-cluster.sh kill N    SIGKILL instance N (1-3)
+#   deploy/local-cluster.sh start N   start instance N again
+#   deploy/local-cluster.sh down      stop everything it started and delete its state
+#
+# nginx: UDP images 127.0.0.1:19999, lists :19998, HTTP :18088. Instances: HTTP 18091-18093 (UDP 19101-19103 and
+# 19201-19203, behind nginx). HTTP asks for credentials (user admin, the password in $STATE/password, or
+# UDP_CLUSTER_PASSWORD): requests through nginx are not local. State: target/local-cluster (UDP_CLUSTER_STATE).
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+STATE="${UDP_CLUSTER_STATE:-$REPO/target/local-cluster}"
+PG_PORT="${UDP_CLUSTER_PG_PORT:-15432}"
+S3_PORT="${UDP_CLUSTER_S3_PORT:-19090}"
+
+log() { echo "local-cluster: $*" >&2; }
+
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_bin() {
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
+}
+
+jar() {
+    ls "$REPO"/target/udp-image-service-*.jar 2>/dev/null | grep -v original | head -1
+}
+
+wait_for() { # what, url, seconds
+    local deadline=$((SECONDS + $3))
+    until curl -s -o /dev/null --max-time 2 "$2"; do
+        if [ $SECONDS -ge $deadline ]; then log "$1 did not come up: $2"; return 1; fi
+        sleep 0.3
+    done
+}
+
+start_instance() {
+    local n="$1"
+    local password; password="$(cat "$STATE/password")"
+    log "starting instance $n"
+    UDP_SECURITY_USERNAME=admin UDP_SECURITY_PASSWORD="$password" \
+    nohup java "@$REPO/jvm.options" -jar "$(jar)" --spring.profiles.active=cluster \
+        --server.port=$((18090 + n)) --udp.image-port=$((19100 + n)) --udp.list-port=$((19200 + n)) \
+        --udp.bind-address=127.0.0.1 --udp.store.instance="r$n" --udp.store.dir= \
+        --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/udpimage" \
+        --udp.store.s3.endpoint="http://127.0.0.1:$S3_PORT" \
+        > "$STATE/instance-$n.log" 2>&1 &
+    echo $! > "$STATE/instance-$n.pid"
+}
+
+await_instance() {
+    wait_for "instance $1" "http://127.0.0.1:$((18090 + $1))/actuator/health" 120
+}
+
+up() {
+    mkdir -p "$STATE"
+    [ -s "$STATE/password" ] || { echo "${UDP_CLUSTER_PASSWORD:-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}" > "$STATE/password"; }
+    if [ -z "$(jar)" ] || [ ! -f "$REPO/target/s3mock.jar" ]; then
+        log "building the service"
+        (cd "$REPO" && mvn -B -q package -DskipTests)
+    fi
+    local bin; bin="$(pg_bin)"
+    [ -n "$bin" ] || { log "no PostgreSQL server: apt-get install postgresql"; exit 1; }
+    command -v nginx >/dev/null || { log "no nginx: apt-get install nginx libnginx-mod-stream"; exit 1; }
+
+    if [ ! -d "$STATE/pg/data" ]; then
+        log "PostgreSQL: initdb"
+        mkdir -p "$STATE/pg"
+        [ "$(id -u)" = 0 ] && chown postgres:postgres "$STATE/pg"
+        as_postgres "$bin/initdb" -D "$STATE/pg/data" -U udpimage --auth=trust -E UTF8 --locale=C >/dev/null
+    fi
+    log "PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_postgres "$bin/pg_ctl" -D "$STATE/pg/data" -l "$STATE/pg/log" -w \
+        -o "-p $PG_PORT -k $STATE/pg -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null
+    as_postgres "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U udpimage udpimage 2>/dev/null || true
+
+    log "S3Mock on 127.0.0.1:$S3_PORT"
+    mkdir -p "$STATE/s3"
+    nohup java -Xmx256m -jar "$REPO/target/s3mock.jar" --com.adobe.testing.s3mock.httpPort="$S3_PORT" \
+        --server.port=$((S3_PORT + 1)) --com.adobe.testing.s3mock.store.root="$STATE/s3" \
+        --com.adobe.testing.s3mock.store.retainFilesOnExit=true > "$STATE/s3mock.log" 2>&1 &
+    echo $! > "$STATE/s3mock.pid"
+    wait_for "S3Mock" "http://127.0.0.1:$S3_PORT/" 60
+
+    for n in 1 2 3; do start_instance "$n"; sleep 2; done
+    for n in 1 2 3; do await_instance "$n"; done
+
+    log "nginx: UDP 127.0.0.1:19999 (images), :19998 (lists), HTTP 127.0.0.1:18088"
+    local modules=""
+    if [ -f /usr/lib/nginx/modules/ngx_stream_module.so ]; then
+        modules="load_module /usr/lib/nginx/modules/ngx_stream_module.so;"
+    fi
+    sed -e "s|@STATE@|$STATE|g" -e "s|@MODULES@|$modules|" "$REPO/deploy/nginx/nginx.conf.template" > "$STATE/nginx.conf"
+    nginx -c "$STATE/nginx.conf" -p "$STATE" -g "daemon on;"
+    wait_for "nginx" "http://127.0.0.1:18088/actuator/health" 30
+    log "up; HTTP user admin, password in $STATE/password"
+}
+
+kill_instance() {
+    local pidfile="$STATE/instance-$1.pid"
+    [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+    log "instance $1 killed"
+}
+
+down() {
+    [ -f "$STATE/nginx.pid" ] && kill "$(cat "$STATE/nginx.pid")" 2>/dev/null || true
+    for n in 1 2 3; do
+        [ -f "$STATE/instance-$n.pid" ] && kill "$(cat "$STATE/instance-$n.pid")" 2>/dev/null || true
+    done
+    [ -f "$STATE/s3mock.pid" ] && kill "$(cat "$STATE/s3mock.pid")" 2>/dev/null || true
+    local bin; bin="$(pg_bin)"
+    if [ -n "$bin" ] && [ -d "$STATE/pg/data" ]; then
+        as_postgres "$bin/pg_ctl" -D "$STATE/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    sleep 1
+    rm -rf "$STATE"
+    log "down"
+}
+
+case "${1:-}" in
+    up) up ;;
+    down) down ;;
+    kill) kill_instance "${2:?instance 1-3}" ;;
+    start) start_instance "${2:?instance 1-3}"; await_instance "$2" ;;
+    *) echo "usage: $0 up | down | kill N | start N" >&2; exit 2 ;;
+esac

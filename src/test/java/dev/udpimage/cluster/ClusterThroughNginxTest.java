@@ -1,0 +1,330 @@
+package dev.udpimage.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.udpimage.support.Http;
+import dev.udpimage.support.LegacyTestClient;
+import dev.udpimage.support.TestImages;
+
+/**
+ * Three receivers behind nginx's UDP load balancer on one PostgreSQL and one
+ * S3-compatible store ({@code deploy/local-cluster.sh}): every legacy sender, Java or the
+ * Python reference client, is answered, every image and list is stored exactly once and
+ * served identically by every instance, viewers see what any instance received, and a
+ * receiver killed mid-run costs its senders at most the transfer in flight.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterThroughNginxTest {
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    private static final Path SEED_CLIENT = Path.of(System.getProperty("seedproto.dir", "../shared/seedproto"))
+        .resolve("seed_client.py");
+
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void up() throws IOException {
+        if (!LocalCluster.available() && !"true".equals(System.getenv("CI"))) {
+            Assumptions.abort("the cluster needs Debian's postgresql and nginx (CI installs them)");
+        }
+        cluster = LocalCluster.up(Map.of("UDP_STORE_HISTORY", "5000", "UDP_STORE_MAX_BYTES", "2GB"));
+    }
+
+    @AfterAll
+    static void down() throws IOException {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** One sender's work: images or lists, each answered. */
+    private record Sent(List<String> sha256s, List<String> replies) {
+    }
+
+    @Test
+    @Order(1)
+    void twentyConcurrentSendersAreAllAnsweredAndEveryItemIsStoredOnceAndServedByEveryInstance() throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(20);
+        List<Future<Sent>> images = new ArrayList<>();
+        for (int s = 0; s < 12; s++) { // chunked: small, an exact multiple of 1024
+                                       // (trailing empty datagram), 200 KB
+            int sender = s;
+            images.add(senders.submit(() -> sendImages(
+                    sender, List.of(TestImages.smallJpeg(5000 + sender),
+                            exactKilobytes(TestImages.smallJpeg(5100 + sender)), TestImages.mediumJpeg(5200 + sender)),
+                    false)));
+        }
+        for (int s = 12; s < 15; s++) { // whole images, one datagram each, up to 60 KB
+            int sender = s;
+            images.add(senders.submit(() -> sendImages(sender,
+                    List.of(TestImages.smallJpeg(5300 + sender),
+                            fitted(TestImages.jpeg(TestImages.photo(400, 300, 20, 5400 + sender), 0.9f), 60_000)),
+                    true)));
+        }
+        for (int s = 15; s < 17; s++) { // a 1.8 MB and a 9 MB image
+            int sender = s;
+            byte[] large = sender == 15 ? TestImages.jpeg(TestImages.photo(1920, 1440, 50, 5500), 0.92f)
+                    : TestImages.jpeg(TestImages.photo(4000, 3000, 60, 5501), 0.92f);
+            images.add(senders.submit(() -> sendImages(sender, List.of(large), false)));
+        }
+        List<Future<Sent>> lists = new ArrayList<>();
+        lists.add(senders.submit(() -> sendLists(0, 20)));
+        // the Python reference client, unchanged, three of them
+        byte[] pythonImage = exactKilobytes(TestImages.mediumJpeg(5600));
+        Path file = Files.createTempFile("cluster-seed-", ".jpg");
+        Files.write(file, pythonImage);
+        List<Future<String>> python = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            python.add(senders.submit(() -> runPython("image", file.toString(), "127.0.0.1",
+                    String.valueOf(LocalCluster.NGINX_IMAGES), "5")));
+        }
+
+        Map<String, Integer> expected = new HashMap<>();
+        for (Future<Sent> future : images) {
+            Sent sent = future.get(5, TimeUnit.MINUTES);
+            assertThat(sent.replies()).allMatch("get message!!!"::equals);
+            sent.sha256s().forEach(sha -> expected.merge(sha, 1, Integer::sum));
+        }
+        for (Future<String> future : python) {
+            assertThat(future.get(5, TimeUnit.MINUTES)).contains("reply=b'get message!!!' images=5");
+        }
+        expected.merge(TestImages.sha256(pythonImage), 15, Integer::sum);
+        Sent sentLists = lists.get(0).get(5, TimeUnit.MINUTES);
+        assertThat(sentLists.replies()).allMatch("get the msg"::equals);
+        senders.shutdown();
+        Files.delete(file);
+
+        // stored exactly once each, by all three receivers between them
+        Map<String, Integer> stored = new HashMap<>();
+        Set<String> instances = new HashSet<>();
+        for (String row : psql("select encode(sha256, 'hex') || ' ' || instance from image").split("\n")) {
+            String[] fields = row.split(" ");
+            stored.merge(fields[0], 1, Integer::sum);
+            instances.add(fields[1]);
+        }
+        assertThat(stored).isEqualTo(expected);
+        assertThat(instances).containsExactlyInAnyOrder("r1", "r2", "r3");
+        assertThat(psql("select count(*) from list")).isEqualTo("20");
+
+        // every instance shows the same, and serves bytes another received
+        String list = cluster.http(1).get("/received/images").text();
+        assertThat(cluster.http(2).get("/received/images").text()).isEqualTo(list);
+        assertThat(cluster.http(3).get("/received/images").text()).isEqualTo(list);
+        assertThat(cluster.http(3).get("/received/lists").text())
+            .isEqualTo(cluster.http(1).get("/received/lists").text());
+        for (String row : psql("select id || ' ' || instance || ' ' || encode(sha256, 'hex') from image "
+                + "where bytes > 1000000 or id % 7 = 0")
+            .split("\n")) {
+            String[] fields = row.split(" ");
+            int other = fields[1].equals("r1") ? 2 : 1;
+            byte[] original = cluster.http(other).get("/received/images/" + fields[0] + "/original").body();
+            assertThat(TestImages.sha256(original)).as("image " + fields[0] + " from r" + other).isEqualTo(fields[2]);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aViewerOfOneInstanceSeesWhatAnotherReceivedWithinTwoSecondsAlsoAfterItsListenConnectionDies()
+            throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        String password = Files.readString(Path.of("target", "cluster-test", "password")).strip();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:18091/received/events"))
+            .header("Accept", "text/event-stream")
+            .header("Authorization",
+                    "Basic " + Base64.getEncoder()
+                        .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+            .build();
+        HttpResponse<Stream<String>> page = client.send(request, HttpResponse.BodyHandlers.ofLines());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> page.body().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            for (int round = 0; round < 2; round++) {
+                if (round == 1) {
+                    psql("select pg_terminate_backend(pid) from pg_stat_activity where query like 'LISTEN%'");
+                }
+                long sent = System.nanoTime();
+                try (LegacyTestClient sender = new LegacyTestClient(19103)) { // instance
+                                                                              // 3's own
+                                                                              // image
+                                                                              // port
+                    sender.sendChunked(TestImages.smallJpeg(5700 + round));
+                    assertThat(sender.reply()).isEqualTo("get message!!!");
+                }
+                String id = psql("select max(id) from image where instance = 'r3'");
+                boolean seen = false;
+                while (!seen && System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(2)) {
+                    String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                    seen = line != null && line.startsWith("data:") && line.contains("\"id\":" + id + ",");
+                }
+                assertThat(seen).as("round " + round + ": image " + id + " of r3 on r1's viewer within 2 s").isTrue();
+                System.out.printf("round %d: r3's image reached r1's viewer in %.0f ms%n", round,
+                        (System.nanoTime() - sent) / 1e6);
+            }
+        }
+        finally {
+            page.body().close();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aReceiverKilledMidRunCostsItsSendersAtMostTheTransferInFlight() throws Exception {
+        int senders = 8;
+        int each = 30;
+        AtomicBoolean killed = new AtomicBoolean();
+        Map<Integer, List<String>> acknowledged = new ConcurrentHashMap<>();
+        Map<Integer, Integer> failures = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        List<Future<?>> running = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int sender = s;
+            running.add(pool.submit(() -> {
+                try (LegacyTestClient client = new LegacyTestClient(LocalCluster.NGINX_IMAGES)) {
+                    for (int i = 0; i < each; i++) {
+                        byte[] image = TestImages.smallJpeg(6000 + sender * 100 + i);
+                        for (int attempt = 0;; attempt++) {
+                            client.sendChunked(image);
+                            String reply = client.reply(Duration.ofSeconds(2));
+                            if ("get message!!!".equals(reply)) {
+                                acknowledged.computeIfAbsent(sender, k -> new ArrayList<>())
+                                    .add(TestImages.sha256(image));
+                                break;
+                            }
+                            // the transfer in flight is lost; what the rest of its
+                            // datagrams drew is stale
+                            while (client.reply(Duration.ofMillis(300)) != null) {
+                                // drained
+                            }
+                            if (attempt == 0) {
+                                failures.merge(sender, 1, Integer::sum);
+                            }
+                            assertThat(attempt).as("sender " + sender + " retried image " + i).isLessThan(3);
+                        }
+                        if (i == each / 3 && sender == 0) {
+                            cluster.kill(2);
+                            killed.set(true);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : running) {
+            future.get(5, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        assertThat(killed).isTrue();
+        int lost = failures.values().stream().mapToInt(Integer::intValue).sum();
+        System.out.printf("killed r2 mid-run: %d of %d senders lost a transfer (%s)%n", failures.size(), senders,
+                failures);
+        assertThat(failures.values()).as("each sender loses at most the image in flight").allMatch(n -> n <= 1);
+        assertThat(lost).isLessThan(senders);
+        Set<String> stored = new HashSet<>(Arrays.asList(psql("select encode(sha256, 'hex') from image").split("\n")));
+        acknowledged.values()
+            .forEach(shas -> assertThat(stored).as("every acknowledged image is kept").containsAll(shas));
+        assertThat(acknowledged.values().stream().mapToInt(List::size).sum()).isEqualTo(senders * each);
+        cluster.start(2);
+    }
+
+    private static Sent sendImages(int sender, List<byte[]> images, boolean whole) {
+        List<String> shas = new ArrayList<>();
+        List<String> replies = new ArrayList<>();
+        try (LegacyTestClient client = new LegacyTestClient(LocalCluster.NGINX_IMAGES)) {
+            for (byte[] image : images) {
+                if (whole) {
+                    client.send(image);
+                }
+                else {
+                    client.sendChunked(image);
+                }
+                replies.add(client.reply(Duration.ofSeconds(30)));
+                shas.add(TestImages.sha256(image));
+            }
+        }
+        return new Sent(shas, replies);
+    }
+
+    private static Sent sendLists(int sender, int count) {
+        List<String> replies = new ArrayList<>();
+        try (LegacyTestClient client = new LegacyTestClient(LocalCluster.NGINX_LISTS)) {
+            for (int i = 0; i < count; i++) {
+                client.send("[" + sender + ", 0, 0, " + i + "]");
+                replies.add(client.reply(Duration.ofSeconds(10)));
+            }
+        }
+        return new Sent(List.of(), replies);
+    }
+
+    /**
+     * The image with zero bytes after its end, to a multiple of 1024 bytes (image readers
+     * ignore them).
+     */
+    private static byte[] exactKilobytes(byte[] image) {
+        return Arrays.copyOf(image, (image.length / 1024 + 1) * 1024);
+    }
+
+    private static byte[] fitted(byte[] image, int max) {
+        assertThat(image.length).as("a whole-mode image fits one datagram").isLessThanOrEqualTo(max);
+        return image;
+    }
+
+    private static String runPython(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SEED_CLIENT.toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    private static String psql(String sql) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("psql", "-h", "127.0.0.1", "-p", "15432", "-U", "udpimage", "-d",
+                "udpimage", "-At", "-c", sql)
+            .redirectErrorStream(true)
+            .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+}

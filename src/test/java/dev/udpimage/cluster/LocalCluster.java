@@ -1,0 +1,91 @@
+package dev.udpimage.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.udpimage.support.Http;
+
+/**
+ * {@code deploy/local-cluster.sh} driven from a test: PostgreSQL, S3Mock, three instances
+ * and nginx, in a state directory of the test's own.
+ */
+final class LocalCluster implements AutoCloseable {
+
+    static final int NGINX_IMAGES = 19999;
+
+    static final int NGINX_LISTS = 19998;
+
+    static final int NGINX_HTTP = 18088;
+
+    private final Path state;
+
+    private final Map<String, String> environment;
+
+    private LocalCluster(Path state, Map<String, String> environment) {
+        this.state = state;
+        this.environment = environment;
+    }
+
+    /**
+     * Whether this machine has what the cluster needs (Debian's postgresql and nginx).
+     */
+    static boolean available() {
+        return Files.isExecutable(Path.of("/usr/sbin/nginx")) && Files.isDirectory(Path.of("/usr/lib/postgresql"));
+    }
+
+    static LocalCluster up(Map<String, String> environment) throws IOException {
+        Path state = Path.of("target", "cluster-test").toAbsolutePath();
+        LocalCluster cluster = new LocalCluster(state, environment);
+        cluster.script("down"); // whatever an earlier run left
+        cluster.script("up");
+        return cluster;
+    }
+
+    /**
+     * An HTTP client of instance {@code n} (1-3), or of nginx (0), with the cluster's
+     * credentials.
+     */
+    Http http(int n) throws IOException {
+        String password = Files.readString(this.state.resolve("password")).strip();
+        return Http.at("127.0.0.1", n == 0 ? NGINX_HTTP : 18090 + n).basic("admin", password);
+    }
+
+    void kill(int n) throws IOException {
+        script("kill", String.valueOf(n));
+    }
+
+    void start(int n) throws IOException {
+        script("start", String.valueOf(n));
+    }
+
+    @Override
+    public void close() throws IOException {
+        script("down");
+    }
+
+    private void script(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", "deploy/local-cluster.sh"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("UDP_CLUSTER_STATE", this.state.toString());
+        builder.environment().putAll(this.environment);
+        Process process = builder.start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IOException("local-cluster.sh " + String.join(" ", arguments) + " failed: " + output);
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IOException(ex);
+        }
+    }
+
+}
