@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A cluster on this machine, without Docker: PostgreSQL, an S3-compatible server (S3Mock), three instances of
-# the service in the cluster profile, and nginx in front.
+# the service in the cluster profile (UDP_CLUSTER_INSTANCES, 3 by default), and nginx in front.
 #
 #   deploy/local-cluster.sh up        start everything (builds the jar if needed); returns once all are healthy
 #   deploy/local-cluster.sh kill N    SIGKILL instance N (1-3)
@@ -14,6 +14,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 STATE="${UDP_CLUSTER_STATE:-$REPO/target/local-cluster}"
 PG_PORT="${UDP_CLUSTER_PG_PORT:-15432}"
+INSTANCES="${UDP_CLUSTER_INSTANCES:-3}" # 1 to 9
 S3_PORT="${UDP_CLUSTER_S3_PORT:-19090}"
 
 log() { echo "local-cluster: $*" >&2; }
@@ -86,15 +87,23 @@ up() {
     echo $! > "$STATE/s3mock.pid"
     wait_for "S3Mock" "http://127.0.0.1:$S3_PORT/" 60
 
-    for n in 1 2 3; do start_instance "$n"; sleep 2; done
-    for n in 1 2 3; do await_instance "$n"; done
+    for n in $(seq 1 "$INSTANCES"); do start_instance "$n"; sleep 2; done
+    for n in $(seq 1 "$INSTANCES"); do await_instance "$n"; done
 
     log "nginx: UDP 127.0.0.1:19999 (images), :19998 (lists), HTTP 127.0.0.1:18088"
     local modules=""
     if [ -f /usr/lib/nginx/modules/ngx_stream_module.so ]; then
         modules="load_module /usr/lib/nginx/modules/ngx_stream_module.so;"
     fi
-    sed -e "s|@STATE@|$STATE|g" -e "s|@MODULES@|$modules|" "$REPO/deploy/nginx/nginx.conf.template" > "$STATE/nginx.conf"
+    local images="" lists="" http=""
+    for n in $(seq 1 "$INSTANCES"); do
+        images+="        server 127.0.0.1:$((19100 + n)) max_fails=1 fail_timeout=10s;\n"
+        lists+="        server 127.0.0.1:$((19200 + n)) max_fails=1 fail_timeout=10s;\n"
+        http+="        server 127.0.0.1:$((18090 + n)) max_fails=1 fail_timeout=5s;\n"
+    done
+    sed -e "s|@STATE@|$STATE|g" -e "s|@MODULES@|$modules|" -e "s|@IMAGE_SERVERS@|$images|" \
+        -e "s|@LIST_SERVERS@|$lists|" -e "s|@HTTP_SERVERS@|$http|" \
+        "$REPO/deploy/nginx/nginx.conf.template" > "$STATE/nginx.conf"
     nginx -c "$STATE/nginx.conf" -p "$STATE" -g "daemon on;"
     wait_for "nginx" "http://127.0.0.1:18088/actuator/health" 30
     log "up; HTTP user admin, password in $STATE/password"
@@ -109,8 +118,8 @@ kill_instance() {
 
 down() {
     [ -f "$STATE/nginx.pid" ] && kill "$(cat "$STATE/nginx.pid")" 2>/dev/null || true
-    for n in 1 2 3; do
-        [ -f "$STATE/instance-$n.pid" ] && kill "$(cat "$STATE/instance-$n.pid")" 2>/dev/null || true
+    for pidfile in "$STATE"/instance-*.pid; do
+        [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
     done
     [ -f "$STATE/s3mock.pid" ] && kill "$(cat "$STATE/s3mock.pid")" 2>/dev/null || true
     local bin; bin="$(pg_bin)"

@@ -6,7 +6,8 @@ import java.time.Instant;
  * What is known of one received image.
  *
  * @param id assigned by the store, increasing
- * @param sender source address and port of the datagrams, {@code ip:port}
+ * @param sender source address and port of the datagrams, {@code ip:port}; behind a load
+ * balancer such as nginx, the balancer's address with a port of its own per sender
  * @param receivedAt when the last datagram arrived
  * @param bytes length of the encoded image
  * @param datagrams datagrams of the transfer, header included

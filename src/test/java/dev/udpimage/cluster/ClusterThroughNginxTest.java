@@ -163,7 +163,7 @@ class ClusterThroughNginxTest {
     void aViewerOfOneInstanceSeesWhatAnotherReceivedWithinTwoSecondsAlsoAfterItsListenConnectionDies()
             throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        String password = Files.readString(Path.of("target", "cluster-test", "password")).strip();
+        String password = cluster.password();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:18091/received/events"))
             .header("Accept", "text/event-stream")
             .header("Authorization",
@@ -256,6 +256,14 @@ class ClusterThroughNginxTest {
         System.out.printf("killed r2 mid-run: %d of %d senders lost a transfer (%s)%n", failures.size(), senders,
                 failures);
         assertThat(failures.values()).as("each sender loses at most the image in flight").allMatch(n -> n <= 1);
+        // who lost one was hashed to r2: its first image, sent before the kill, is stored
+        // by r2
+        for (int sender : failures.keySet()) {
+            assertThat(psql("select instance from image where encode(sha256, 'hex') = '"
+                    + acknowledged.get(sender).get(0) + "'"))
+                .as("sender " + sender + " lost a transfer")
+                .isEqualTo("r2");
+        }
         assertThat(lost).isLessThan(senders);
         Set<String> stored = new HashSet<>(Arrays.asList(psql("select encode(sha256, 'hex') from image").split("\n")));
         acknowledged.values()

@@ -15,13 +15,13 @@ import dev.udpimage.support.Http;
  * {@code deploy/local-cluster.sh} driven from a test: PostgreSQL, S3Mock, three instances
  * and nginx, in a state directory of the test's own.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
 
-    static final int NGINX_IMAGES = 19999;
+    public static final int NGINX_IMAGES = 19999;
 
-    static final int NGINX_LISTS = 19998;
+    public static final int NGINX_LISTS = 19998;
 
-    static final int NGINX_HTTP = 18088;
+    public static final int NGINX_HTTP = 18088;
 
     private final Path state;
 
@@ -35,12 +35,20 @@ final class LocalCluster implements AutoCloseable {
     /**
      * Whether this machine has what the cluster needs (Debian's postgresql and nginx).
      */
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(Path.of("/usr/sbin/nginx")) && Files.isDirectory(Path.of("/usr/lib/postgresql"));
     }
 
-    static LocalCluster up(Map<String, String> environment) throws IOException {
-        Path state = Path.of("target", "cluster-test").toAbsolutePath();
+    public static LocalCluster up(Map<String, String> environment) throws IOException {
+        return up(Path.of("target", "cluster-test"), environment);
+    }
+
+    /**
+     * @param environment for the script and the instances, e.g. UDP_CLUSTER_INSTANCES,
+     * UDP_STORE_HISTORY
+     */
+    public static LocalCluster up(Path stateDirectory, Map<String, String> environment) throws IOException {
+        Path state = stateDirectory.toAbsolutePath();
         LocalCluster cluster = new LocalCluster(state, environment);
         cluster.script("down"); // whatever an earlier run left
         cluster.script("up");
@@ -51,16 +59,20 @@ final class LocalCluster implements AutoCloseable {
      * An HTTP client of instance {@code n} (1-3), or of nginx (0), with the cluster's
      * credentials.
      */
-    Http http(int n) throws IOException {
-        String password = Files.readString(this.state.resolve("password")).strip();
-        return Http.at("127.0.0.1", n == 0 ? NGINX_HTTP : 18090 + n).basic("admin", password);
+    public Http http(int n) throws IOException {
+        return Http.at("127.0.0.1", n == 0 ? NGINX_HTTP : 18090 + n).basic("admin", password());
     }
 
-    void kill(int n) throws IOException {
+    /** The password of user {@code admin}. */
+    public String password() throws IOException {
+        return Files.readString(this.state.resolve("password")).strip();
+    }
+
+    public void kill(int n) throws IOException {
         script("kill", String.valueOf(n));
     }
 
-    void start(int n) throws IOException {
+    public void start(int n) throws IOException {
         script("start", String.valueOf(n));
     }
 

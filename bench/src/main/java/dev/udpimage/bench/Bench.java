@@ -25,7 +25,8 @@ import dev.udpimage.support.TestImages;
  * processes: {@link Processes}; the output: {@link Report}.
  *
  * <p>Arguments: the build directory (holding the service jar), the seedproto directory, {@code full},
- * {@code quick} for a smaller run or {@code reliable} for the reliable-mode rows only, and the file of the
+ * {@code quick} for a smaller run, {@code reliable} for the reliable-mode rows only or {@code cluster} for
+ * the cluster through nginx ({@link ClusterBench}), and the file of the
  * service's JVM options ({@code jvm.options}). Figures are for comparison in one run on one machine, not
  * absolute.
  */
@@ -68,6 +69,13 @@ public final class Bench {
                         + median, t, lst, 20000 / scale)),
                 Workload.once((t, img, lst) -> Workloads.recovery("recovery after a lost datagram", t, img, medium)));
 
+        if ("cluster".equals(mode)) {
+            System.out.println();
+            System.out.println("| workload, through nginx | completed/sent | per s | MB/s | p50 / p99 ms |");
+            System.out.println("| --- | --- | --- | --- | --- |");
+            ClusterBench.run(sender, small, medium, scale).forEach(System.out::println);
+            return;
+        }
         boolean withReference = legacy && ReferenceProcess.available(seedproto);
         List<Row> service = new ArrayList<>();
         List<Row> reference = new ArrayList<>();

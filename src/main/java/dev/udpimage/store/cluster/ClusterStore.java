@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,8 +88,20 @@ public class ClusterStore implements ReceivedStore {
     private volatile Runnable doorbell = () -> {
     };
 
+    /** Where a save's time goes: the object's PUT, and the row's transaction. */
+    private final Timer putTime;
+
+    private final Timer commitTime;
+
     public ClusterStore(JdbcClient jdbc, TransactionTemplate transactions, ObjectStore objects, JsonMapper json,
-            List<StoreListener> listeners, String instance, int history, long maxBytes) {
+            List<StoreListener> listeners, String instance, int history, long maxBytes, MeterRegistry registry) {
+        this.putTime = Timer.builder("udp.store.put")
+            .description("Writing an image's bytes to object storage")
+            .register(registry);
+        this.commitTime = Timer.builder("udp.store.commit")
+            .description("Inserting and committing an item's row, with retention")
+            .tag("item", "image")
+            .register(registry);
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.objects = objects;
@@ -104,9 +118,9 @@ public class ClusterStore implements ReceivedStore {
     @Override
     public ReceivedImage saveImage(ImageMetadata metadata, byte[] original) {
         String key = ObjectKeys.imageKey(System.currentTimeMillis());
-        this.objects.put(key, original, "image/" + metadata.format());
+        this.putTime.record(() -> this.objects.put(key, original, "image/" + metadata.format()));
         byte[] sha256 = sha256(original);
-        Saved<ReceivedImage> saved = this.transactions.execute(status -> {
+        Saved<ReceivedImage> saved = this.commitTime.record(() -> this.transactions.execute(status -> {
             long id = this.jdbc.sql("""
                     insert into image (sender, received_at, bytes, datagrams, width, height, format, transport,
                                        transfer_ms, object_key, sha256, instance)
@@ -122,7 +136,7 @@ public class ClusterStore implements ReceivedStore {
                 .query(String.class)
                 .list();
             return new Saved<>(new ReceivedImage(metadata.withId(id), original), evicted);
-        });
+        }));
         remember(key, original);
         forget(saved.evictedKeys());
         deleteObjects(saved.evictedKeys());

@@ -7,6 +7,8 @@ import java.net.UnknownHostException;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
@@ -58,10 +60,11 @@ public class ClusterStoreConfiguration {
 
     @Bean
     ClusterStore clusterStore(JdbcClient jdbc, TransactionTemplate transactions, ObjectStore objectStore,
-            JsonMapper json, ObjectProvider<StoreListener> listeners, UdpProperties properties) {
+            JsonMapper json, ObjectProvider<StoreListener> listeners, UdpProperties properties,
+            MeterRegistry registry) {
         UdpProperties.Store store = properties.store();
         return new ClusterStore(jdbc, transactions, objectStore, json, listeners.orderedStream().toList(),
-                instanceName(store.instance()), store.history(), store.maxBytes().toBytes());
+                instanceName(store.instance()), store.history(), store.maxBytes().toBytes(), registry);
     }
 
     /**
