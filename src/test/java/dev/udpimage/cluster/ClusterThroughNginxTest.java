@@ -3,6 +3,8 @@ package dev.udpimage.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +40,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.udpimage.bench.NativeSender;
+import dev.udpimage.bench.Row;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.TestImages;
@@ -80,10 +85,22 @@ class ClusterThroughNginxTest {
     @Test
     @Order(1)
     void twentyConcurrentSendersAreAllAnsweredAndEveryItemIsStoredOnceAndServedByEveryInstance() throws Exception {
-        ExecutorService senders = Executors.newFixedThreadPool(20);
+        // 10 + 3 + 2 Java senders, 2 native, 3 Python, and one of lists
+        ExecutorService senders = Executors.newFixedThreadPool(21);
         List<Future<Sent>> images = new ArrayList<>();
-        for (int s = 0; s < 12; s++) { // chunked: small, an exact multiple of 1024
-                                       // (trailing empty datagram), 200 KB
+        // the benchmark's native sender (sendmmsg, 32 datagrams a call), two of them
+        Optional<NativeSender> fast = NativeSender.compile(Path.of("bench", "c"), Path.of("target"));
+        assertThat(fast).as("gcc builds bench/c/legacy_sender.c").isPresent();
+        byte[] nativeImage = TestImages.mediumJpeg(5650);
+        List<Future<Row>> natives = new ArrayList<>();
+        for (int n = 0; n < 2; n++) {
+            natives.add(senders.submit(() -> fast.get()
+                .stopAndWait("native", "nginx",
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), LocalCluster.NGINX_IMAGES), nativeImage,
+                        10)));
+        }
+        // chunked: small, an exact multiple of 1024 (trailing empty datagram), 200 KB
+        for (int s = 0; s < 10; s++) {
             int sender = s;
             images.add(senders.submit(() -> sendImages(
                     sender, List.of(TestImages.smallJpeg(5000 + sender),
@@ -125,6 +142,11 @@ class ClusterThroughNginxTest {
             assertThat(future.get(5, TimeUnit.MINUTES)).contains("reply=b'get message!!!' images=5");
         }
         expected.merge(TestImages.sha256(pythonImage), 15, Integer::sum);
+        for (Future<Row> future : natives) {
+            Row row = future.get(5, TimeUnit.MINUTES);
+            assertThat(row.completed()).as("the native sender's images answered").isEqualTo(row.sent());
+        }
+        expected.merge(TestImages.sha256(nativeImage), 20, Integer::sum);
         Sent sentLists = lists.get(0).get(5, TimeUnit.MINUTES);
         assertThat(sentLists.replies()).allMatch("get the msg"::equals);
         senders.shutdown();
@@ -181,10 +203,8 @@ class ClusterThroughNginxTest {
                     psql("select pg_terminate_backend(pid) from pg_stat_activity where query like 'LISTEN%'");
                 }
                 long sent = System.nanoTime();
-                try (LegacyTestClient sender = new LegacyTestClient(19103)) { // instance
-                                                                              // 3's own
-                                                                              // image
-                                                                              // port
+                // instance 3's own image port
+                try (LegacyTestClient sender = new LegacyTestClient(19103)) {
                     sender.sendChunked(TestImages.smallJpeg(5700 + round));
                     assertThat(sender.reply()).isEqualTo("get message!!!");
                 }

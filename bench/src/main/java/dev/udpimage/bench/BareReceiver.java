@@ -14,10 +14,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The benchmark's "what is possible here" column: the legacy protocol in a bare {@link DatagramChannel} loop,
- * no Spring, no decoding, no storage, one thread per port. It waits for datagrams the way the service does
- * ({@code udp.receive-spin}): polling for 100 us after each one, then sleeping in a {@link Selector}. Run as its
- * own process by {@link Bench}. Arguments: image port, list port. Prints "ready" once bound.
+ * The benchmark's "what is possible here" column: the legacy protocol in a bare
+ * {@link DatagramChannel} loop, no Spring, no decoding, no storage, one thread per port.
+ * It waits for datagrams the way the service does ({@code udp.receive-spin}): polling for
+ * 100 us after each one, then sleeping in a {@link Selector}. Run as its own process by
+ * {@link Bench}. Arguments: image port, list port. Prints "ready" once bound.
  */
 public final class BareReceiver {
 
@@ -42,14 +43,18 @@ public final class BareReceiver {
     }
 
     private static DatagramChannel bind(int port) throws IOException {
-        DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET); // like the service's list port
+        // like the service's list port
+        DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
         channel.bind(new InetSocketAddress("127.0.0.1", port));
         channel.configureBlocking(false);
         return channel;
     }
 
-    /** The next datagram: polls for {@link #SPIN_NANOS} after the last one, then sleeps until one comes. */
+    /**
+     * The next datagram: polls for {@link #SPIN_NANOS} after the last one, then sleeps
+     * until one comes.
+     */
     private static SocketAddress receive(DatagramChannel channel, Selector selector, ByteBuffer buffer)
             throws IOException {
         long last = System.nanoTime();
@@ -73,12 +78,15 @@ public final class BareReceiver {
     }
 
     private static final class Transfer {
+
         final byte[] bytes;
+
         int received;
 
         Transfer(int length) {
             this.bytes = new byte[length];
         }
+
     }
 
     private static void serveImages(DatagramChannel channel) throws IOException {
@@ -123,4 +131,5 @@ public final class BareReceiver {
             // closed
         }
     }
+
 }

@@ -19,16 +19,18 @@ import dev.udpimage.support.Impairer;
 import dev.udpimage.support.TestImages;
 
 /**
- * The performance benchmark (bench/README.md): starts the packaged service (and, when {@code /usr/bin/python3}
- * has OpenCV, the Python reference receiver {@code seed_server.py}), drives both with the same fast legacy sender
- * and prints a table. Run it with {@code mvn -Pbench verify}. What it measures and how: {@link Rounds}; the
- * processes: {@link Processes}; the output: {@link Report}.
+ * The performance benchmark (bench/README.md): starts the packaged service (and, when
+ * {@code /usr/bin/python3} has OpenCV, the Python reference receiver
+ * {@code seed_server.py}), drives both with the same fast legacy sender and prints a
+ * table. Run it with {@code mvn -Pbench verify}. What it measures and how:
+ * {@link Rounds}; the processes: {@link Processes}; the output: {@link Report}.
  *
- * <p>Arguments: the build directory (holding the service jar), the seedproto directory, {@code full},
- * {@code quick} for a smaller run, {@code reliable} for the reliable-mode rows only or {@code cluster} for
- * the cluster through nginx ({@link ClusterBench}), and the file of the
- * service's JVM options ({@code jvm.options}). Figures are for comparison in one run on one machine, not
- * absolute.
+ * <p>
+ * Arguments: the build directory (holding the service jar), the seedproto directory,
+ * {@code full}, {@code quick} for a smaller run, {@code reliable} for the reliable-mode
+ * rows only or {@code cluster} for the cluster through nginx ({@link ClusterBench}), and
+ * the file of the service's JVM options ({@code jvm.options}). Figures are for comparison
+ * in one run on one machine, not absolute.
  */
 public final class Bench {
 
@@ -37,14 +39,16 @@ public final class Bench {
         Path seedproto = Path.of(args.length > 1 ? args[1] : "../shared/seedproto");
         String mode = args.length > 2 ? args[2] : "full";
         boolean quick = "quick".equals(mode);
-        boolean legacy = !"reliable".equals(mode); // reliable: only the reliable-mode rows
+        // reliable: only the reliable-mode rows
+        boolean legacy = !"reliable".equals(mode);
         List<String> jvmOptions = Processes.jvmOptions(Path.of(args.length > 3 ? args[3] : "jvm.options"));
         int scale = quick ? 5 : 1;
 
         System.out.println("Generating deterministic photo-like JPEGs...");
         byte[] small = TestImages.jpeg(TestImages.photo(200, 150, 24, 1), 0.85f);
         byte[] medium = TestImages.jpeg(TestImages.photo(800, 600, 40, 2), 0.9f);
-        byte[] large = TestImages.jpeg(TestImages.photo(1920, 1440, 50, 3), 0.92f); // 1.78 MB
+        // 1.78 MB
+        byte[] large = TestImages.jpeg(TestImages.photo(1920, 1440, 50, 3), 0.92f);
         byte[] huge = TestImages.jpeg(TestImages.photo(4000, 3000, 60, 4), 0.92f);
         System.out.printf(Locale.ROOT, "image sizes: %,d / %,d / %,d / %,d bytes%n", small.length, medium.length,
                 large.length, huge.length);
@@ -55,18 +59,18 @@ public final class Bench {
 
         String median = ", median of " + Rounds.RATIO_ROUNDS;
         List<Workload> workloads = List.of(
-                Workload.medianOf(Rounds.RATIO_ROUNDS, (t, img, lst) -> sender.stopAndWait("10 KB x " + 5000 / scale
-                        + median, t, img, small, 5000 / scale)),
-                Workload.once((t, img, lst) -> sender.stopAndWait("200 KB x " + 200 / scale, t, img, medium,
-                        200 / scale)),
-                Workload.once((t, img, lst) -> sender.stopAndWait("1.8 MB x " + 20 / scale, t, img, large,
-                        20 / scale)),
+                Workload.medianOf(Rounds.RATIO_ROUNDS,
+                        (t, img, lst) -> sender.stopAndWait("10 KB x " + 5000 / scale + median, t, img, small,
+                                5000 / scale)),
+                Workload
+                    .once((t, img, lst) -> sender.stopAndWait("200 KB x " + 200 / scale, t, img, medium, 200 / scale)),
+                Workload.once((t, img, lst) -> sender.stopAndWait("1.8 MB x " + 20 / scale, t, img, large, 20 / scale)),
                 Workload.once((t, img, lst) -> sender.stopAndWait("9 MB x " + Math.max(1, 5 / scale), t, img, huge,
                         Math.max(1, 5 / scale))),
                 Workload.once((t, img, lst) -> sender.concurrent("8 senders x " + 50 / scale + " x 200 KB", t, img,
                         medium, 8, 50 / scale)),
-                Workload.medianOf(Rounds.RATIO_ROUNDS, (t, img, lst) -> sender.lists("JSON lists x " + 20000 / scale
-                        + median, t, lst, 20000 / scale)),
+                Workload.medianOf(Rounds.RATIO_ROUNDS,
+                        (t, img, lst) -> sender.lists("JSON lists x " + 20000 / scale + median, t, lst, 20000 / scale)),
                 Workload.once((t, img, lst) -> Workloads.recovery("recovery after a lost datagram", t, img, medium)));
 
         if ("cluster".equals(mode)) {
@@ -85,12 +89,16 @@ public final class Bench {
         Path serviceLog = build.resolve("bench-service.log");
         try (ServiceProcess process = ServiceProcess.start(jar, jvmOptions, serviceLog)) {
             System.out.println("Service started (pid " + process.pid() + "); warming up...");
-            try (Stream<String> log = Files.lines(serviceLog)) { // its socket buffer: forced past rmem_max or not
-                log.filter(line -> line.contains("UDP image port listening")).findFirst()
-                        .ifPresent(line -> System.out.println("  " + line.substring(line.indexOf("UDP image port"))));
+            // its socket buffer: forced past rmem_max or not
+            try (Stream<String> log = Files.lines(serviceLog)) {
+                log.filter(line -> line.contains("UDP image port listening"))
+                    .findFirst()
+                    .ifPresent(line -> System.out.println("  " + line.substring(line.indexOf("UDP image port"))));
             }
-            for (int round = 0; round < (legacy ? 3 : 0); round++) { // until the JIT has compiled the hot paths
-                // 5 000 10 KB images a round: C2 compiles a method after about 5 000 calls, and the
+            // until the JIT has compiled the hot paths
+            for (int round = 0; round < (legacy ? 3 : 0); round++) {
+                // 5 000 10 KB images a round: C2 compiles a method after about 5 000
+                // calls, and the
                 // per-image steps are called once an image
                 sender.stopAndWait("warm-up", "service", process.images(), small, 5000 / scale);
                 sender.stopAndWait("warm-up", "service", process.images(), medium, 50 / scale);
@@ -100,8 +108,10 @@ public final class Bench {
             }
             if (legacy) {
                 Map<String, ReceiverStarter> targets = new LinkedHashMap<>();
-                // each service round starts once the JIT has compiled what the rounds before asked for: on 2
-                // cores a compiler thread that is still busy takes the CPU a burst's receive thread needs
+                // each service round starts once the JIT has compiled what the rounds
+                // before asked for: on 2
+                // cores a compiler thread that is still busy takes the CPU a burst's
+                // receive thread needs
                 targets.put("service", () -> {
                     process.thaw();
                     process.awaitCompilerIdle();
@@ -123,20 +133,24 @@ public final class Bench {
             byte[] twoMb = TestImages.jpeg(TestImages.photo(2300, 1700, 40, 5), 0.9f);
             System.out.println("Reliable mode; warming up...");
             Workloads.reliable("warm-up", process.images(), large, 20 / scale, null);
-            reliableRows.add(Workloads.reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss", process.images(), huge,
-                    Math.max(1, 5 / scale), null));
+            reliableRows.add(Workloads.reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss", process.images(),
+                    huge, Math.max(1, 5 / scale), null));
             reliableRows.add(Workloads.reliable("9 MB x " + Math.max(1, 5 / scale) + ", no loss, 32 KB chunks",
                     process.images(), huge, Math.max(1, 5 / scale), null, 32 * 1024));
-            reliableRows.add(Workloads.reliable("1.8 MB x " + 20 / scale + ", no loss", process.images(), large, 20 / scale,
-                    null));
-            reliableRows.add(Workloads.reliable(String.format(Locale.ROOT, "%.1f MB x %d, no loss, through the relay",
-                    twoMb.length / 1e6, 100 / scale), process.images(), twoMb, 100 / scale,
-                    new Impairer.Rates(0, 0, 0, 0)));
-            reliableRows.add(Workloads.reliable(String.format(Locale.ROOT, "%.1f MB x %d, 5%% loss 5%% reorder 1%% dup 0.1%% "
-                    + "corrupt", twoMb.length / 1e6, 100 / scale), process.images(), twoMb, 100 / scale,
-                    new Impairer.Rates(0.05, 0.05, 0.01, 0.001)));
-            reliableRows.add(Workloads.reliable(String.format(Locale.ROOT, "%.1f MB x 3, 30%% loss", twoMb.length / 1e6),
-                    process.images(), twoMb, 3, new Impairer.Rates(0.30, 0.05, 0.01, 0.001)));
+            reliableRows.add(Workloads.reliable("1.8 MB x " + 20 / scale + ", no loss", process.images(), large,
+                    20 / scale, null));
+            reliableRows.add(
+                    Workloads.reliable(
+                            String.format(Locale.ROOT, "%.1f MB x %d, no loss, through the relay", twoMb.length / 1e6,
+                                    100 / scale),
+                            process.images(), twoMb, 100 / scale, new Impairer.Rates(0, 0, 0, 0)));
+            reliableRows.add(Workloads.reliable(
+                    String.format(Locale.ROOT, "%.1f MB x %d, 5%% loss 5%% reorder 1%% dup 0.1%% " + "corrupt",
+                            twoMb.length / 1e6, 100 / scale),
+                    process.images(), twoMb, 100 / scale, new Impairer.Rates(0.05, 0.05, 0.01, 0.001)));
+            reliableRows
+                .add(Workloads.reliable(String.format(Locale.ROOT, "%.1f MB x 3, 30%% loss", twoMb.length / 1e6),
+                        process.images(), twoMb, 3, new Impairer.Rates(0.30, 0.05, 0.01, 0.001)));
             rss = "service peak RSS " + legacyPeakRss + " MB after the legacy rows, " + process.peakRssMb()
                     + " MB after the reliable-mode rows too";
             System.out.println(rss);
@@ -166,4 +180,5 @@ public final class Bench {
 
     private Bench() {
     }
+
 }

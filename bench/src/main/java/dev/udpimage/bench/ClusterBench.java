@@ -13,9 +13,9 @@ import dev.udpimage.support.Http;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code -Dbench.mode=cluster}: the cluster of {@code deploy/local-cluster.sh} with 1, 2 and
- * 3 receivers, driven through nginx by the same legacy sender, and where a save's time goes
- * (the object's PUT, the row's commit), read from each receiver's meters.
+ * {@code -Dbench.mode=cluster}: the cluster of {@code deploy/local-cluster.sh} with 1, 2
+ * and 3 receivers, driven through nginx by the same legacy sender, and where a save's
+ * time goes (the object's PUT, the row's commit), read from each receiver's meters.
  */
 final class ClusterBench {
 
@@ -30,7 +30,8 @@ final class ClusterBench {
             try (LocalCluster cluster = LocalCluster.up(Path.of("target", "bench-cluster"),
                     Map.of("UDP_CLUSTER_INSTANCES", String.valueOf(receivers)))) {
                 String name = receivers + (receivers == 1 ? " receiver" : " receivers");
-                sender.stopAndWait("warm-up", "cluster", nginx, small, 500 / scale); // JIT, pools, connections
+                // JIT, pools, connections
+                sender.stopAndWait("warm-up", "cluster", nginx, small, 500 / scale);
                 sender.concurrent("warm-up", "cluster", nginx, medium, 8, 10 / scale);
                 Row one = sender.stopAndWait("10 KB x " + 1000 / scale + ", 1 sender, " + name, "nginx", nginx, small,
                         1000 / scale);

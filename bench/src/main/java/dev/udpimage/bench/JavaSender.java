@@ -9,11 +9,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-
 /**
- * The benchmark's legacy sender in Java ({@link LegacyLoad} on a {@code DatagramChannel}), used when gcc is not
- * there to build {@link NativeSender}. Its own per-datagram cost is a large share of the machine on 2 cores,
- * so the fastest receivers look slower with it than they are.
+ * The benchmark's legacy sender in Java ({@link LegacyLoad} on a
+ * {@code DatagramChannel}), used when gcc is not there to build {@link NativeSender}. Its
+ * own per-datagram cost is a large share of the machine on 2 cores, so the fastest
+ * receivers look slower with it than they are.
  */
 final class JavaSender implements Sender {
 
@@ -49,8 +49,8 @@ final class JavaSender implements Sender {
     }
 
     @Override
-    public Row concurrent(String name, String target, InetSocketAddress address, byte[] image, int senders,
-            int each) throws Exception {
+    public Row concurrent(String name, String target, InetSocketAddress address, byte[] image, int senders, int each)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(senders);
         long started = System.nanoTime();
         try {
@@ -89,4 +89,5 @@ final class JavaSender implements Sender {
         double seconds = (System.nanoTime() - started) / 1e9;
         return new Row(name, target, count, completed, 0, seconds, Arrays.copyOf(latencies, completed));
     }
+
 }

@@ -11,9 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The benchmark's sender: exactly the legacy client's datagrams (8-byte header, 1024-byte chunks back to back,
- * the trailing empty datagram when the length is a multiple of 1024, then block on the reply), but from a
- * {@link DatagramChannel} with no per-datagram allocation, so that the receiver is what is measured.
+ * The benchmark's sender: exactly the legacy client's datagrams (8-byte header, 1024-byte
+ * chunks back to back, the trailing empty datagram when the length is a multiple of 1024,
+ * then block on the reply), but from a {@link DatagramChannel} with no per-datagram
+ * allocation, so that the receiver is what is measured.
  */
 final class LegacyLoad implements AutoCloseable {
 
@@ -43,20 +44,26 @@ final class LegacyLoad implements AutoCloseable {
 
     /**
      * Sends one image and waits for the reply.
-     * @return the reply, or {@code null} if none came in time (the channel is then replaced, so the next
-     *     image comes from a new source port, as a restarted client would)
+     * @return the reply, or {@code null} if none came in time (the channel is then
+     * replaced, so the next image comes from a new source port, as a restarted client
+     * would)
      */
     String sendImage(byte[] image) throws IOException {
         send(image, image.length / 1024 + 1);
         return awaitReply();
     }
 
-    /** The start of a transfer whose remaining datagrams are "lost": header and the first half of the chunks. */
+    /**
+     * The start of a transfer whose remaining datagrams are "lost": header and the first
+     * half of the chunks.
+     */
     void sendHalf(byte[] image) throws IOException {
         send(image, image.length / 1024 / 2);
     }
 
-    /** The header, then the first {@code chunks} datagrams of the Python client's loop. */
+    /**
+     * The header, then the first {@code chunks} datagrams of the Python client's loop.
+     */
     private void send(byte[] image, int chunks) throws IOException {
         this.header.clear();
         this.header.putLong(image.length).flip();
@@ -70,8 +77,9 @@ final class LegacyLoad implements AutoCloseable {
     }
 
     /**
-     * Like {@link #sendImage} but keeps the same socket (source port) and reads replies until the success
-     * reply or the timeout; error replies to this attempt's datagrams are read and skipped.
+     * Like {@link #sendImage} but keeps the same socket (source port) and reads replies
+     * until the success reply or the timeout; error replies to this attempt's datagrams
+     * are read and skipped.
      * @return whether the image got through
      */
     boolean retryImageSameSocket(byte[] image) throws IOException {
@@ -82,8 +90,8 @@ final class LegacyLoad implements AutoCloseable {
             try {
                 this.channel.socket().setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
                 this.channel.socket().receive(packet);
-                if ("get message!!!".equals(new String(this.replyBuffer, 0, packet.getLength(),
-                        StandardCharsets.US_ASCII))) {
+                if ("get message!!!"
+                    .equals(new String(this.replyBuffer, 0, packet.getLength(), StandardCharsets.US_ASCII))) {
                     return true;
                 }
             }
@@ -116,4 +124,5 @@ final class LegacyLoad implements AutoCloseable {
     public void close() throws IOException {
         this.channel.close();
     }
+
 }

@@ -10,13 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-
 /**
- * The benchmark's legacy sender as a native program ({@code bench/c/legacy_sender.c}, compiled here with gcc):
- * the same datagrams as {@link LegacyLoad}, at a fraction of its per-datagram cost, so that fast receivers are
- * measured rather than the sender. Also builds {@code bare_receiver.c}, the "what the wire allows" column.
+ * The benchmark's legacy sender as a native program ({@code bench/c/legacy_sender.c},
+ * compiled here with gcc): the same datagrams as {@link LegacyLoad}, at a fraction of its
+ * per-datagram cost, so that fast receivers are measured rather than the sender. Also
+ * builds {@code bare_receiver.c}, the "what the wire allows" column.
  */
-final class NativeSender implements Sender {
+public final class NativeSender implements Sender {
 
     private static final String TIMEOUT_MS = String.valueOf(Processes.REPLY_TIMEOUT.toMillis());
 
@@ -32,15 +32,18 @@ final class NativeSender implements Sender {
         this.images = images;
     }
 
-    /** Compiles both programs into {@code build/bench-bin}; empty when gcc is missing or fails. */
-    static Optional<NativeSender> compile(Path sources, Path build) throws InterruptedException {
+    /**
+     * Compiles both programs into {@code build/bench-bin}; empty when gcc is missing or
+     * fails.
+     */
+    public static Optional<NativeSender> compile(Path sources, Path build) throws InterruptedException {
         Path bin = build.resolve("bench-bin");
         try {
             Files.createDirectories(bin);
             Path sender = bin.resolve("legacy_sender");
             Path bare = bin.resolve("bare_receiver");
-            if (gcc(sources.resolve("legacy_sender.c"), sender) && gcc(sources.resolve("bare_receiver.c"), bare,
-                    "-pthread")) {
+            if (gcc(sources.resolve("legacy_sender.c"), sender)
+                    && gcc(sources.resolve("bare_receiver.c"), bare, "-pthread")) {
                 return Optional.of(new NativeSender(sender, bare, bin));
             }
         }
@@ -69,8 +72,8 @@ final class NativeSender implements Sender {
     }
 
     @Override
-    public Row concurrent(String name, String target, InetSocketAddress address, byte[] image, int senders,
-            int each) throws IOException, InterruptedException {
+    public Row concurrent(String name, String target, InetSocketAddress address, byte[] image, int senders, int each)
+            throws IOException, InterruptedException {
         Path file = this.images.resolve(image.length + ".img");
         if (!Files.isRegularFile(file) || Files.size(file) != image.length) {
             Files.write(file, image);
@@ -92,18 +95,19 @@ final class NativeSender implements Sender {
 
     private Process start(String mode, InetSocketAddress address, int count, List<Path> reports, String... file)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(this.sender.toString(), mode,
-                String.valueOf(address.getPort()), String.valueOf(count), TIMEOUT_MS));
+        List<String> command = new ArrayList<>(List.of(this.sender.toString(), mode, String.valueOf(address.getPort()),
+                String.valueOf(count), TIMEOUT_MS));
         command.addAll(Arrays.asList(file));
         Path report = Files.createTempFile(this.images, mode, ".out");
         reports.add(report);
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectOutput(report.toFile()).start();
+            .redirectOutput(report.toFile())
+            .start();
     }
 
     /**
-     * Reads every sender's report (a file each, so no sender waits on a pipe); the row spans from the first
-     * start to the last end.
+     * Reads every sender's report (a file each, so no sender waits on a pipe); the row
+     * spans from the first start to the last end.
      */
     private static Row collect(String name, String target, int sent, long bytes, List<Process> processes,
             List<Path> reports) throws IOException, InterruptedException {
@@ -120,7 +124,8 @@ final class NativeSender implements Sender {
                     case "start" -> first = Math.min(first, Long.parseLong(field[1]));
                     case "end" -> last = Math.max(last, Long.parseLong(field[1]));
                     case "ok" -> latencies.add(Long.parseLong(field[1]));
-                    default -> { } // "lost"
+                    default -> {
+                    } // "lost"
                 }
             }
             Files.delete(reports.get(i));
@@ -133,8 +138,9 @@ final class NativeSender implements Sender {
     Rounds.Receiver startBareReceiver() throws IOException {
         int image = Processes.freePort();
         int list = Processes.freePort();
-        Process process = Processes.startReady(List.of(this.bareReceiver.toString(), String.valueOf(image),
-                String.valueOf(list)));
+        Process process = Processes
+            .startReady(List.of(this.bareReceiver.toString(), String.valueOf(image), String.valueOf(list)));
         return new Rounds.Receiver(process, Processes.loopback(image), Processes.loopback(list));
     }
+
 }

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import dev.udpimage.JvmOptionsCheck;
 
 /**
- * The processes a run drives: the packaged service, the Python reference receiver, and the bare loops; each
- * started on free ports and awaited until it answers.
+ * The processes a run drives: the packaged service, the Python reference receiver, and
+ * the bare loops; each started on free ports and awaited until it answers.
  */
 final class Processes {
 
@@ -30,9 +30,9 @@ final class Processes {
     static final String BARE_HEAP = "-Xmx304m";
 
     /**
-     * The service's JVM options: those of {@code jvm.options} (a java launcher argument file, read by
-     * {@code mvn spring-boot:run} and the Dockerfile too), plus {@code BENCH_SERVICE_JVM_OPTS} (e.g. a flight
-     * recording).
+     * The service's JVM options: those of {@code jvm.options} (a java launcher argument
+     * file, read by {@code mvn spring-boot:run} and the Dockerfile too), plus
+     * {@code BENCH_SERVICE_JVM_OPTS} (e.g. a flight recording).
      */
     static List<String> jvmOptions(Path file) throws IOException {
         List<String> options = new ArrayList<>(JvmOptionsCheck.parse(Files.readString(file)));
@@ -46,8 +46,9 @@ final class Processes {
     static Path serviceJar(Path build) throws IOException {
         try (Stream<Path> files = Files.list(build)) {
             return files.filter(p -> p.getFileName().toString().matches("udp-image-service-.*\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no service jar in " + build
-                            + ": run `mvn -Pbench verify`, which packages it first"));
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "no service jar in " + build + ": run `mvn -Pbench verify`, which packages it first"));
         }
     }
 
@@ -74,25 +75,30 @@ final class Processes {
         throw new IllegalStateException("receiver did not come up within 60 s");
     }
 
-    /** The packaged service as a process of its own, so that its memory can be read from /proc. */
-    record ServiceProcess(Process process, InetSocketAddress images, InetSocketAddress lists)
-            implements AutoCloseable {
+    /**
+     * The packaged service as a process of its own, so that its memory can be read from
+     * /proc.
+     */
+    record ServiceProcess(Process process, InetSocketAddress images, InetSocketAddress lists) implements AutoCloseable {
 
-        static ServiceProcess start(Path jar, List<String> jvmOptions, Path log) throws IOException, InterruptedException {
+        static ServiceProcess start(Path jar, List<String> jvmOptions, Path log)
+                throws IOException, InterruptedException {
             int image = freePort();
             int list = freePort();
             List<String> command = new ArrayList<>(List.of("java"));
             command.addAll(jvmOptions);
             Path store = log.resolveSibling("bench-store");
-            if (Files.isDirectory(store)) { // start empty: nothing of an earlier run to load
+            // start empty: nothing of an earlier run to load
+            if (Files.isDirectory(store)) {
                 try (Stream<Path> files = Files.walk(store)) {
                     files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
             command.addAll(List.of("-jar", jar.toString(), "--server.port=0", "--udp.bind-address=127.0.0.1",
                     "--udp.image-port=" + image, "--udp.list-port=" + list, "--udp.store.dir=" + store));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
             InetAddress loopback = InetAddress.getLoopbackAddress();
             ServiceProcess service = new ServiceProcess(process, new InetSocketAddress(loopback, image),
                     new InetSocketAddress(loopback, list));
@@ -105,8 +111,8 @@ final class Processes {
         }
 
         /**
-         * Waits (at most 30 s) until the service's JIT compiler threads used no more than one clock tick of CPU
-         * in a second, and prints how long that took.
+         * Waits (at most 30 s) until the service's JIT compiler threads used no more than
+         * one clock tick of CPU in a second, and prints how long that took.
          */
         void awaitCompilerIdle() throws InterruptedException {
             long started = System.nanoTime();
@@ -124,7 +130,10 @@ final class Processes {
             System.out.println("  (JIT compiler still busy after 30 s)");
         }
 
-        /** CPU time of the service's JIT compiler threads so far in clock ticks, from Linux's /proc; -1 elsewhere. */
+        /**
+         * CPU time of the service's JIT compiler threads so far in clock ticks, from
+         * Linux's /proc; -1 elsewhere.
+         */
         private long compilerTicks() {
             long ticks = 0;
             try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
@@ -136,10 +145,13 @@ final class Processes {
                     catch (IOException gone) { // the thread ended meanwhile
                         continue;
                     }
-                    int nameEnd = stat.lastIndexOf(')'); // "tid (name) state ...": the name may hold spaces
+                    // "tid (name) state ...": the name may hold spaces
+                    int nameEnd = stat.lastIndexOf(')');
                     if (stat.substring(stat.indexOf('(') + 1, nameEnd).contains("CompilerThre")) {
-                        String[] fields = stat.substring(nameEnd + 2).split(" "); // from field 3, state
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                        // from field 3, state
+                        String[] fields = stat.substring(nameEnd + 2).split(" ");
+                        // utime, stime
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                     }
                 }
             }
@@ -150,9 +162,9 @@ final class Processes {
         }
 
         /**
-         * Stops the service (SIGSTOP) for the reference's rounds, which run beside it: idle, it still wakes a few
-         * dozen times a second (timers, its store writer's last batch), and none of that should land on the
-         * reference.
+         * Stops the service (SIGSTOP) for the reference's rounds, which run beside it:
+         * idle, it still wakes a few dozen times a second (timers, its store writer's
+         * last batch), and none of that should land on the reference.
          */
         void freeze() throws IOException, InterruptedException {
             signal("-STOP");
@@ -195,10 +207,14 @@ final class Processes {
         }
     }
 
-    /** Starts a receiver process and waits for the "ready" line it prints once its ports are bound. */
+    /**
+     * Starts a receiver process and waits for the "ready" line it prints once its ports
+     * are bound.
+     */
     static Process startReady(List<String> command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         if (!"ready".equals(out.readLine())) {
             process.destroyForcibly();
             throw new IllegalStateException("did not start: " + String.join(" ", command));
@@ -226,8 +242,8 @@ final class Processes {
 
         static boolean available(Path seedproto) throws InterruptedException {
             try {
-                return Files.isRegularFile(seedproto.resolve("seed_server.py")) && new ProcessBuilder(
-                        PYTHON.toString(), "-c", "import cv2, numpy").start().waitFor() == 0;
+                return Files.isRegularFile(seedproto.resolve("seed_server.py"))
+                        && new ProcessBuilder(PYTHON.toString(), "-c", "import cv2, numpy").start().waitFor() == 0;
             }
             catch (IOException ex) {
                 return false;
@@ -245,8 +261,10 @@ final class Processes {
 
         private ReferenceProcess() {
         }
+
     }
 
     private Processes() {
     }
+
 }

@@ -12,7 +12,10 @@ final class Report {
                 row.socketDrops() > 0 ? String.format(Locale.ROOT, "  %,d socket drops", row.socketDrops()) : "");
     }
 
-    /** The legacy rows side by side: the service, the Python reference, and the two bare loops. */
+    /**
+     * The legacy rows side by side: the service, the Python reference, and the two bare
+     * loops.
+     */
     static String table(List<Row> service, List<Row> reference, List<Row> bareJava, List<Row> bareC) {
         StringBuilder out = new StringBuilder();
         out.append("| workload | completed/sent (service) | per s (service) | MB/s (service) | p50 / p99 ms (service)"
@@ -25,8 +28,7 @@ final class Report {
             out.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f / %.2f | %s | %s | %s | %s | %s |%n",
                     s.workload(), s.completedOfSent(), s.perSecond(),
                     s.bytes() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", s.megabytesPerSecond()),
-                    s.percentileMs(0.5), s.percentileMs(0.99),
-                    r == null ? "-" : r.completedOfSent(),
+                    s.percentileMs(0.5), s.percentileMs(0.99), r == null ? "-" : r.completedOfSent(),
                     r == null ? "-" : String.format(Locale.ROOT, "%.1f", r.perSecond()),
                     r == null || r.completed() == 0 ? "-"
                             : String.format(Locale.ROOT, "%.1fx", s.perSecond() / r.perSecond()),
@@ -47,4 +49,5 @@ final class Report {
 
     private Report() {
     }
+
 }

@@ -6,13 +6,13 @@ import java.util.Locale;
 /**
  * One measured workload.
  *
- * @param socketDrops datagrams the kernel dropped on the receiver's full sockets meanwhile; -1 if unknown
+ * @param socketDrops datagrams the kernel dropped on the receiver's full sockets
+ * meanwhile; -1 if unknown
  */
-record Row(String workload, String target, int sent, int completed, long bytes, double seconds,
+public record Row(String workload, String target, int sent, int completed, long bytes, double seconds,
         long[] latenciesNanos, long socketDrops) {
 
-    Row(String workload, String target, int sent, int completed, long bytes, double seconds,
-            long[] latenciesNanos) {
+    Row(String workload, String target, int sent, int completed, long bytes, double seconds, long[] latenciesNanos) {
         this(workload, target, sent, completed, bytes, seconds, latenciesNanos, -1);
     }
 

@@ -12,12 +12,16 @@ import dev.udpimage.protocol.reliable.ReliableSender;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.LossyRelay;
 
-/** The workloads beyond what a {@link Sender} does: recovery after a lost datagram, and reliable mode. */
+/**
+ * The workloads beyond what a {@link Sender} does: recovery after a lost datagram, and
+ * reliable mode.
+ */
 final class Workloads {
 
     /**
-     * A transfer loses its second half; the same client (same source port) then retries the image every
-     * 200 ms. The row's latency is the time from the last datagram that arrived to the first success.
+     * A transfer loses its second half; the same client (same source port) then retries
+     * the image every 200 ms. The row's latency is the time from the last datagram that
+     * arrived to the first success.
      */
     static Row recovery(String name, String target, InetSocketAddress address, byte[] image) throws IOException {
         try (LegacyLoad load = new LegacyLoad(address, Duration.ofMillis(200))) {
@@ -36,7 +40,10 @@ final class Workloads {
         }
     }
 
-    /** Reliable-mode transfers of one image in 8 KB chunks, directly or through a lossy relay; a table row. */
+    /**
+     * Reliable-mode transfers of one image in 8 KB chunks, directly or through a lossy
+     * relay; a table row.
+     */
     static String reliable(String name, InetSocketAddress service, byte[] image, int count, Impairer.Rates loss)
             throws Exception {
         return reliable(name, service, image, count, loss, 8192);
@@ -58,8 +65,9 @@ final class Workloads {
                 try (DatagramLink link = new DatagramLink(target)) {
                     ReliableSender.Result result = new ReliableSender().send(image, link,
                             ReliableSender.Options.forChunkSize(chunkSize, Duration.ofSeconds(60))
-                                    .withInitialRto(startTimeout));
-                    startTimeout = result.suggestedInitialRto(); // as SendService keeps it per target
+                                .withInitialRto(startTimeout));
+                    // as SendService keeps it per target
+                    startTimeout = result.suggestedInitialRto();
                     retransmissions += result.retransmissions();
                     latencies[completed++] = System.nanoTime() - t0;
                 }
@@ -83,4 +91,5 @@ final class Workloads {
 
     private Workloads() {
     }
+
 }

@@ -70,8 +70,8 @@ class ClusterStoreBusyTest extends ServiceTestSupport {
             for (int i = 0; i < 4; i++) {
                 LegacyTestClient client = new LegacyTestClient(this.ports.image());
                 clients.add(client);
-                client.send(TestImages.smallJpeg(950 + i)); // whole images: one datagram
-                                                            // each
+                // whole images: one datagram each
+                client.send(TestImages.smallJpeg(950 + i));
             }
             // the first goes to the worker (hung in its PUT), the next may wait in its
             // queue

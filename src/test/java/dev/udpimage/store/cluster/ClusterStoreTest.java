@@ -181,8 +181,8 @@ class ClusterStoreTest extends ServiceTestSupport {
         ReceiverPorts secondPorts = second.getBean(ReceiverPorts.class);
         try {
             for (int round = 0; round < 2; round++) {
-                if (round == 1) { // the doorbell's connections die; the instances listen
-                                  // again
+                // the doorbell's connections die; the instances listen again
+                if (round == 1) {
                     LocalPostgres.get()
                         .psql("select pg_terminate_backend(pid) from pg_stat_activity where query like 'LISTEN%'");
                 }
