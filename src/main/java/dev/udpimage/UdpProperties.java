@@ -86,11 +86,16 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * {@code POST /send/*} may send to, besides this service's own two UDP ports
      * @param requestsPerSecond most {@code POST /send/*} requests a second from one
      * client address (bursts of twice that); more are answered 429
+     * @param rate the pace of chunked sends, MB/s, when a request names none; 0 sends as
+     * fast as the socket takes the chunks. The default is one the Python reference
+     * receiver keeps up with (docs/operations.md says how to choose)
+     * @param burst how far a paced send may run ahead of its rate
      */
     public record Send(@DefaultValue( {
             "127.0.0.0/8", "::1/128" }) @NotNull List<String> allowedTargets,
             @DefaultValue({ "5000-5099", "32768-60999" }) @NotNull List<String> allowedPorts,
-            @DefaultValue("50") @Min(1) int requestsPerSecond){
+            @DefaultValue("50") @Min(1) int requestsPerSecond, @DefaultValue("15") @Min(0) double rate,
+            @DefaultValue("4KB") @NotNull DataSize burst){
     }
 
     /**

@@ -22,6 +22,29 @@ public final class LegacySender {
 
     }
 
+    /**
+     * How fast to send a chunked image: at most {@code megabytesPerSecond} (10^6 bytes a
+     * second), ahead of that by at most {@code burstBytes}. A legacy receiver cannot
+     * recover a lost datagram, and one that reads in a loop (the Python tutorial's) into
+     * the default socket buffer loses datagrams sent faster than it reads them.
+     * {@code megabytesPerSecond} 0 sends as fast as the socket takes them, for peers
+     * known to keep up (this service).
+     */
+    public record Pacing(double megabytesPerSecond, int burstBytes) {
+
+        public static final Pacing UNPACED = new Pacing(0, 0);
+
+        public Pacing {
+            if (megabytesPerSecond < 0 || burstBytes < 0) {
+                throw new IllegalArgumentException("pacing must not be negative");
+            }
+        }
+
+        public boolean paced() {
+            return this.megabytesPerSecond > 0;
+        }
+    }
+
     /** What was sent and what came back. */
     public record Result(InetSocketAddress target, int bytes, int datagrams, String reply, Duration elapsed) {
     }
@@ -47,6 +70,12 @@ public final class LegacySender {
      */
     public Result sendImage(InetSocketAddress target, byte[] image, Mode mode, int chunkSize, Duration timeout)
             throws IOException {
+        return sendImage(target, image, mode, chunkSize, timeout, Pacing.UNPACED);
+    }
+
+    /** {@link #sendImage(InetSocketAddress, byte[], Mode, int, Duration)}, paced. */
+    public Result sendImage(InetSocketAddress target, byte[] image, Mode mode, int chunkSize, Duration timeout,
+            Pacing pacing) throws IOException {
         if (image.length == 0) {
             throw new IllegalArgumentException("image is empty");
         }
@@ -68,9 +97,12 @@ public final class LegacySender {
                 byte[] header = LegacyProtocol.encodeHeader(image.length);
                 socket.send(new DatagramPacket(header, header.length));
                 datagrams = 1;
+                Pacer pacer = Pacer.start(pacing);
                 DatagramPacket chunk = new DatagramPacket(image, 0);
                 for (int offset = 0; offset < image.length; offset += chunkSize) {
-                    chunk.setData(image, offset, Math.min(chunkSize, image.length - offset));
+                    int length = Math.min(chunkSize, image.length - offset);
+                    pacer.beforeSending(length);
+                    chunk.setData(image, offset, length);
                     socket.send(chunk);
                     datagrams++;
                 }

@@ -41,6 +41,10 @@ public class SendService {
 
     private final ImageDecoder images;
 
+    private final double defaultRate;
+
+    private final int burstBytes;
+
     /**
      * What reliable-mode transfers learnt of each target's round trip, for the next
      * transfer's START (RFC 6298 section 2.1: a measured value may replace the initial
@@ -56,6 +60,8 @@ public class SendService {
 
     public SendService(UdpProperties properties, ReceiverPorts ownPorts, ImageDecoder images) {
         this.images = images;
+        this.defaultRate = properties.send().rate();
+        this.burstBytes = (int) properties.send().burst().toBytes();
         this.allowedTargets = properties.send().allowedTargets().stream().map(CidrRange::parse).toList();
         this.allowedPorts = properties.send().allowedPorts().stream().map(PortRange::parse).toList();
         this.ownPorts = ownPorts;
@@ -67,15 +73,17 @@ public class SendService {
      * @param retransmissions datagrams sent again (reliable mode; 0 otherwise)
      * @param megabytesPerSecond image bytes over the time from the first datagram to the
      * reply
+     * @param rate the pace the chunks were sent at, MB/s (0: as fast as the socket took
+     * them; reliable mode paces itself by its window)
      */
     public record ImageSent(String target, int bytes, int datagrams, String reply, long elapsedMs, int retransmissions,
-            double megabytesPerSecond) {
+            double megabytesPerSecond, double rate) {
 
         static ImageSent of(InetSocketAddress target, int bytes, int datagrams, String reply, Duration elapsed,
-                int retransmissions) {
+                int retransmissions, double rate) {
             double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
             return new ImageSent(format(target), bytes, datagrams, reply, elapsed.toMillis(), retransmissions,
-                    Math.round(bytes / 1e6 / seconds * 10) / 10.0);
+                    Math.round(bytes / 1e6 / seconds * 10) / 10.0, rate);
         }
     }
 
@@ -88,6 +96,18 @@ public class SendService {
      * transfer's deadline
      */
     public ImageSent sendImage(String host, int port, byte[] image, SendMode mode, int chunkSize, Duration timeout) {
+        return sendImage(host, port, image, mode, chunkSize, timeout, null);
+    }
+
+    /**
+     * @param rate chunked mode: MB/s to pace the chunks at; null: {@code udp.send.rate};
+     * 0: unpaced
+     */
+    public ImageSent sendImage(String host, int port, byte[] image, SendMode mode, int chunkSize, Duration timeout,
+            Double rate) {
+        if (rate != null && (rate < 0 || rate.isNaN())) {
+            throw new SendException.Invalid("rate must be 0 (unpaced) or more MB/s");
+        }
         if (mode == SendMode.WHOLE && image.length > LegacyProtocol.MAX_DATAGRAM) {
             throw new SendException.Invalid("whole mode sends one datagram of at most " + LegacyProtocol.MAX_DATAGRAM
                     + " bytes; this image has " + image.length + " bytes (use mode=chunked)");
@@ -114,12 +134,14 @@ public class SendService {
             });
             this.learntStartTimeouts.put(target, result.suggestedInitialRto());
             return ImageSent.of(target, result.bytes(), result.datagrams(), "done: stored", result.elapsed(),
-                    result.retransmissions());
+                    result.retransmissions(), 0);
         }
         LegacySender.Mode legacy = mode == SendMode.WHOLE ? LegacySender.Mode.WHOLE : LegacySender.Mode.CHUNKED;
+        double pace = legacy == LegacySender.Mode.WHOLE ? 0 : rate != null ? rate : this.defaultRate;
+        LegacySender.Pacing pacing = new LegacySender.Pacing(pace, this.burstBytes);
         LegacySender.Result result = call(target,
-                () -> this.sender.sendImage(target, image, legacy, chunkSize, timeout));
-        return ImageSent.of(target, result.bytes(), result.datagrams(), result.reply(), result.elapsed(), 0);
+                () -> this.sender.sendImage(target, image, legacy, chunkSize, timeout, pacing));
+        return ImageSent.of(target, result.bytes(), result.datagrams(), result.reply(), result.elapsed(), 0, pace);
     }
 
     public ListSent sendList(String host, int port, String json, Duration timeout) {
@@ -165,7 +187,10 @@ public class SendService {
             return send.run();
         }
         catch (LegacySender.NoReplyException ex) {
-            throw new SendException.NoReply("No reply", ex.getMessage());
+            throw new SendException.NoReply("No reply", ex.getMessage() + ". The peer may now hold part of this "
+                    + "image: a legacy receiver that lost a datagram waits for bytes that will not come, and may "
+                    + "read the next image's header as those bytes. Wait for its stall timeout (or restart it), and "
+                    + "send slower (a lower rate) if it cannot keep up");
         }
         catch (ReliableSender.DeadlinePassed ex) {
             throw new SendException.NoReply("Reliable transfer failed", ex.getMessage());

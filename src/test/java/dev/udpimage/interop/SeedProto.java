@@ -70,6 +70,14 @@ final class SeedProto {
         return run(command, 120);
     }
 
+    /** Runs the project's paced legacy sender, clients/python/legacy_send.py. */
+    static Result legacySender(String... args) {
+        List<String> command = new ArrayList<>(
+                List.of(PYTHON.toString(), Path.of("clients/python/legacy_send.py").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return run(command, 120);
+    }
+
     /** Starts seed_server.py on the given ports and waits until it prints "ready". */
     static Process server(int imagePort, int listPort) {
         try {

@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -83,12 +84,15 @@ public class SendController {
                     required = false) @Min(1) @Max(LegacyProtocol.MAX_DATAGRAM) Integer chunkSize,
             @Parameter(
                     description = "How long to wait for the reply (reliable mode: the transfer's deadline)") @RequestParam(
-                            defaultValue = "5000") @Min(1) @Max(600_000) long timeoutMs)
+                            defaultValue = "5000") @Min(1) @Max(600_000) long timeoutMs,
+            @Parameter(
+                    description = "chunked mode: MB/s to pace the chunks at (default udp.send.rate; 0: unpaced)") @RequestParam(
+                            required = false) @DecimalMin("0") Double rate)
             throws IOException {
         if (file.getSize() > this.maxImageBytes) {
             throw tooLarge(file.getSize());
         }
-        return sendImage(file.getBytes(), host, port, mode, chunkSize, timeoutMs);
+        return sendImage(file.getBytes(), host, port, mode, chunkSize, timeoutMs, rate);
     }
 
     /**
@@ -102,12 +106,13 @@ public class SendController {
             @RequestParam(required = false) @Min(1) @Max(65535) Integer port,
             @RequestParam(defaultValue = "chunked") SendMode mode,
             @RequestParam(required = false) @Min(1) @Max(LegacyProtocol.MAX_DATAGRAM) Integer chunkSize,
-            @RequestParam(defaultValue = "5000") @Min(1) @Max(600_000) long timeoutMs) throws IOException {
+            @RequestParam(defaultValue = "5000") @Min(1) @Max(600_000) long timeoutMs,
+            @RequestParam(required = false) @DecimalMin("0") Double rate) throws IOException {
         byte[] image = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, this.maxImageBytes + 1));
         if (image.length > this.maxImageBytes) {
             throw tooLarge(image.length);
         }
-        return sendImage(image, host, port, mode, chunkSize, timeoutMs);
+        return sendImage(image, host, port, mode, chunkSize, timeoutMs, rate);
     }
 
     @Operation(summary = "Send a JSON value (usually a list such as [0, 0, 0, 7]) to a list port",
@@ -132,13 +137,13 @@ public class SendController {
     }
 
     private SendService.ImageSent sendImage(byte[] image, String host, Integer port, SendMode mode, Integer chunkSize,
-            long timeoutMs) {
+            long timeoutMs, Double rate) {
         if (image.length == 0) {
             throw Problems.badRequest("the image is empty");
         }
         int chunk = chunkSize != null ? chunkSize : mode == SendMode.RELIABLE ? 8192 : LegacyProtocol.CHUNK_SIZE;
         return this.sendService.sendImage(hostOrDefault(host), port != null ? port : this.ports.image(), image, mode,
-                chunk, Duration.ofMillis(timeoutMs));
+                chunk, Duration.ofMillis(timeoutMs), rate);
     }
 
     private static String hostOrDefault(String host) {
