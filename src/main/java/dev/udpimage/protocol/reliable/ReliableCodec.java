@@ -1,18 +1,28 @@
 package dev.udpimage.protocol.reliable;
 
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 /**
  * The reliable mode's datagrams (docs/reliable-protocol.md, section 2): a 12-byte header
- * (magic, version, type, transfer id), a body, and a CRC32C of everything before it. Pure
- * Java.
+ * (magic, version, type, transfer id), a body, and a checksum of everything before it:
+ * CRC32C in version 1, CRC-32 (zlib's, which Python's standard library computes natively)
+ * in version 2. The image checksum of a START is the same algorithm. A receiver answers
+ * in the version it was sent. Pure Java.
  */
 public final class ReliableCodec {
 
     public static final int MAGIC = 0xB7525549; // 0xB7 'R' 'U' 'I'
 
+    /** CRC32C checksums: what the Java sender sends. */
     public static final int VERSION = 1;
+
+    /**
+     * CRC-32 (zlib) checksums, for senders whose CRC32C would be slow (Python's stdlib).
+     */
+    public static final int VERSION_CRC32 = 2;
 
     public static final int HEADER = 12;
 
@@ -113,42 +123,59 @@ public final class ReliableCodec {
     }
 
     public static byte[] encode(Message message) {
+        return encode(message, VERSION);
+    }
+
+    /** The checksum of {@code version}: CRC32C (1) or CRC-32 (2). */
+    public static Checksum checksum(int version) {
+        return version == VERSION_CRC32 ? new CRC32() : new CRC32C();
+    }
+
+    /** The version byte of a datagram that {@link #isReliable} accepted. */
+    public static int version(byte[] datagram) {
+        return datagram[4] & 0xff;
+    }
+
+    public static byte[] encode(Message message, int version) {
+        if (version != VERSION && version != VERSION_CRC32) {
+            throw new IllegalArgumentException("no reliable-mode version " + version);
+        }
         ByteBuffer out;
         if (message instanceof Start start) {
-            out = header(START, start.transferId(), 8 + 2 + 4 + 4);
+            out = header(START, start.transferId(), 8 + 2 + 4 + 4, version);
             out.putLong(start.totalLength())
                 .putShort((short) start.chunkSize())
                 .putInt(start.chunkCount())
                 .putInt(start.imageCrc());
         }
         else if (message instanceof Data data) {
-            out = header(DATA, data.transferId(), 4 + data.length());
+            out = header(DATA, data.transferId(), 4 + data.length(), version);
             out.putInt(data.sequence()).put(data.bytes(), data.offset(), data.length());
         }
         else if (message instanceof Ack ack) {
-            out = header(ACK, ack.transferId(), 4 + 2 + ack.bitmap().length);
+            out = header(ACK, ack.transferId(), 4 + 2 + ack.bitmap().length, version);
             out.putInt(ack.cumulative()).putShort((short) ack.bitmap().length).put(ack.bitmap());
         }
         else if (message instanceof Done done) {
-            out = header(DONE, done.transferId(), 1);
+            out = header(DONE, done.transferId(), 1, version);
             out.put((byte) done.status());
         }
         else {
             Abort abort = (Abort) message;
-            out = header(ABORT, abort.transferId(), 1);
+            out = header(ABORT, abort.transferId(), 1, version);
             out.put((byte) abort.reason());
         }
-        CRC32C crc = new CRC32C();
+        Checksum crc = checksum(version);
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
         return out.array();
     }
 
-    private static ByteBuffer header(int type, int transferId, int body) {
+    private static ByteBuffer header(int type, int transferId, int body, int version) {
         // at least 17 bytes: every type has a body
         return ByteBuffer.allocate(HEADER + body + CRC)
             .putInt(MAGIC)
-            .put((byte) VERSION)
+            .put((byte) version)
             .put((byte) type)
             .putShort((short) 0)
             .putInt(transferId);
@@ -164,22 +191,22 @@ public final class ReliableCodec {
         if (!isReliable(datagram)) {
             return null;
         }
+        int version = version(datagram);
+        if (version != VERSION && version != VERSION_CRC32) {
+            return null;
+        }
         int end = datagram.length - CRC;
-        CRC32C crc = new CRC32C();
+        Checksum crc = checksum(version);
         crc.update(datagram, 0, end);
         ByteBuffer in = ByteBuffer.wrap(datagram);
         if (in.getInt(end) != (int) crc.getValue()) {
             return null;
         }
-        in.position(4);
-        int version = in.get() & 0xff;
+        in.position(5);
         int type = in.get() & 0xff;
         in.getShort();
         int transferId = in.getInt();
         int body = end - HEADER;
-        if (version != VERSION) {
-            return null;
-        }
         switch (type) {
             case START:
                 if (body != 18) {

@@ -7,7 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 import dev.udpimage.protocol.BlockBuffer;
 import dev.udpimage.protocol.reliable.ReliableCodec.Abort;
@@ -62,6 +62,9 @@ public final class ReliableReceiver<K> {
 
         final Start start;
 
+        /** The version the sender speaks, and this session answers in. */
+        final int version;
+
         final long startedNanos;
 
         final BitSet received = new BitSet();
@@ -84,8 +87,9 @@ public final class ReliableReceiver<K> {
 
         byte[] done;
 
-        Session(Start start, long nowNanos) {
+        Session(Start start, int version, long nowNanos) {
             this.start = start;
+            this.version = version;
             this.startedNanos = nowNanos;
             this.lastNanos = nowNanos;
             this.buffer = new BlockBuffer((int) start.totalLength());
@@ -132,6 +136,7 @@ public final class ReliableReceiver<K> {
             this.corruptDatagrams++;
             return Outcome.NOTHING;
         }
+        int version = ReliableCodec.version(datagram);
         Key<K> key = new Key<>(sender, message.transferId());
         Session session = this.sessions.get(key);
         if (session != null) {
@@ -142,11 +147,12 @@ public final class ReliableReceiver<K> {
             }
         }
         if (message instanceof Start start) {
-            return session != null ? Outcome.reply(ack(key.transferId(), session)) : begin(key, start, nowNanos);
+            return session != null ? Outcome.reply(ack(key.transferId(), session))
+                    : begin(key, start, version, nowNanos);
         }
         if (message instanceof Data data) {
             if (session == null) { // unknown, evicted or expired: tell the sender to stop
-                return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.STALLED)));
+                return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.STALLED), version));
             }
             return receive(key, session, data, nowNanos);
         }
@@ -156,18 +162,18 @@ public final class ReliableReceiver<K> {
         return Outcome.NOTHING;
     }
 
-    private Outcome begin(Key<K> key, Start start, long nowNanos) {
+    private Outcome begin(Key<K> key, Start start, int version, long nowNanos) {
         long chunks = start.chunkSize() == 0 ? -1 : (start.totalLength() + start.chunkSize() - 1) / start.chunkSize();
         if (start.totalLength() <= 0 || start.totalLength() > this.maxImageBytes || start.chunkSize() < 1
                 || start.chunkSize() > ReliableCodec.MAX_CHUNK || chunks != start.chunkCount()) {
-            return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
+            return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE), version));
         }
         // evict the oldest; its next datagram gets an ABORT
         while (this.sessions.size() >= this.maxPending) {
             evictOldest(null);
         }
         // no memory yet: blocks come with the chunks
-        Session session = new Session(start, nowNanos);
+        Session session = new Session(start, version, nowNanos);
         this.sessions.put(key, session);
         return Outcome.reply(ack(key.transferId(), session));
     }
@@ -177,7 +183,7 @@ public final class ReliableReceiver<K> {
         if (sequence < 0 || sequence >= session.start.chunkCount()
                 || data.length() != session.expectedLength(sequence)) {
             this.inFlightBytes -= this.sessions.remove(key).buffer.allocated();
-            return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE)));
+            return Outcome.reply(ReliableCodec.encode(new Abort(key.transferId(), Abort.TOO_LARGE), session.version));
         }
         // duplicate: the sender may have missed an ACK
         if (session.received.get(sequence)) {
@@ -216,7 +222,7 @@ public final class ReliableReceiver<K> {
 
     private Outcome complete(Key<K> key, Session session, long nowNanos) {
         byte[] image = session.buffer.join();
-        CRC32C crc = new CRC32C();
+        Checksum crc = ReliableCodec.checksum(session.version);
         crc.update(image, 0, image.length);
         if ((int) crc.getValue() != session.start.imageCrc()) {
             return Outcome.reply(done(key.sender(), key.transferId(), Done.CRC_MISMATCH, nowNanos));
@@ -254,8 +260,9 @@ public final class ReliableReceiver<K> {
      * to duplicates.
      */
     public synchronized byte[] done(K sender, int transferId, int status, long nowNanos) {
-        byte[] done = ReliableCodec.encode(new Done(transferId, status));
         Session session = this.sessions.get(new Key<>(sender, transferId));
+        byte[] done = ReliableCodec.encode(new Done(transferId, status),
+                session != null ? session.version : ReliableCodec.VERSION);
         if (session != null) {
             session.state = State.LINGERING;
             session.done = done;
@@ -281,7 +288,7 @@ public final class ReliableReceiver<K> {
                 bitmap[i / 8] |= (byte) (0x80 >>> (i % 8));
             }
         }
-        return ReliableCodec.encode(new Ack(transferId, session.cumulative, bitmap));
+        return ReliableCodec.encode(new Ack(transferId, session.cumulative, bitmap), session.version);
     }
 
     /**
