@@ -15,6 +15,7 @@ import dev.udpimage.bench.Processes.ServiceProcess;
 import dev.udpimage.bench.Rounds.Receiver;
 import dev.udpimage.bench.Rounds.ReceiverStarter;
 import dev.udpimage.bench.Rounds.Workload;
+import dev.udpimage.protocol.LegacySender;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.TestImages;
 
@@ -151,6 +152,26 @@ public final class Bench {
             reliableRows
                 .add(Workloads.reliable(String.format(Locale.ROOT, "%.1f MB x 3, 30%% loss", twoMb.length / 1e6),
                         process.images(), twoMb, 3, new Impairer.Rates(0.30, 0.05, 0.01, 0.001)));
+            // the same images by the control plane's legacy sender, unpaced and at the
+            // default pace, and by
+            // the stdlib Python reliable sender (protocol version 2)
+            int large9 = Math.max(1, 5 / scale);
+            reliableRows.add(Workloads.legacyJava("9 MB x " + large9 + ", legacy, Java sender unpaced",
+                    process.images(), huge, large9, LegacySender.Pacing.UNPACED));
+            reliableRows.add(Workloads.legacyJava("1.8 MB x " + 20 / scale + ", legacy, Java sender unpaced",
+                    process.images(), large, 20 / scale, LegacySender.Pacing.UNPACED));
+            LegacySender.Pacing paced = new LegacySender.Pacing(15, 4096);
+            reliableRows.add(Workloads.legacyJava("1.8 MB x " + 10 / scale + ", legacy, paced 15 MB/s, to the service",
+                    process.images(), large, 10 / scale, paced));
+            if (ReferenceProcess.available(seedproto)) {
+                try (Receiver python = ReferenceProcess.start(seedproto)) {
+                    reliableRows.add(Workloads.legacyJava(
+                            "1.8 MB x " + 10 / scale + ", legacy, paced 15 MB/s, to seed_server.py", python.images(),
+                            large, 10 / scale, paced));
+                }
+                reliableRows.add(Workloads.pythonReliable("9 MB x " + large9 + ", reliable, Python sender (v2)",
+                        process.images(), huge, large9));
+            }
             rss = "service peak RSS " + legacyPeakRss + " MB after the legacy rows, " + process.peakRssMb()
                     + " MB after the reliable-mode rows too";
             System.out.println(rss);

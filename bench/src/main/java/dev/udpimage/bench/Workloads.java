@@ -3,10 +3,14 @@ package dev.udpimage.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 
+import dev.udpimage.protocol.LegacyProtocol;
+import dev.udpimage.protocol.LegacySender;
 import dev.udpimage.protocol.reliable.DatagramLink;
 import dev.udpimage.protocol.reliable.ReliableSender;
 import dev.udpimage.support.Impairer;
@@ -82,6 +86,74 @@ final class Workloads {
             }
         }
         Row row = new Row(name, "reliable", count, completed, image.length, (System.nanoTime() - started) / 1e9,
+                Arrays.copyOf(latencies, completed));
+        String line = String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %d | %.1f / %.1f |", name, completed, count,
+                row.megabytesPerSecond(), retransmissions, row.percentileMs(0.5), row.percentileMs(0.99));
+        System.out.println("  " + line);
+        return line;
+    }
+
+    /**
+     * The control plane's legacy sender ({@code POST /send/image} without HTTP): chunked,
+     * 1024-byte chunks, stop-and-wait, at {@code pacing}; a table row like the reliable
+     * ones.
+     */
+    static String legacyJava(String name, InetSocketAddress target, byte[] image, int count, LegacySender.Pacing pacing)
+            throws IOException {
+        LegacySender sender = new LegacySender();
+        long[] latencies = new long[count];
+        int completed = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            try {
+                LegacySender.Result result = sender.sendImage(target, image, LegacySender.Mode.CHUNKED,
+                        LegacyProtocol.CHUNK_SIZE, Duration.ofSeconds(5), pacing);
+                if (LegacyProtocol.IMAGE_REPLY.equals(result.reply())) {
+                    latencies[completed++] = System.nanoTime() - t0;
+                }
+            }
+            catch (LegacySender.NoReplyException lost) {
+                System.out.println("  legacy send lost: " + lost.getMessage());
+            }
+        }
+        return line(name, image, count, completed, latencies, 0, started);
+    }
+
+    /** {@code clients/python/reliable_send.py}, one process per image; a table row. */
+    static String pythonReliable(String name, InetSocketAddress target, byte[] image, int count)
+            throws IOException, InterruptedException {
+        Path file = Files.createTempFile("bench-", ".jpg");
+        Files.write(file, image);
+        long[] latencies = new long[count];
+        int completed = 0;
+        double sumOfRates = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            Process process = new ProcessBuilder("/usr/bin/python3", "clients/python/reliable_send.py", file.toString(),
+                    "127.0.0.1", String.valueOf(target.getPort()))
+                .redirectErrorStream(true)
+                .start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (process.waitFor() == 0 && output.contains("done: stored")) {
+                latencies[completed++] = System.nanoTime() - t0;
+                sumOfRates += Double.parseDouble(output.replaceAll("(?s).*MB_per_s=([0-9.]+).*", "$1"));
+            }
+            else {
+                System.out.println("  python reliable send failed: " + output.strip());
+            }
+        }
+        Files.delete(file);
+        String row = line(name, image, count, completed, latencies, 0, started);
+        return row + String.format(Locale.ROOT,
+                " (the sender's own MB/s, mean: %.1f; the row's includes starting " + "Python)",
+                completed == 0 ? 0 : sumOfRates / completed);
+    }
+
+    private static String line(String name, byte[] image, int count, int completed, long[] latencies,
+            int retransmissions, long started) {
+        Row row = new Row(name, "legacy", count, completed, image.length, (System.nanoTime() - started) / 1e9,
                 Arrays.copyOf(latencies, completed));
         String line = String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %d | %.1f / %.1f |", name, completed, count,
                 row.megabytesPerSecond(), retransmissions, row.percentileMs(0.5), row.percentileMs(0.99));
