@@ -97,23 +97,22 @@ public class ImagePortFlow implements DisposableBean {
      */
     private Object handOff(IdentifiedImage image, MessageHeaders headers, ReceivedStore store) {
         SocketAddress sender = Replies.source(headers);
-        boolean taken = this.storeStage.submit(sender, () -> {
-            byte[] reply;
-            boolean error = false;
-            try {
-                reply = acknowledge(store.saveImage(image.metadata(), image.bytes()), headers);
+        this.storeStage.handOff(sender, "an image", new StoreStage.Steps() {
+            @Override
+            public byte[] store() {
+                return acknowledge(store.saveImage(image.metadata(), image.bytes()), headers);
             }
-            catch (RuntimeException ex) {
-                reply = refusal(new Rejection(Rejection.Reason.STORE_UNAVAILABLE, "store unavailable",
-                        "storing an image failed: " + ex, ex), headers);
-                error = true;
+
+            @Override
+            public byte[] refused(Rejection unavailable) {
+                return refusal(unavailable, headers);
             }
-            this.replies.send(this.socket, reply, sender, error);
+
+            @Override
+            public void reply(byte[] reply, boolean error) {
+                ImagePortFlow.this.replies.send(ImagePortFlow.this.socket, reply, sender, error);
+            }
         });
-        if (!taken) {
-            throw new Rejection(Rejection.Reason.STORE_BUSY, "store busy",
-                    "the store worker of this sender has udp.store.worker-queue items waiting", null);
-        }
         return null;
     }
 

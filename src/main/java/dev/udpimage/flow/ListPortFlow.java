@@ -79,24 +79,23 @@ public class ListPortFlow implements DisposableBean {
      */
     private Object handOff(ReceivedList list, MessageHeaders headers, ReceivedStore store) {
         SocketAddress sender = Replies.source(headers);
-        boolean taken = this.storeStage.submit(sender, () -> {
-            byte[] reply;
-            boolean error = false;
-            try {
+        this.storeStage.handOff(sender, "a list", new StoreStage.Steps() {
+            @Override
+            public byte[] store() {
                 store.saveList(list);
-                reply = this.replies.acknowledge(0, LegacyProtocol.LIST_REPLY);
+                return ListPortFlow.this.replies.acknowledge(0, LegacyProtocol.LIST_REPLY);
             }
-            catch (RuntimeException ex) {
-                reply = this.replies.rejected(sender, new Rejection(Rejection.Reason.STORE_UNAVAILABLE,
-                        "store unavailable", "storing a list failed: " + ex, ex));
-                error = true;
+
+            @Override
+            public byte[] refused(Rejection unavailable) {
+                return ListPortFlow.this.replies.rejected(sender, unavailable);
             }
-            this.replies.send(this.socket, reply, sender, error);
+
+            @Override
+            public void reply(byte[] reply, boolean error) {
+                ListPortFlow.this.replies.send(ListPortFlow.this.socket, reply, sender, error);
+            }
         });
-        if (!taken) {
-            throw new Rejection(Rejection.Reason.STORE_BUSY, "store busy",
-                    "the store worker of this sender has udp.store.worker-queue items waiting", null);
-        }
         return null;
     }
 

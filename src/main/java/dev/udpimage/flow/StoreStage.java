@@ -9,13 +9,15 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.udpimage.protocol.Rejection;
+
 /**
  * Where the last steps of a flow (store, acknowledge, reply) run when the store waits on
  * the network ({@link dev.udpimage.store.ReceivedStore#waitsOnNetwork()}): off the port's
  * receive thread, which must keep draining its socket, on one of {@code workers} threads
  * chosen by the sender's address and port, so that one sender's items are stored and
  * answered in the order they arrived while one slow write holds up only its own worker.
- * Each worker queues at most {@code queue} items; past that, {@link #submit} refuses and
+ * Each worker queues at most {@code queue} items; past that, {@link #handOff} refuses and
  * the flow answers {@code error: store busy} at once (counted) rather than stall the
  * port.
  */
@@ -33,10 +35,50 @@ final class StoreStage implements DisposableBean {
         }
     }
 
+    /** What a flow's last steps are, on the worker. */
+    interface Steps {
+
+        /** Stores the item. @return its success reply */
+        byte[] store();
+
+        /** The error reply for a failed save (counted and logged). */
+        byte[] refused(Rejection unavailable);
+
+        /** Sends a reply. */
+        void reply(byte[] reply, boolean error);
+
+    }
+
+    /**
+     * Runs {@code steps} on the sender's worker: store, then the reply, or, if the save
+     * fails, {@code error: store unavailable}. The caller goes on at once.
+     * @throws Rejection {@code store busy} when the sender's worker is full: nothing is
+     * stored
+     */
+    void handOff(SocketAddress sender, String what, Steps steps) {
+        boolean taken = submit(sender, () -> {
+            byte[] reply;
+            boolean error = false;
+            try {
+                reply = steps.store();
+            }
+            catch (RuntimeException ex) {
+                reply = steps.refused(new Rejection(Rejection.Reason.STORE_UNAVAILABLE, "store unavailable",
+                        "storing " + what + " failed: " + ex, ex));
+                error = true;
+            }
+            steps.reply(reply, error);
+        });
+        if (!taken) {
+            throw new Rejection(Rejection.Reason.STORE_BUSY, "store busy",
+                    "the store worker of this sender has udp.store.worker-queue items waiting", null);
+        }
+    }
+
     /**
      * @return whether the work was taken; false when the sender's worker is full
      */
-    boolean submit(SocketAddress sender, Runnable work) {
+    private boolean submit(SocketAddress sender, Runnable work) {
         int stripe = Math.floorMod(sender == null ? 0 : sender.hashCode(), this.workers.length);
         try {
             this.workers[stripe].execute(work);
