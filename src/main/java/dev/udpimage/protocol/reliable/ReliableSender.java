@@ -122,7 +122,13 @@ public final class ReliableSender {
 
     private static final long MAX_RTO = Duration.ofMillis(500).toNanos();
 
-    private static final long MIN_GAP_INTERVAL = Duration.ofMillis(5).toNanos();
+    private static final long MIN_GAP_INTERVAL = Duration.ofMillis(2).toNanos();
+
+    /**
+     * A chunk that this many later chunks overtook is taken as lost at once; fewer may be
+     * a reordering.
+     */
+    static final int REORDER_WINDOW = 3;
 
     public Result send(byte[] image, Link link, Options options) throws IOException {
         return new Transfer(image, link, options).run();
@@ -321,22 +327,29 @@ public final class ReliableSender {
 
         /**
          * NAK: the chunks below the highest one acknowledged that are still missing are
-         * known lost; each is resent once it has been out longer than
-         * {@link #gapInterval()}, without waiting for the timer.
+         * known lost; each is resent without waiting for the timer: at once when it was
+         * sent once and {@link #REORDER_WINDOW} later chunks overtook it, else once it
+         * has been out longer than {@link #gapInterval()}.
          */
         private void resendKnownGaps() throws IOException {
             long now = System.nanoTime();
             long interval = gapInterval();
             int lastAcked = this.acked.length() - 1;
             for (int seq = this.cumulative; seq < lastAcked; seq++) {
-                if (!this.acked.get(seq) && this.sentAt[seq] != 0 && now - this.sentAt[seq] > interval) {
+                if (this.acked.get(seq) || this.sentAt[seq] == 0) {
+                    continue;
+                }
+                // sent once and passed by REORDER_WINDOW acknowledged chunks: lost, not
+                // late (RACK's reasoning)
+                boolean passed = this.sends[seq] == 1 && lastAcked - seq >= REORDER_WINDOW;
+                if (passed || now - this.sentAt[seq] > interval) {
                     sendChunk(seq);
                 }
             }
         }
 
         /**
-         * Twice the smoothed round trip, at least 5 ms: how long a resent gap may take to
+         * Twice the smoothed round trip, at least 2 ms: how long a resent gap may take to
          * be acknowledged.
          */
         private long gapInterval() {
