@@ -34,6 +34,7 @@ import dev.udpimage.protocol.ImageReassembler;
  * @param store what is kept of what was received
  * @param send the control plane's limits
  * @param security who may use the HTTP API and the viewer
+ * @param streams how received images are grouped into camera streams
  */
 @Validated
 @ConfigurationProperties("udp")
@@ -41,7 +42,8 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
         @DefaultValue("9998") @Min(0) @Max(65535) int listPort, @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
         @DefaultValue("16MB") @NotNull DataSize socketReceiveBuffer,
         @DefaultValue("100us") @NotNull Duration receiveSpin, @DefaultValue @Valid Transfer transfer,
-        @DefaultValue @Valid Store store, @DefaultValue @Valid Send send, @DefaultValue @Valid Security security) {
+        @DefaultValue @Valid Store store, @DefaultValue @Valid Send send, @DefaultValue @Valid Security security,
+        @DefaultValue @Valid Streams streams) {
 
     @AssertTrue(message = "udp.receive-spin must not be negative")
     boolean isReceiveSpinNotNegative() {
@@ -94,8 +96,8 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     public record Send(@DefaultValue( {
             "127.0.0.0/8", "::1/128" }) @NotNull List<String> allowedTargets,
             @DefaultValue({ "5000-5099", "32768-60999" }) @NotNull List<String> allowedPorts,
-            @DefaultValue("50") @Min(1) int requestsPerSecond, @DefaultValue("15") @Min(0) double rate,
-            @DefaultValue("4KB") @NotNull DataSize burst){
+            @DefaultValue("50") @Min(1) int requestsPerSecond, @DefaultValue("10") @Min(0) double rate,
+            @DefaultValue("2KB") @NotNull DataSize burst){
     }
 
     /**
@@ -180,4 +182,18 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
             @DefaultValue("") String secretKey, @DefaultValue("true") boolean pathStyle,
             @DefaultValue("true") boolean ifNoneMatch) {
     }
+
+    /**
+     * @param key what makes a stream: the sender's address ({@code ip}: the Python
+     * clients take a new port each run) or its address and port ({@code ip-port})
+     */
+    public record Streams(@DefaultValue("ip") @NotNull Key key) {
+
+        public enum Key {
+
+            IP, IP_PORT
+
+        }
+    }
+
 }
