@@ -7,6 +7,15 @@ package dev.udpimage.store;
  */
 public interface StoreListener {
 
+    /**
+     * An image this instance stored, with its bytes; by default,
+     * {@link #imageStored(ImageMetadata)}.
+     */
+    default void imageStored(ReceivedImage image) {
+        imageStored(image.metadata());
+    }
+
+    /** An image stored, by this instance or (cluster store) another. */
     default void imageStored(ImageMetadata image) {
     }
 

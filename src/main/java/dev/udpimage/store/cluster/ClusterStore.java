@@ -142,7 +142,7 @@ public class ClusterStore implements ReceivedStore {
         deleteObjects(saved.evictedKeys());
         this.doorbell.run();
         for (StoreListener listener : this.listeners) {
-            listener.imageStored(saved.item().metadata());
+            listener.imageStored(saved.item());
         }
         return saved.item();
     }

@@ -54,7 +54,7 @@ public class FileStore implements ReceivedStore {
             .add(id -> new ReceivedImage(metadata.withId(id), original));
         this.directory.write(added.item(), added.evicted());
         for (StoreListener listener : this.listeners) {
-            listener.imageStored(added.item().metadata());
+            listener.imageStored(added.item());
         }
         return added.item();
     }

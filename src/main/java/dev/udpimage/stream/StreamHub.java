@@ -1,0 +1,242 @@
+package dev.udpimage.stream;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import dev.udpimage.UdpProperties;
+import dev.udpimage.store.ImageMetadata;
+import dev.udpimage.store.ReceivedImage;
+import dev.udpimage.store.StoreListener;
+
+/**
+ * Every sender of images is a stream: frames grouped by the sender's address
+ * ({@code udp.streams.key=ip}, the default, since the Python clients take a new port each
+ * run) or address and port ({@code ip-port}). The hub keeps each stream's newest frame
+ * and its rates; each viewer takes the newest frame it has not taken whenever it is
+ * ready, and a frame replaced before a viewer took it is skipped for that viewer
+ * (counted, {@code udp.streams.frames.skipped}). The receive thread only swaps a
+ * reference, counts and wakes the waiting viewers: nothing a viewer does slows a port.
+ */
+@Component
+public class StreamHub implements StoreListener {
+
+    /** The stream of every sender together. */
+    public static final String ALL = "";
+
+    /** A stream silent this long is shown as stopped; twice this long, forgotten. */
+    static final Duration STOPPED_AFTER = Duration.ofSeconds(5);
+
+    private static final int MAX_STREAMS = 256;
+
+    private final boolean byPort;
+
+    private final Counter skipped;
+
+    private final Map<String, Stream> streams = new LinkedHashMap<>();
+
+    private boolean closed;
+
+    private final List<Viewer> viewers = new ArrayList<>();
+
+    public StreamHub(UdpProperties properties, MeterRegistry registry) {
+        this.byPort = properties.streams().key() == UdpProperties.Streams.Key.IP_PORT;
+        this.skipped = Counter.builder("udp.streams.frames.skipped")
+            .description("Frames a stream viewer skipped because it read slower than they came")
+            .register(registry);
+    }
+
+    /** What {@code GET /received/streams} shows of one stream. */
+    public record StreamInfo(String sender, long frames, double fps, double bytesPerSecond, Instant lastFrameAt,
+            int width, int height, String format, boolean active) {
+    }
+
+    private static final class Stream {
+
+        final String key;
+
+        long frames;
+
+        Frame latest;
+
+        /** Arrival times (ns) and sizes of the frames of the last second or so. */
+        final Deque<long[]> recent = new ArrayDeque<>();
+
+        long lastNanos;
+
+        Stream(String key) {
+            this.key = key;
+        }
+
+        StreamInfo info(long now) {
+            while (!this.recent.isEmpty() && now - this.recent.peekFirst()[0] > 2_000_000_000L) {
+                this.recent.pollFirst();
+            }
+            double fps = 0;
+            double bytesPerSecond = 0;
+            if (this.recent.size() >= 2) {
+                double seconds = (this.recent.peekLast()[0] - this.recent.peekFirst()[0]) / 1e9;
+                fps = (this.recent.size() - 1) / seconds;
+                bytesPerSecond = this.recent.stream().skip(1).mapToLong(r -> r[1]).sum() / seconds;
+            }
+            ImageMetadata image = this.latest.metadata();
+            return new StreamInfo(this.key, this.frames, Math.round(fps * 10) / 10.0, Math.round(bytesPerSecond),
+                    image.receivedAt(), image.width(), image.height(), image.format(),
+                    now - this.lastNanos < STOPPED_AFTER.toNanos());
+        }
+
+    }
+
+    @Override
+    public void imageStored(ReceivedImage image) {
+        long now = System.nanoTime();
+        Frame frame = new Frame(image.metadata(), image.original());
+        String key = keyOf(image.metadata().sender());
+        synchronized (this) {
+            for (String name : new String[] { ALL, key }) {
+                Stream stream = this.streams.computeIfAbsent(name, Stream::new);
+                for (Viewer viewer : this.viewers) { // the frame this one replaces:
+                                                     // skipped by who never took it
+                    if (viewer.key.equals(name) && viewer.taken < stream.frames) {
+                        this.skipped.increment();
+                    }
+                }
+                stream.frames++;
+                stream.latest = frame;
+                stream.lastNanos = now;
+                stream.recent.addLast(new long[] { now, image.original().length });
+                if (stream.recent.size() > 512) {
+                    stream.recent.pollFirst();
+                }
+            }
+            if (this.streams.size() > MAX_STREAMS) {
+                forgetStopped(now);
+            }
+            notifyAll();
+        }
+    }
+
+    /**
+     * The streams of the senders seen recently, busiest first; a stopped one is shown a
+     * while, then forgotten.
+     */
+    public synchronized List<StreamInfo> streams() {
+        long now = System.nanoTime();
+        forgetStopped(now);
+        return this.streams.values()
+            .stream()
+            .filter(stream -> !stream.key.equals(ALL))
+            .map(stream -> stream.info(now))
+            .sorted(Comparator.comparing(StreamInfo::fps).reversed())
+            .toList();
+    }
+
+    /** The newest frame of a stream ({@link #ALL}: of any sender), or null. */
+    public synchronized Frame latest(String sender) {
+        Stream stream = this.streams.get(keyOf(sender));
+        return stream == null ? null : stream.latest;
+    }
+
+    /** A frame and its number in its stream (1, 2, ...). */
+    public record Numbered(Frame frame, long number) {
+    }
+
+    /** One MJPEG viewer of a stream: what it took last. */
+    public static final class Viewer {
+
+        private final String key;
+
+        private long taken;
+
+        private Viewer(String key, long taken) {
+            this.key = key;
+            this.taken = taken;
+        }
+
+    }
+
+    /**
+     * A new viewer of the stream of {@code sender} ({@code null}: all); the newest frame
+     * is its first.
+     */
+    public synchronized Viewer open(String sender) {
+        String key = keyOf(sender);
+        Stream stream = this.streams.get(key);
+        Viewer viewer = new Viewer(key, stream == null ? 0 : stream.frames - 1);
+        this.viewers.add(viewer);
+        return viewer;
+    }
+
+    public synchronized void close(Viewer viewer) {
+        this.viewers.remove(viewer);
+    }
+
+    /**
+     * Waits until the viewer's stream has a frame it has not taken.
+     * @return the newest such frame, or null if none came within {@code timeout} or the
+     * hub closed
+     */
+    public synchronized Numbered next(Viewer viewer, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!this.closed) {
+            Stream stream = this.streams.get(viewer.key);
+            if (stream != null && stream.frames > viewer.taken) {
+                viewer.taken = stream.frames;
+                return new Numbered(stream.latest, stream.frames);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return null;
+    }
+
+    /**
+     * Ends every wait: the service is stopping (open MJPEG viewers must not hold up its
+     * shutdown).
+     */
+    @EventListener(ContextClosedEvent.class)
+    public synchronized void close() {
+        this.closed = true;
+        notifyAll();
+    }
+
+    public synchronized boolean closed() {
+        return this.closed;
+    }
+
+    /** The stream key of a sender given as {@code ip}, {@code ip:port} or empty (all). */
+    String keyOf(String sender) {
+        if (sender == null || sender.isBlank()) {
+            return ALL;
+        }
+        if (this.byPort) {
+            return sender;
+        }
+        int colon = sender.lastIndexOf(':');
+        boolean hasPort = colon > 0 && sender.indexOf(':') == colon; // IPv4 ip:port (IPv6
+                                                                     // has many colons)
+        return hasPort ? sender.substring(0, colon) : sender;
+    }
+
+    private void forgetStopped(long now) {
+        this.streams.values()
+            .removeIf(stream -> !stream.key.equals(ALL) && now - stream.lastNanos > 2 * STOPPED_AFTER.toNanos());
+    }
+
+}
