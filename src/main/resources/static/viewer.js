@@ -14,9 +14,15 @@ function describe(image) {
       + `${image.bytes.toLocaleString()} bytes in ${image.datagrams} datagrams (${image.transport}) · ${time}`;
 }
 
+/** The bytes as received where browsers render them; a PNG rendering of the rest (BMP, TIFF, WBMP). */
+function source(image) {
+  return ['jpeg', 'png', 'gif', 'webp'].includes(image.format)
+    ? `/received/images/${image.id}/original` : `/received/images/${image.id}.png`;
+}
+
 function show(image) {
   const large = $('large');
-  large.src = `/received/images/${image.id}.png`;
+  large.src = source(image);
   large.alt = `Image ${image.id}`;
   large.dataset.id = image.id;
   $('large-caption').textContent = describe(image);
@@ -37,7 +43,7 @@ function addThumbnail(image) {
   button.title = describe(image);
   button.setAttribute('aria-pressed', 'false');
   const img = document.createElement('img');
-  img.src = `/received/images/${image.id}.png`;
+  img.src = source(image);
   img.alt = `Image ${image.id}`;
   img.loading = 'lazy';
   button.append(img);
@@ -172,5 +178,59 @@ $('send-form').addEventListener('submit', async (event) => {
   }
 });
 
+// ---- cameras: a tile per sender, its MJPEG stream in an <img>, greyed when it stops, gone when forgotten
+
+function describeStream(stream) {
+  const kbits = Math.round(stream.bytesPerSecond * 8 / 1000);
+  return `${stream.sender} · ${stream.fps.toFixed(1)} fps · ${stream.width}×${stream.height} · `
+      + `${kbits.toLocaleString()} kbit/s`;
+}
+
+async function refreshStreams() {
+  let streams;
+  try {
+    streams = await (await fetch('/received/streams')).json();
+  } catch (e) {
+    return; // restarting
+  }
+  const tiles = $('stream-tiles');
+  $('cameras').hidden = streams.length === 0;
+  const seen = new Set();
+  for (const stream of streams) {
+    seen.add(stream.sender);
+    let tile = tiles.querySelector(`li[data-sender="${CSS.escape(stream.sender)}"]`);
+    if (!tile) {
+      tile = document.createElement('li');
+      tile.dataset.sender = stream.sender;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.setAttribute('aria-pressed', 'false');
+      const img = document.createElement('img');
+      img.alt = `Live stream from ${stream.sender}`;
+      img.src = `/received/stream.mjpeg?sender=${encodeURIComponent(stream.sender)}`;
+      const caption = document.createElement('span');
+      caption.className = 'caption';
+      button.append(img, caption);
+      button.addEventListener('click', () => { // enlarge, and back
+        const enlarged = tile.classList.toggle('enlarged');
+        button.setAttribute('aria-pressed', String(enlarged));
+      });
+      tile.append(button);
+      tiles.append(tile);
+    }
+    tile.classList.toggle('stopped', !stream.active);
+    tile.querySelector('.caption').textContent = describeStream(stream) + (stream.active ? '' : ' · stopped');
+    tile.dataset.fps = stream.fps;
+  }
+  for (const tile of [...tiles.children]) {
+    if (!seen.has(tile.dataset.sender)) {
+      tile.querySelector('img').src = ''; // closes the stream
+      tile.remove();
+    }
+  }
+}
+
 setInterval(refreshCounters, 5000);
+setInterval(refreshStreams, 1000);
+refreshStreams();
 connect();
