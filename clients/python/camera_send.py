@@ -4,7 +4,7 @@ wait for b"get message!!!" before the next. From a webcam (cv2.VideoCapture), or
 pattern with a frame counter. Prints the fps it achieved.
 
 Usage: camera_send.py HOST PORT [--fps 25] [--size 640x480] [--seconds 10] [--camera 0] [--pattern]
-        [--quality 80] [--timeout 2]
+        [--quality 80] [--timeout 2] [--source ADDRESS]
 Needs OpenCV (Debian: python3-opencv, python3-numpy). Exit code 0 when every frame was answered.
 """
 import argparse
@@ -56,6 +56,7 @@ def main():
     parser.add_argument('--pattern', action='store_true', help='the test pattern even if a camera is there')
     parser.add_argument('--quality', type=int, default=80)
     parser.add_argument('--timeout', type=float, default=2.0)
+    parser.add_argument('--source', help='the local address to send from (one camera per address)')
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split('x'))
     camera = None
@@ -65,6 +66,8 @@ def main():
             camera = None
     print('source: %s' % ('camera %d' % args.camera if camera else 'test pattern'), flush=True)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if args.source:
+        sock.bind((args.source, 0))
     address = (args.host, args.port)
     period = 1.0 / args.fps
     started = time.monotonic()
