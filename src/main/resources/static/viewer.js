@@ -4,6 +4,7 @@
 
 const MAX_THUMBNAILS = 24;
 const MAX_LISTS = 10;
+const MAX_LIVE = 3; // MJPEG streams played at once; the live events hold a connection too
 const $ = (id) => document.getElementById(id);
 
 let selectedId = null; // a clicked thumbnail; null follows the latest image
@@ -196,7 +197,7 @@ async function refreshStreams() {
   const tiles = $('stream-tiles');
   $('cameras').hidden = streams.length === 0;
   const seen = new Set();
-  for (const stream of streams) {
+  for (const [index, stream] of streams.entries()) {
     seen.add(stream.sender);
     let tile = tiles.querySelector(`li[data-sender="${CSS.escape(stream.sender)}"]`);
     if (!tile) {
@@ -207,7 +208,6 @@ async function refreshStreams() {
       button.setAttribute('aria-pressed', 'false');
       const img = document.createElement('img');
       img.alt = `Live stream from ${stream.sender}`;
-      img.src = `/received/stream.mjpeg?sender=${encodeURIComponent(stream.sender)}`;
       const caption = document.createElement('span');
       caption.className = 'caption';
       button.append(img, caption);
@@ -217,6 +217,19 @@ async function refreshStreams() {
       });
       tile.append(button);
       tiles.append(tile);
+    }
+    // A browser opens at most 6 connections to a server, and each MJPEG stream holds one for good: the busiest
+    // MAX_LIVE streams play live, the others show their latest frame, refreshed every second
+    const img = tile.querySelector('img');
+    const sender = encodeURIComponent(stream.sender);
+    if (stream.active && index < MAX_LIVE) {
+      if (tile.dataset.live !== 'true') {
+        img.src = `/received/stream.mjpeg?sender=${sender}`;
+        tile.dataset.live = 'true';
+      }
+    } else {
+      img.src = `/received/stream.jpg?sender=${sender}&at=${Date.now()}`;
+      tile.dataset.live = 'false';
     }
     tile.classList.toggle('stopped', !stream.active);
     tile.querySelector('.caption').textContent = describeStream(stream) + (stream.active ? '' : ' · stopped');
@@ -231,6 +244,9 @@ async function refreshStreams() {
 }
 
 setInterval(refreshCounters, 5000);
-setInterval(refreshStreams, 1000);
-refreshStreams();
 connect();
+// the tiles' MJPEG streams never finish loading: they start after the page's load event, or it would never come
+window.addEventListener('load', () => {
+  refreshStreams();
+  setInterval(refreshStreams, 1000);
+});
