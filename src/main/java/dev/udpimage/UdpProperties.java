@@ -150,12 +150,28 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * (the cluster store), each taking the senders that hash to it, in order
      * @param workerQueue items each of those threads may have waiting; past that a sender
      * gets {@code error: store busy} at once
+     * @param durability file store: {@code async} replies once an item is in memory,
+     * {@code sync} once it is on disk
      */
     public record Store(@DefaultValue("100") @Min(1) int history, @DefaultValue("64MB") @NotNull DataSize maxBytes,
             @DefaultValue("./data") String dir, @DefaultValue("200ms") @NotNull Duration writeDelay,
             @DefaultValue("file") @NotNull Backend backend, @DefaultValue("") String instance,
             @DefaultValue @Valid S3 s3, @DefaultValue("10m") @NotNull Duration sweepGrace,
-            @DefaultValue("8") @Min(1) int workers, @DefaultValue("32") @Min(1) int workerQueue) {
+            @DefaultValue("8") @Min(1) int workers, @DefaultValue("32") @Min(1) int workerQueue,
+            @DefaultValue("async") @NotNull Durability durability) {
+
+        /**
+         * When a reply may leave. {@code async}: once the item is in memory; the disk is
+         * written behind, and a crash loses what arrived in the last {@code write-delay}
+         * (and what was being written). {@code sync}: once its files are written,
+         * fsync'd, renamed and their directory fsync'd; concurrent senders' items share
+         * the directory's fsync.
+         */
+        public enum Durability {
+
+            ASYNC, SYNC
+
+        }
 
         public enum Backend {
 

@@ -72,7 +72,7 @@ public class ImagePortFlow implements DisposableBean {
     @Bean
     IntegrationFlow imageFlow(BatchedInboundAdapter imageInbound, ImageDecoder decoder, ReceivedStore store,
             UdpProperties properties) {
-        if (store.waitsOnNetwork()) { // the last steps on the store's workers, by sender
+        if (store.blocksOnSave()) { // the last steps on the store's workers, by sender
             this.storeStage = new StoreStage("image", properties.store().workers(), properties.store().workerQueue());
             return IntegrationFlow.from(imageInbound)
                 .handle(byte[].class, this::reassemble)

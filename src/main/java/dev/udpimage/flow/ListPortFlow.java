@@ -51,7 +51,7 @@ public class ListPortFlow implements DisposableBean {
     @Bean
     IntegrationFlow listFlow(DatagramInboundAdapter listInbound, ListDecoder decoder, ReceivedStore store,
             UdpProperties properties) {
-        if (store.waitsOnNetwork()) { // the last steps on the store's workers, by sender
+        if (store.blocksOnSave()) { // the last steps on the store's workers, by sender
             this.storeStage = new StoreStage("list", properties.store().workers(), properties.store().workerQueue());
             return IntegrationFlow.from(listInbound)
                 .handle(byte[].class, (datagram, headers) -> parse(datagram, decoder, headers))

@@ -13,7 +13,7 @@ import dev.udpimage.protocol.Rejection;
 
 /**
  * Where the last steps of a flow (store, acknowledge, reply) run when the store waits on
- * the network ({@link dev.udpimage.store.ReceivedStore#waitsOnNetwork()}): off the port's
+ * the network ({@link dev.udpimage.store.ReceivedStore#blocksOnSave()}): off the port's
  * receive thread, which must keep draining its socket, on one of {@code workers} threads
  * chosen by the sender's address and port, so that one sender's items are stored and
  * answered in the order they arrived while one slow write holds up only its own worker.

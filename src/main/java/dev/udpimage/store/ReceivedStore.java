@@ -30,11 +30,11 @@ public interface ReceivedStore {
     List<ReceivedList> lists();
 
     /**
-     * Whether saving waits on the network (a database, object storage): then the receive
-     * path saves off its ports' threads. A store in memory saves at once, on the port's
-     * thread.
+     * Whether saving waits on a device or the network (an fsync, a database, object
+     * storage): then the receive path saves off its ports' threads. A store that saves in
+     * memory saves at once, on the port's thread.
      */
-    default boolean waitsOnNetwork() {
+    default boolean blocksOnSave() {
         return false;
     }
 

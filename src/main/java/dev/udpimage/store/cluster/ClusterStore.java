@@ -179,7 +179,7 @@ public class ClusterStore implements ReceivedStore {
     }
 
     @Override
-    public boolean waitsOnNetwork() {
+    public boolean blocksOnSave() {
         return true;
     }
 

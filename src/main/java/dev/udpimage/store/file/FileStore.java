@@ -33,9 +33,16 @@ public class FileStore implements ReceivedStore {
 
     private final List<StoreListener> listeners;
 
+    /**
+     * Replies wait until what they acknowledge is on disk
+     * ({@code udp.store.durability=sync}).
+     */
+    private final boolean sync;
+
     public FileStore(UdpProperties properties, StoreDirectory directory, ObjectProvider<StoreListener> listeners) {
         this.directory = directory;
         this.listeners = listeners.orderedStream().toList();
+        this.sync = properties.store().durability() == UdpProperties.Store.Durability.SYNC;
         this.images = new BoundedHistory<>(properties.store().history(), properties.store().maxBytes().toBytes(),
                 image -> image.original().length);
         this.lists = new BoundedHistory<>(properties.store().history(), Long.MAX_VALUE, list -> 0);
@@ -52,7 +59,12 @@ public class FileStore implements ReceivedStore {
     public ReceivedImage saveImage(ImageMetadata metadata, byte[] original) {
         BoundedHistory.Added<ReceivedImage> added = this.images
             .add(id -> new ReceivedImage(metadata.withId(id), original));
-        this.directory.write(added.item(), added.evicted());
+        if (this.sync) {
+            this.directory.writeDurably(added.item(), added.evicted());
+        }
+        else {
+            this.directory.write(added.item(), added.evicted());
+        }
         for (StoreListener listener : this.listeners) {
             listener.imageStored(added.item());
         }
@@ -62,11 +74,25 @@ public class FileStore implements ReceivedStore {
     @Override
     public ReceivedList saveList(ReceivedList list) {
         BoundedHistory.Added<ReceivedList> added = this.lists.add(list::withId);
-        this.directory.write(added.item(), added.evicted());
+        if (this.sync) {
+            this.directory.writeDurably(added.item(), added.evicted());
+        }
+        else {
+            this.directory.write(added.item(), added.evicted());
+        }
         for (StoreListener listener : this.listeners) {
             listener.listStored(added.item());
         }
         return added.item();
+    }
+
+    /**
+     * In {@code sync} durability a save waits for the disk: the ports hand it to store
+     * workers.
+     */
+    @Override
+    public boolean blocksOnSave() {
+        return this.sync;
     }
 
     @Override

@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -83,6 +85,9 @@ public class StoreDirectory implements DisposableBean {
      * Items to write, by file key, in the order they arrived. Guarded by {@link #lock}.
      */
     private final Map<String, Object> toWrite = new LinkedHashMap<>();
+
+    /** Items to write durably now, and who waits for each. Guarded by {@link #lock}. */
+    private final Map<Object, CompletableFuture<Void>> durable = new LinkedHashMap<>();
 
     /** Items whose files are to be deleted. Guarded by {@link #lock}. */
     private final List<Object> toDelete = new ArrayList<>();
@@ -203,6 +208,35 @@ public class StoreDirectory implements DisposableBean {
         enqueue(list, evicted);
     }
 
+    /**
+     * Writes an item now and returns once it is durable: its files written and fsync'd,
+     * renamed into place, and their directory fsync'd. The writer takes what every caller
+     * has given it meanwhile as one batch, so concurrent callers share the directory's
+     * fsync (group commit).
+     * @throws UncheckedIOException when it could not be written (a full or read-only
+     * disk)
+     */
+    void writeDurably(Object item, List<?> evicted) {
+        if (this.writer == null) {
+            return;
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        synchronized (this.lock) {
+            this.durable.put(item, written);
+            for (Object gone : evicted) {
+                this.toDelete.add(gone);
+            }
+            this.lock.notifyAll();
+        }
+        try {
+            written.join();
+        }
+        catch (CompletionException ex) {
+            throw ex.getCause() instanceof UncheckedIOException io ? io
+                    : new UncheckedIOException(new IOException(ex.getCause()));
+        }
+    }
+
     /** Deletes the files of items no longer kept. */
     void deleteAll(List<?> evicted) {
         enqueue(null, evicted);
@@ -234,8 +268,9 @@ public class StoreDirectory implements DisposableBean {
         while (true) {
             List<Object> writes;
             List<Object> deletes;
+            Map<Object, CompletableFuture<Void>> durableBatch;
             synchronized (this.lock) {
-                while (this.toWrite.isEmpty() && this.toDelete.isEmpty() && !this.closing) {
+                while (this.toWrite.isEmpty() && this.toDelete.isEmpty() && this.durable.isEmpty() && !this.closing) {
                     try {
                         this.lock.wait();
                     }
@@ -244,17 +279,65 @@ public class StoreDirectory implements DisposableBean {
                         return;
                     }
                 }
-                if (this.toWrite.isEmpty() && this.toDelete.isEmpty()) {
+                if (this.toWrite.isEmpty() && this.toDelete.isEmpty() && this.durable.isEmpty()) {
                     return; // closing, and everything is written
                 }
-                gatherUntil(System.nanoTime() + this.writeDelayNanos);
+                if (this.durable.isEmpty()) { // nobody waits: gather what comes meanwhile
+                    gatherUntil(System.nanoTime() + this.writeDelayNanos);
+                }
                 writes = new ArrayList<>(this.toWrite.values());
                 deletes = new ArrayList<>(this.toDelete);
+                durableBatch = new LinkedHashMap<>(this.durable);
                 this.toWrite.clear();
                 this.toDelete.clear();
+                this.durable.clear();
             }
             deletes.forEach(this::delete);
             writes.forEach(this::writeFiles);
+            writeDurably(durableBatch);
+        }
+    }
+
+    /**
+     * One group commit: every item's files written and fsync'd, then each directory
+     * fsync'd once.
+     */
+    private void writeDurably(Map<Object, CompletableFuture<Void>> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Map<Object, IOException> failed = new LinkedHashMap<>();
+        for (Object item : batch.keySet()) {
+            try {
+                writeFiles(item, true);
+            }
+            catch (IOException | RuntimeException ex) {
+                failed.put(item, ex instanceof IOException io ? io : new IOException(ex));
+            }
+        }
+        IOException directories = null;
+        try {
+            forceDirectory(this.images);
+            forceDirectory(this.lists);
+        }
+        catch (IOException ex) {
+            directories = ex;
+        }
+        for (Map.Entry<Object, CompletableFuture<Void>> entry : batch.entrySet()) {
+            IOException why = failed.getOrDefault(entry.getKey(), directories);
+            if (why == null) {
+                entry.getValue().complete(null);
+            }
+            else {
+                log.error("Could not write {} durably to the store directory: {}", key(entry.getKey()), why.toString());
+                entry.getValue().completeExceptionally(new UncheckedIOException(why));
+            }
+        }
+    }
+
+    private static void forceDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 
@@ -277,17 +360,22 @@ public class StoreDirectory implements DisposableBean {
 
     private void writeFiles(Object item) {
         try {
-            if (item instanceof ReceivedImage image) {
-                writeAtomically(originalFile(image.metadata()), image.original());
-                writeAtomically(this.images.resolve(image.id() + ".json"),
-                        this.json.writeValueAsBytes(image.metadata()));
-            }
-            else if (item instanceof ReceivedList list) {
-                writeAtomically(this.lists.resolve(list.id() + ".json"), this.json.writeValueAsBytes(list));
-            }
+            writeFiles(item, false);
         }
         catch (IOException | RuntimeException ex) {
             log.error("Could not write {} to the store directory", key(item), ex);
+        }
+    }
+
+    /** An image's bytes, then its metadata (which marks it complete); or a list. */
+    private void writeFiles(Object item, boolean force) throws IOException {
+        if (item instanceof ReceivedImage image) {
+            writeAtomically(originalFile(image.metadata()), image.original(), force);
+            writeAtomically(this.images.resolve(image.id() + ".json"), this.json.writeValueAsBytes(image.metadata()),
+                    force);
+        }
+        else if (item instanceof ReceivedList list) {
+            writeAtomically(this.lists.resolve(list.id() + ".json"), this.json.writeValueAsBytes(list), force);
         }
     }
 
@@ -315,12 +403,18 @@ public class StoreDirectory implements DisposableBean {
         return this.images.resolve(metadata.id() + "." + metadata.format().replaceAll("[^a-z0-9]", ""));
     }
 
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    /**
+     * @param force fsync the file before it is renamed into place
+     */
+    private static void writeAtomically(Path target, byte[] bytes, boolean force) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + TMP);
         try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             for (int offset = 0; offset < bytes.length;) {
                 offset += file.write(ByteBuffer.wrap(bytes, offset, Math.min(WRITE_SLICE, bytes.length - offset)));
+            }
+            if (force) {
+                file.force(false);
             }
         }
         try {
