@@ -116,7 +116,17 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
 
         /** Whether any credential is set: protected mode ends. */
         public boolean configured() {
-            return hasText(this.password) || hasText(this.token);
+            return hasText(this.password) || hasToken();
+        }
+
+        /** Whether a Basic user (name and password) is set. */
+        public boolean hasUser() {
+            return hasText(this.username);
+        }
+
+        /** Whether a bearer token is set. */
+        public boolean hasToken() {
+            return hasText(this.token);
         }
 
         @AssertTrue(message = "udp.security.username and udp.security.password go together")

@@ -99,7 +99,7 @@ public class SecurityConfiguration {
                 .permitAll()
                 .anyRequest()
                 .authenticated());
-        if (hasText(security.token())) {
+        if (security.hasToken()) {
             http.addFilterBefore(new BearerTokenFilter(security.token(), unauthorized),
                     BasicAuthenticationFilter.class);
         }
@@ -120,7 +120,7 @@ public class SecurityConfiguration {
             };
         }
         List<AuthenticationProvider> providers = new java.util.ArrayList<>();
-        if (hasText(security.username())) {
+        if (security.hasUser()) {
             PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
             String password = security.password().startsWith("{") ? security.password()
                     : encoder.encode(security.password());
@@ -129,7 +129,7 @@ public class SecurityConfiguration {
             users.setPasswordEncoder(encoder);
             providers.add(users);
         }
-        if (hasText(security.token())) {
+        if (security.hasToken()) {
             byte[] token = security.token().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             providers.add(new AuthenticationProvider() {
                 @Override
@@ -152,10 +152,6 @@ public class SecurityConfiguration {
         ProviderManager manager = new ProviderManager(providers);
         manager.setEraseCredentialsAfterAuthentication(true);
         return manager;
-    }
-
-    private static boolean hasText(String value) {
-        return value != null && !value.isBlank();
     }
 
 }
