@@ -85,12 +85,7 @@ final class Workloads {
                 relay.close();
             }
         }
-        Row row = new Row(name, "reliable", count, completed, image.length, (System.nanoTime() - started) / 1e9,
-                Arrays.copyOf(latencies, completed));
-        String line = String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %d | %.1f / %.1f |", name, completed, count,
-                row.megabytesPerSecond(), retransmissions, row.percentileMs(0.5), row.percentileMs(0.99));
-        System.out.println("  " + line);
-        return line;
+        return line(name, "reliable", image, count, completed, latencies, retransmissions, started);
     }
 
     /**
@@ -117,7 +112,7 @@ final class Workloads {
                 System.out.println("  legacy send lost: " + lost.getMessage());
             }
         }
-        return line(name, image, count, completed, latencies, 0, started);
+        return line(name, "legacy", image, count, completed, latencies, 0, started);
     }
 
     /** {@code clients/python/reliable_send.py}, one process per image; a table row. */
@@ -145,15 +140,16 @@ final class Workloads {
             }
         }
         Files.delete(file);
-        String row = line(name, image, count, completed, latencies, 0, started);
+        String row = line(name, "reliable", image, count, completed, latencies, 0, started);
         return row + String.format(Locale.ROOT,
                 " (the sender's own MB/s, mean: %.1f; the row's includes starting " + "Python)",
                 completed == 0 ? 0 : sumOfRates / completed);
     }
 
-    private static String line(String name, byte[] image, int count, int completed, long[] latencies,
+    /** A row of the reliable-mode table, printed as it is measured. */
+    private static String line(String name, String target, byte[] image, int count, int completed, long[] latencies,
             int retransmissions, long started) {
-        Row row = new Row(name, "legacy", count, completed, image.length, (System.nanoTime() - started) / 1e9,
+        Row row = new Row(name, target, count, completed, image.length, (System.nanoTime() - started) / 1e9,
                 Arrays.copyOf(latencies, completed));
         String line = String.format(Locale.ROOT, "| %s | %d/%d | %.1f | %d | %.1f / %.1f |", name, completed, count,
                 row.megabytesPerSecond(), retransmissions, row.percentileMs(0.5), row.percentileMs(0.99));
