@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Another host on this machine: a network namespace of its own, joined to this one by a
@@ -75,7 +74,7 @@ public final class TestHost implements AutoCloseable {
     }
 
     /** Runs a command on the test host. */
-    public Result exec(String... command) throws IOException {
+    public Commands.Result exec(String... command) throws IOException {
         List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", this.namespace));
         all.addAll(List.of(command));
         return run(all);
@@ -90,7 +89,7 @@ public final class TestHost implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("curl", "-s", "-m", "10", "-o", "-", "-w", "\n%{http_code}"));
         command.addAll(List.of(arguments));
         command.add("http://" + this.hostAddress + ":" + port + path);
-        Result result = exec(command.toArray(String[]::new));
+        Commands.Result result = exec(command.toArray(String[]::new));
         String output = result.output();
         int split = output.lastIndexOf('\n');
         return new Http.Response(Integer.parseInt(output.substring(split + 1).strip()), null,
@@ -102,30 +101,15 @@ public final class TestHost implements AutoCloseable {
         run(List.of("ip", "netns", "del", this.namespace)); // takes the veth pair with it
     }
 
-    public record Result(int exit, String output) {
-    }
-
     private static void must(String... command) throws IOException {
-        Result result = run(List.of(command));
+        Commands.Result result = run(List.of(command));
         if (result.exit() != 0) {
             throw new IOException(String.join(" ", command) + " failed (" + result.exit() + "): " + result.output());
         }
     }
 
-    private static Result run(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish");
-            }
-            return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", ex);
-        }
+    private static Commands.Result run(List<String> command) throws IOException {
+        return Commands.run(command, 30);
     }
 
 }
