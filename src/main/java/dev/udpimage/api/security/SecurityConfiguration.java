@@ -28,6 +28,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
@@ -78,11 +79,12 @@ public class SecurityConfiguration {
                             + "(loopback); set udp.security.username and udp.security.password (or "
                             + "udp.security.token), e.g. UDP_SECURITY_USERNAME and UDP_SECURITY_PASSWORD in the "
                             + "environment, to answer others who present them");
-            http.authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
-                .permitAll()
-                .anyRequest()
-                .access((authentication,
-                        context) -> new AuthorizationDecision(LocalRequests.isLocal(context.getRequest()))))
+            http.addFilterBefore(new LocalUserFilter(), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
+                    .permitAll()
+                    .anyRequest()
+                    .access((authentication,
+                            context) -> new AuthorizationDecision(LocalRequests.isLocal(context.getRequest()))))
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(notLocal)
                     .accessDeniedHandler((request, response, ex) -> notLocal.commence(request, response, null)));
             return http.build();

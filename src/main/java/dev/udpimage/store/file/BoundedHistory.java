@@ -60,6 +60,13 @@ final class BoundedHistory<T> {
         return evicted;
     }
 
+    /** Takes back an item that could not be kept after all (by identity). */
+    synchronized void remove(T item) {
+        if (this.items.removeIf(kept -> kept == item)) {
+            this.bytes -= this.size.applyAsLong(item);
+        }
+    }
+
     synchronized Optional<T> latest() {
         return Optional.ofNullable(this.items.peekFirst());
     }

@@ -18,7 +18,8 @@ import dev.udpimage.store.StoreListener;
  * The single-machine store: the last {@code udp.store.history} images and lists (and at
  * most {@code udp.store.max-bytes} of images) in memory for the HTTP API, mirrored to
  * {@code udp.store.dir} by {@link StoreDirectory} so they survive a restart. What a reply
- * acknowledges is in memory before the reply leaves; files are written behind; then every
+ * acknowledges is in memory before the reply leaves, and in {@code sync} durability on
+ * disk too (a save the disk refuses fails, and the item is not kept); then every
  * {@link StoreListener} is told.
  */
 @Component
@@ -59,12 +60,7 @@ public class FileStore implements ReceivedStore {
     public ReceivedImage saveImage(ImageMetadata metadata, byte[] original) {
         BoundedHistory.Added<ReceivedImage> added = this.images
             .add(id -> new ReceivedImage(metadata.withId(id), original));
-        if (this.sync) {
-            this.directory.writeDurably(added.item(), added.evicted());
-        }
-        else {
-            this.directory.write(added.item(), added.evicted());
-        }
+        persist(this.images, added);
         for (StoreListener listener : this.listeners) {
             listener.imageStored(added.item());
         }
@@ -74,16 +70,31 @@ public class FileStore implements ReceivedStore {
     @Override
     public ReceivedList saveList(ReceivedList list) {
         BoundedHistory.Added<ReceivedList> added = this.lists.add(list::withId);
-        if (this.sync) {
-            this.directory.writeDurably(added.item(), added.evicted());
-        }
-        else {
-            this.directory.write(added.item(), added.evicted());
-        }
+        persist(this.lists, added);
         for (StoreListener listener : this.listeners) {
             listener.listStored(added.item());
         }
         return added.item();
+    }
+
+    /**
+     * Writes behind, or in {@code sync} now: an item that cannot be written then is taken
+     * back (nobody sees it) and the save fails.
+     * @throws java.io.UncheckedIOException in {@code sync}, when the disk refused the
+     * item
+     */
+    private <T> void persist(BoundedHistory<T> history, BoundedHistory.Added<T> added) {
+        if (!this.sync) {
+            this.directory.write(added.item(), added.evicted());
+            return;
+        }
+        try {
+            this.directory.writeDurably(added.item(), added.evicted());
+        }
+        catch (RuntimeException ex) {
+            history.remove(added.item());
+            throw ex;
+        }
     }
 
     /**

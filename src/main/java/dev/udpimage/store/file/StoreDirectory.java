@@ -44,9 +44,13 @@ import tools.jackson.databind.json.JsonMapper;
  * is a subset of what the history keeps (an item evicted before it was written is simply
  * never written), and the writer gathers for {@code udp.store.write-delay} before each
  * batch, so a flood costs at most one history's worth of writes per delay and the backlog
- * stays bounded. Shutting down waits for the writer. At start-up, files that don't parse,
- * half-written images and leftover temporary files are skipped and reported (logged, and
- * counted in {@code udp.store.skipped.files}), never fatal.
+ * stays bounded. When the disk refuses a write (full, read-only, a permission taken
+ * away), no half-written file stays, {@link StoreDirectoryHealth} goes DOWN, and what
+ * waits to be written is kept waiting (still bounded by the history) and tried again
+ * every second, as a small probe file is while nothing waits, until a write succeeds; a
+ * durable write fails at once. Shutting down waits for the writer. At start-up, files
+ * that don't parse, half-written images and leftover temporary files are skipped and
+ * reported (logged, and counted in {@code udp.store.skipped.files}), never fatal.
  */
 @Component
 @ConditionalOnProperty(name = "udp.store.backend", havingValue = "file", matchIfMissing = true)
@@ -64,6 +68,12 @@ public class StoreDirectory implements DisposableBean {
      * stays at 1 MB.
      */
     private static final int WRITE_SLICE = 1 << 20;
+
+    /** How often a failing disk is tried again. */
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The size of the file that tests whether a failing disk takes writes again. */
+    private static final int PROBE_BYTES = 64 * 1024;
 
     /** What was found at start-up, oldest first. */
     public record Loaded(List<ReceivedImage> images, List<ReceivedList> lists, int skipped) {
@@ -94,37 +104,44 @@ public class StoreDirectory implements DisposableBean {
 
     private final long writeDelayNanos;
 
+    private final StoreDirectoryHealth health;
+
+    private final Path root;
+
     private boolean closing;
 
-    public StoreDirectory(UdpProperties properties, JsonMapper json, MeterRegistry registry) {
+    public StoreDirectory(UdpProperties properties, JsonMapper json, MeterRegistry registry,
+            StoreDirectoryHealth health) {
         String dir = properties.store().dir();
         this.json = json;
+        this.health = health;
         this.writeDelayNanos = properties.store().writeDelay().toNanos();
         this.skippedFiles = Counter.builder("udp.store.skipped.files")
             .description("Corrupt or half-written files skipped at start-up")
             .register(registry);
         if (dir == null || dir.isBlank()) {
+            this.root = null;
             this.images = null;
             this.lists = null;
             this.writer = null;
             log.info("udp.store.dir is empty: received images and lists are kept in memory only");
             return;
         }
-        Path root = Path.of(dir).toAbsolutePath().normalize();
-        this.images = root.resolve("images");
-        this.lists = root.resolve("lists");
+        this.root = Path.of(dir).toAbsolutePath().normalize();
+        this.images = this.root.resolve("images");
+        this.lists = this.root.resolve("lists");
         try {
             Files.createDirectories(this.images);
             Files.createDirectories(this.lists);
         }
         catch (IOException ex) {
-            throw new UncheckedIOException("cannot create the store directory " + root, ex);
+            throw new UncheckedIOException("cannot create the store directory " + this.root, ex);
         }
         this.writer = new Thread(this::writeBehind, "store-writer");
         // destroy() waits for it; it must not hold the JVM up on its own
         this.writer.setDaemon(true);
         this.writer.start();
-        log.info("Received images and lists are kept in {}", root);
+        log.info("Received images and lists are kept in {}", this.root);
     }
 
     // ---- start-up
@@ -200,12 +217,12 @@ public class StoreDirectory implements DisposableBean {
     // ---- writing behind
     // ---------------------------------------------------------------------------------------
 
-    void write(ReceivedImage image, List<ReceivedImage> evicted) {
-        enqueue(image, evicted);
-    }
-
-    void write(ReceivedList list, List<ReceivedList> evicted) {
-        enqueue(list, evicted);
+    /**
+     * Writes an image or list behind; when it cannot be written (a full or read-only
+     * disk), it waits while it is kept and is tried again every second.
+     */
+    void write(Object item, List<?> evicted) {
+        enqueue(item, evicted);
     }
 
     /**
@@ -270,31 +287,122 @@ public class StoreDirectory implements DisposableBean {
             List<Object> deletes;
             Map<Object, CompletableFuture<Void>> durableBatch;
             synchronized (this.lock) {
-                while (this.toWrite.isEmpty() && this.toDelete.isEmpty() && this.durable.isEmpty() && !this.closing) {
-                    try {
-                        this.lock.wait();
-                    }
-                    catch (InterruptedException ex) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-                if (this.toWrite.isEmpty() && this.toDelete.isEmpty() && this.durable.isEmpty()) {
+                if (!awaitWork()) {
                     return; // closing, and everything is written
                 }
-                if (this.durable.isEmpty()) { // nobody waits: gather what comes meanwhile
-                    gatherUntil(System.nanoTime() + this.writeDelayNanos);
+                if (idle()) {
+                    writes = null; // a second of failure without work: time to probe
+                    deletes = null;
+                    durableBatch = null;
                 }
-                writes = new ArrayList<>(this.toWrite.values());
-                deletes = new ArrayList<>(this.toDelete);
-                durableBatch = new LinkedHashMap<>(this.durable);
-                this.toWrite.clear();
-                this.toDelete.clear();
-                this.durable.clear();
+                else {
+                    if (this.durable.isEmpty()) {
+                        // nobody waits: gather what comes meanwhile, and try a failing
+                        // disk once a second
+                        gatherUntil(System.nanoTime() + (this.health.failing()
+                                ? Math.max(this.writeDelayNanos, RETRY_NANOS) : this.writeDelayNanos));
+                    }
+                    writes = new ArrayList<>(this.toWrite.values());
+                    deletes = new ArrayList<>(this.toDelete);
+                    durableBatch = new LinkedHashMap<>(this.durable);
+                    this.toWrite.clear();
+                    this.toDelete.clear();
+                    this.durable.clear();
+                }
+            }
+            if (writes == null) {
+                probe();
+                continue;
             }
             deletes.forEach(this::delete);
-            writes.forEach(this::writeFiles);
+            writeBehind(writes);
             writeDurably(durableBatch);
+        }
+    }
+
+    /**
+     * Waits until there is work, or for a second while the disk fails.
+     * @return false when closing and everything is written
+     */
+    private boolean awaitWork() {
+        while (idle() && !this.closing) {
+            try {
+                if (this.health.failing()) {
+                    this.lock.wait(TimeUnit.NANOSECONDS.toMillis(RETRY_NANOS));
+                    if (idle() && !this.closing) {
+                        return true;
+                    }
+                }
+                else {
+                    this.lock.wait();
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !idle() || !this.closing;
+    }
+
+    private boolean idle() {
+        return this.toWrite.isEmpty() && this.toDelete.isEmpty() && this.durable.isEmpty();
+    }
+
+    /**
+     * Writes a batch behind; at the first write the disk refuses, the rest of the batch
+     * goes back to wait for the next try (unless closing: then it is reported lost).
+     */
+    private void writeBehind(List<Object> writes) {
+        for (int i = 0; i < writes.size(); i++) {
+            Object item = writes.get(i);
+            try {
+                writeFiles(item, false);
+                this.health.succeeded();
+            }
+            catch (IOException ex) {
+                this.health.failed(ex);
+                List<Object> unwritten = writes.subList(i, writes.size());
+                if (this.closing) {
+                    log.error("{} items could not be written to the store directory before shutdown: {}",
+                            unwritten.size(), ex.toString());
+                }
+                else {
+                    requeue(unwritten);
+                }
+                return;
+            }
+            catch (RuntimeException ex) {
+                log.error("Could not write {} to the store directory", key(item), ex);
+            }
+        }
+    }
+
+    /**
+     * Puts back items a failing disk did not take, unless they were evicted meanwhile.
+     */
+    private void requeue(List<Object> unwritten) {
+        synchronized (this.lock) {
+            for (Object item : unwritten) {
+                if (this.toDelete.stream().noneMatch(gone -> gone == item)) {
+                    this.toWrite.putIfAbsent(key(item), item);
+                }
+            }
+        }
+    }
+
+    /**
+     * While the disk fails and nothing is to be written: can it take a small file now?
+     */
+    private void probe() {
+        Path probe = this.root.resolve(".probe");
+        try {
+            writeAtomically(probe, new byte[PROBE_BYTES], true);
+            Files.delete(probe);
+            this.health.succeeded();
+        }
+        catch (IOException stillFailing) {
+            // still DOWN; tried again in a second
         }
     }
 
@@ -312,7 +420,9 @@ public class StoreDirectory implements DisposableBean {
                 writeFiles(item, true);
             }
             catch (IOException | RuntimeException ex) {
-                failed.put(item, ex instanceof IOException io ? io : new IOException(ex));
+                IOException io = ex instanceof IOException cause ? cause : new IOException(ex);
+                failed.put(item, io);
+                this.health.failed(io);
             }
         }
         IOException directories = null;
@@ -322,6 +432,10 @@ public class StoreDirectory implements DisposableBean {
         }
         catch (IOException ex) {
             directories = ex;
+            this.health.failed(ex);
+        }
+        if (failed.isEmpty() && directories == null) {
+            this.health.succeeded();
         }
         for (Map.Entry<Object, CompletableFuture<Void>> entry : batch.entrySet()) {
             IOException why = failed.getOrDefault(entry.getKey(), directories);
@@ -329,7 +443,8 @@ public class StoreDirectory implements DisposableBean {
                 entry.getValue().complete(null);
             }
             else {
-                log.error("Could not write {} durably to the store directory: {}", key(entry.getKey()), why.toString());
+                // StoreDirectoryHealth logged the failure once; the flow counts and logs the refusal
+                log.debug("Could not write {} durably to the store directory: {}", key(entry.getKey()), why.toString());
                 entry.getValue().completeExceptionally(new UncheckedIOException(why));
             }
         }
@@ -347,7 +462,7 @@ public class StoreDirectory implements DisposableBean {
      */
     private void gatherUntil(long deadline) {
         long left;
-        while (!this.closing && (left = deadline - System.nanoTime()) > 0) {
+        while (!this.closing && this.durable.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
             try {
                 TimeUnit.NANOSECONDS.timedWait(this.lock, left);
             }
@@ -358,21 +473,22 @@ public class StoreDirectory implements DisposableBean {
         }
     }
 
-    private void writeFiles(Object item) {
-        try {
-            writeFiles(item, false);
-        }
-        catch (IOException | RuntimeException ex) {
-            log.error("Could not write {} to the store directory", key(item), ex);
-        }
-    }
-
-    /** An image's bytes, then its metadata (which marks it complete); or a list. */
+    /**
+     * An image's bytes, then its metadata (which marks it complete); or a list. What
+     * fails leaves no file behind.
+     */
     private void writeFiles(Object item, boolean force) throws IOException {
         if (item instanceof ReceivedImage image) {
-            writeAtomically(originalFile(image.metadata()), image.original(), force);
-            writeAtomically(this.images.resolve(image.id() + ".json"), this.json.writeValueAsBytes(image.metadata()),
-                    force);
+            Path original = originalFile(image.metadata());
+            writeAtomically(original, image.original(), force);
+            try {
+                writeAtomically(this.images.resolve(image.id() + ".json"),
+                        this.json.writeValueAsBytes(image.metadata()), force);
+            }
+            catch (IOException | RuntimeException ex) {
+                deleteQuietly(original, ex);
+                throw ex;
+            }
         }
         else if (item instanceof ReceivedList list) {
             writeAtomically(this.lists.resolve(list.id() + ".json"), this.json.writeValueAsBytes(list), force);
@@ -408,20 +524,36 @@ public class StoreDirectory implements DisposableBean {
      */
     private static void writeAtomically(Path target, byte[] bytes, boolean force) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + TMP);
-        try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (int offset = 0; offset < bytes.length;) {
-                offset += file.write(ByteBuffer.wrap(bytes, offset, Math.min(WRITE_SLICE, bytes.length - offset)));
-            }
-            if (force) {
-                file.force(false);
-            }
-        }
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (int offset = 0; offset < bytes.length;) {
+                    offset += file.write(ByteBuffer.wrap(bytes, offset, Math.min(WRITE_SLICE, bytes.length - offset)));
+                }
+                if (force) {
+                    file.force(false);
+                }
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (AtomicMoveNotSupportedException ex) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
-        catch (AtomicMoveNotSupportedException ex) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        catch (IOException ex) {
+            // a full disk keeps no half-written file
+            deleteQuietly(tmp, ex);
+            throw ex;
+        }
+    }
+
+    private static void deleteQuietly(Path file, Exception failure) {
+        try {
+            Files.deleteIfExists(file);
+        }
+        catch (IOException ex) {
+            failure.addSuppressed(ex);
         }
     }
 

@@ -1,0 +1,91 @@
+package dev.udpimage.store.file;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.time.Instant;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * Whether {@link StoreDirectory} can write now: {@code store} in
+ * {@code /actuator/health}, DOWN with the reason (a full or read-only disk, a permission
+ * taken away) from the first failed write until a write succeeds again. Every failed
+ * write is counted in {@code udp.store.write.failures}; the change of state is logged
+ * once each way.
+ */
+@Component("store")
+@ConditionalOnProperty(name = "udp.store.backend", havingValue = "file", matchIfMissing = true)
+public class StoreDirectoryHealth implements HealthIndicator {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreDirectoryHealth.class);
+
+    private record Failure(String reason, Instant since) {
+    }
+
+    private final Counter failures;
+
+    private volatile Failure failure;
+
+    public StoreDirectoryHealth(MeterRegistry registry) {
+        this.failures = Counter.builder("udp.store.write.failures")
+            .description("Writes to udp.store.dir that failed (full or read-only disk, permissions)")
+            .register(registry);
+    }
+
+    /** A write failed: DOWN until one succeeds. */
+    void failed(IOException why) {
+        this.failures.increment();
+        String reason = reason(why);
+        if (this.failure == null) {
+            this.failure = new Failure(reason, Instant.now());
+            log.error("The store directory cannot be written: {}; "
+                    + "retrying every second, /actuator/health shows the store DOWN until it can", reason);
+        }
+        else if (!this.failure.reason().equals(reason)) {
+            this.failure = new Failure(reason, this.failure.since());
+        }
+    }
+
+    /** A write succeeded. */
+    void succeeded() {
+        Failure was = this.failure;
+        if (was != null) {
+            this.failure = null;
+            log.info("The store directory can be written again (it could not since {}: {})", was.since(), was.reason());
+        }
+    }
+
+    boolean failing() {
+        return this.failure != null;
+    }
+
+    @Override
+    public Health health() {
+        Failure now = this.failure;
+        if (now == null) {
+            return Health.up().build();
+        }
+        return Health.down().withDetail("reason", now.reason()).withDetail("since", now.since().toString()).build();
+    }
+
+    /** What the operating system said, without the file's path. */
+    static String reason(IOException why) {
+        if (why instanceof AccessDeniedException) {
+            return "Permission denied";
+        }
+        if (why instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return why.getMessage() != null ? why.getMessage() : why.getClass().getSimpleName();
+    }
+
+}
