@@ -54,6 +54,24 @@ public final class TestImages {
         return jpeg(photo(2000, 1500, 60, seed), 0.95f);
     }
 
+    /**
+     * The same JPEG with a comment segment (COM) after its start: a distinct image, at no
+     * cost of encoding.
+     */
+    public static byte[] withComment(byte[] jpeg, String comment) {
+        byte[] text = comment.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] marked = new byte[jpeg.length + 4 + text.length];
+        marked[0] = jpeg[0];
+        marked[1] = jpeg[1];
+        marked[2] = (byte) 0xFF;
+        marked[3] = (byte) 0xFE;
+        marked[4] = (byte) ((text.length + 2) >> 8);
+        marked[5] = (byte) (text.length + 2);
+        System.arraycopy(text, 0, marked, 6, text.length);
+        System.arraycopy(jpeg, 2, marked, 6 + text.length, jpeg.length - 2);
+        return marked;
+    }
+
     public static byte[] jpeg(BufferedImage image, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
