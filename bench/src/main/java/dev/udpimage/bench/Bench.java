@@ -29,9 +29,11 @@ import dev.udpimage.support.TestImages;
  * <p>
  * Arguments: the build directory (holding the service jar), the seedproto directory,
  * {@code full}, {@code quick} for a smaller run, {@code reliable} for the reliable-mode
- * rows only or {@code cluster} for the cluster through nginx ({@link ClusterBench}), and
- * the file of the service's JVM options ({@code jvm.options}). Figures are for comparison
- * in one run on one machine, not absolute.
+ * rows only, {@code cluster} for the cluster through nginx ({@link ClusterBench}) or
+ * {@code durability} for {@code udp.store.durability} async against sync
+ * ({@link DurabilityBench}), and the file of the service's JVM options
+ * ({@code jvm.options}). Figures are for comparison in one run on one machine, not
+ * absolute.
  */
 public final class Bench {
 
@@ -74,6 +76,11 @@ public final class Bench {
                         (t, img, lst) -> sender.lists("JSON lists x " + 20000 / scale + median, t, lst, 20000 / scale)),
                 Workload.once((t, img, lst) -> Workloads.recovery("recovery after a lost datagram", t, img, medium)));
 
+        if ("durability".equals(mode)) {
+            DurabilityBench.run(sender, Processes.serviceJar(build), jvmOptions, build, small, large, scale)
+                .forEach(System.out::println);
+            return;
+        }
         if ("cluster".equals(mode)) {
             System.out.println();
             System.out.println("| workload, through nginx | completed/sent | per s | MB/s | p50 / p99 ms |");

@@ -83,6 +83,14 @@ final class Processes {
 
         static ServiceProcess start(Path jar, List<String> jvmOptions, Path log)
                 throws IOException, InterruptedException {
+            return start(jar, jvmOptions, log, List.of());
+        }
+
+        /**
+         * @param settings more {@code --name=value} arguments
+         */
+        static ServiceProcess start(Path jar, List<String> jvmOptions, Path log, List<String> settings)
+                throws IOException, InterruptedException {
             int image = freePort();
             int list = freePort();
             List<String> command = new ArrayList<>(List.of("java"));
@@ -96,6 +104,7 @@ final class Processes {
             }
             command.addAll(List.of("-jar", jar.toString(), "--server.port=0", "--udp.bind-address=127.0.0.1",
                     "--udp.image-port=" + image, "--udp.list-port=" + list, "--udp.store.dir=" + store));
+            command.addAll(settings);
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

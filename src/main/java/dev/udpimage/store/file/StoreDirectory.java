@@ -427,8 +427,8 @@ public class StoreDirectory implements DisposableBean {
     }
 
     /**
-     * One group commit: every item's files written and fsync'd, then each directory
-     * fsync'd once.
+     * One group commit: every item's files written and fsync'd, then each directory that
+     * got one fsync'd once.
      */
     private void writeDurably(Map<Object, CompletableFuture<Void>> batch) {
         if (batch.isEmpty()) {
@@ -447,8 +447,13 @@ public class StoreDirectory implements DisposableBean {
         }
         IOException directories = null;
         try {
-            forceDirectory(this.images);
-            forceDirectory(this.lists);
+            // only the directories that got a new name
+            if (batch.keySet().stream().anyMatch(ReceivedImage.class::isInstance)) {
+                forceDirectory(this.images);
+            }
+            if (batch.keySet().stream().anyMatch(ReceivedList.class::isInstance)) {
+                forceDirectory(this.lists);
+            }
         }
         catch (IOException ex) {
             directories = ex;
