@@ -50,6 +50,15 @@ class CredentialsTest extends ServiceTestSupport {
             .isEqualTo(200);
         assertThat(http().basic("viewer", "t0ken-for-tests").get("/").status()).isEqualTo(200);
         assertThat(http().get("/actuator/health").status()).isEqualTo(200);
+        assertThat(http().get("/actuator/health").json().get("components").get("diskSpace").has("details"))
+            .as("details only with credentials")
+            .isFalse();
+        assertThat(http().basic("alice", "s3cret")
+            .get("/actuator/health")
+            .json()
+            .get("components")
+            .get("diskSpace")
+            .has("details")).isTrue();
     }
 
     @Test

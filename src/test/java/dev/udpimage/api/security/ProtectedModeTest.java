@@ -49,6 +49,13 @@ class ProtectedModeTest extends ServiceTestSupport {
             Http.Response health = other.curl(this.httpPort, "/actuator/health");
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.json().get("status").asString()).isEqualTo("UP");
+            assertThat(health.json().get("components").get("store").get("status").asString()).isEqualTo("UP");
+            assertThat(health.json().get("components").get("diskSpace").has("details"))
+                .as("a stranger sees no details (paths, free space)")
+                .isFalse();
+            assertThat(http().get("/actuator/health").json().get("components").get("diskSpace").has("details"))
+                .as("this machine does")
+                .isTrue();
         }
     }
 
