@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -283,7 +282,7 @@ public class StoreDirectory implements DisposableBean {
     }
 
     private void writeBehind() {
-        probeAtStart();
+        probe();
         while (true) {
             List<Object> writes;
             List<Object> deletes;
@@ -394,7 +393,9 @@ public class StoreDirectory implements DisposableBean {
     }
 
     /**
-     * While the disk fails and nothing is to be written: can it take a small file now?
+     * Can the disk take a small file now? At start, so that a directory that cannot be
+     * written is DOWN from the start; then every second while the disk fails and nothing
+     * is to be written, so that the store comes back UP without waiting for an item.
      */
     private void probe() {
         Path probe = this.root.resolve(".probe");
@@ -403,26 +404,10 @@ public class StoreDirectory implements DisposableBean {
             Files.delete(probe);
             this.health.succeeded();
         }
-        catch (IOException stillFailing) {
-            // still DOWN; tried again in a second
-        }
-    }
-
-    /**
-     * The writer's first step: an item's metadata written the way items are, so that a
-     * directory that cannot be written is DOWN from the start, and the first batch does
-     * not wait for the serializer and the file classes to warm up (which, in a fresh JVM,
-     * takes longer than the batch).
-     */
-    private void probeAtStart() {
-        Path probe = this.root.resolve(".probe");
-        try {
-            writeAtomically(probe, this.json.writeValueAsBytes(
-                    new ImageMetadata(0, "start", Instant.now(), 0, 0, 0, 0, "jpeg", "probe", 0)), false);
-            Files.delete(probe);
-        }
         catch (IOException ex) {
-            this.health.failed(ex);
+            if (!this.health.failing()) {
+                this.health.failed(ex);
+            }
         }
     }
 

@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  */
 class CrashTest {
 
-    private static final Duration ASYNC_WINDOW = Duration.ofSeconds(1);
+    private static final Duration ASYNC_WINDOW = Duration.ofSeconds(2);
 
     /**
      * Every image sent is one of these with a comment of its own: distinct, and the
