@@ -317,7 +317,7 @@ public class StoreDirectory implements DisposableBean {
             }
             deletes.forEach(this::delete);
             writeBehind(writes);
-            writeDurably(durableBatch);
+            writeDurably(durableBatch, deletes);
         }
     }
 
@@ -415,7 +415,16 @@ public class StoreDirectory implements DisposableBean {
      * One group commit: every item's files written and fsync'd, then each directory that
      * got one fsync'd once.
      */
-    private void writeDurably(Map<Object, CompletableFuture<Void>> batch) {
+    private void writeDurably(Map<Object, CompletableFuture<Void>> batch, List<Object> deleted) {
+        // evicted by the history before its turn came: kept as long as it was to be,
+        // nothing to write
+        batch.entrySet().removeIf(entry -> {
+            boolean gone = deleted.stream().anyMatch(item -> item == entry.getKey());
+            if (gone) {
+                entry.getValue().complete(null);
+            }
+            return gone;
+        });
         if (batch.isEmpty()) {
             return;
         }
