@@ -37,4 +37,14 @@ public final class Commands {
         }
     }
 
+    /** Whether the tests run as root (mounts, network namespaces). */
+    public static boolean isRoot() {
+        try {
+            return run(List.of("id", "-u"), 10).output().strip().equals("0");
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
 }
