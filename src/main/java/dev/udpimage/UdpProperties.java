@@ -51,6 +51,19 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     }
 
     /**
+     * The history and the transfers in progress are held on the heap; a history loaded at
+     * start that does not fit would fail the start with an OutOfMemoryError after a long
+     * load, so settings that cannot fit are refused at once. A quarter of the heap stays
+     * for everything else.
+     */
+    @AssertTrue(message = "udp.store.max-bytes plus udp.transfer.max-inflight-bytes must fit in three quarters "
+            + "of the heap: raise -Xmx (jvm.options) or lower them")
+    boolean isHeldInMemoryWithinTheHeap() {
+        long held = this.store.maxBytes().toBytes() + this.transfer.maxInflightBytes().toBytes();
+        return held <= Runtime.getRuntime().maxMemory() / 4 * 3;
+    }
+
+    /**
      * @param stallTimeout a transfer with no datagram for this long is discarded and
      * counted
      * @param maxImageBytes largest image a header may announce; also the upload limit of
