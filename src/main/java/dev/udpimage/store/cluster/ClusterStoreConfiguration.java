@@ -58,6 +58,12 @@ public class ClusterStoreConfiguration {
         return new ObjectStore(s3Client, properties.store().s3().bucket(), properties.store().s3().ifNoneMatch());
     }
 
+    /** {@code objectStore} in {@code /actuator/health}. */
+    @Bean
+    ObjectStoreHealth objectStoreHealthIndicator(ObjectStore objectStore) {
+        return new ObjectStoreHealth(objectStore);
+    }
+
     @Bean
     ClusterStore clusterStore(JdbcClient jdbc, TransactionTemplate transactions, ObjectStore objectStore,
             JsonMapper json, ObjectProvider<StoreListener> listeners, UdpProperties properties,

@@ -1,5 +1,6 @@
 package dev.udpimage.store.cluster;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -35,6 +37,27 @@ class ObjectStore {
         this.s3 = s3;
         this.bucket = bucket;
         this.ifNoneMatch = ifNoneMatch;
+    }
+
+    /** How long {@link #problem()} waits for the server. */
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+
+    String bucket() {
+        return this.bucket;
+    }
+
+    /**
+     * What is wrong with the bucket now, from a HEAD of it; {@code null} when it answers.
+     */
+    String problem() {
+        try {
+            this.s3.headBucket(request -> request.bucket(this.bucket)
+                .overrideConfiguration(config -> config.apiCallTimeout(HEALTH_TIMEOUT)));
+            return null;
+        }
+        catch (SdkException ex) {
+            return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+        }
     }
 
     /** Makes the bucket if it is missing. */

@@ -21,6 +21,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.LocalPostgres;
 import dev.udpimage.support.LocalS3;
@@ -31,7 +32,8 @@ import dev.udpimage.support.TestImages;
  * A slow store never stalls the port: with one store worker that may queue one item, and
  * the object storage hung (SIGSTOP), the port keeps answering at once with
  * {@code error: store busy} (counted) for what the worker cannot take, and what it took
- * is acknowledged, stored, once the storage comes back.
+ * is acknowledged, stored, once the storage comes back. Meanwhile
+ * {@code /actuator/health} shows the object store DOWN, and UP again after.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("cluster")
@@ -89,6 +91,11 @@ class ClusterStoreBusyTest extends ServiceTestSupport {
             }
             assertThat(refusedAtOnce).as("the worker holds one and queues one: the rest are refused at once")
                 .isBetween(2, 3);
+            Http.Response hung = http().get("/actuator/health");
+            assertThat(hung.status()).as("health while the object storage hangs").isEqualTo(503);
+            assertThat(hung.json().at("/components/objectStore/status").asString()).isEqualTo("DOWN");
+            assertThat(hung.json().at("/components/objectStore/details/reason").asString()).isNotBlank();
+            assertThat(hung.json().at("/components/db/status").asString()).isEqualTo("UP");
             s3.resume();
             int stored = 0;
             for (LegacyTestClient client : waiting) {
@@ -99,6 +106,9 @@ class ClusterStoreBusyTest extends ServiceTestSupport {
             assertThat(this.jdbc.sql("select count(*) from image").query(Long.class).single())
                 .isEqualTo(before + stored);
             assertThat(busy() - busyBefore).isEqualTo(refusedAtOnce);
+            Http.Response back = http().get("/actuator/health");
+            assertThat(back.status()).as("health once it answers again").isEqualTo(200);
+            assertThat(back.json().at("/components/objectStore/status").asString()).isEqualTo("UP");
         }
         finally {
             s3.resume();
