@@ -51,15 +51,15 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     }
 
     /**
-     * The history and the transfers in progress are held on the heap; a history loaded at
-     * start that does not fit would fail the start with an OutOfMemoryError after a long
-     * load, so settings that cannot fit are refused at once. A quarter of the heap stays
-     * for everything else.
+     * The history (file backend; the cluster's cache of recent images) and the transfers
+     * in progress are held on the heap; a history loaded at start that does not fit would
+     * fail the start with an OutOfMemoryError after a long load, so settings that cannot
+     * fit are refused at once. A quarter of the heap stays for everything else.
      */
     @AssertTrue(message = "udp.store.max-bytes plus udp.transfer.max-inflight-bytes must fit in three quarters "
-            + "of the heap: raise -Xmx (jvm.options) or lower them")
+            + "of the heap (the file backend keeps the history there): raise -Xmx (jvm.options) or lower them")
     boolean isHeldInMemoryWithinTheHeap() {
-        long held = this.store.maxBytes().toBytes() + this.transfer.maxInflightBytes().toBytes();
+        long held = this.store.bytesInMemory() + this.transfer.maxInflightBytes().toBytes();
         return held <= Runtime.getRuntime().maxMemory() / 4 * 3;
     }
 
@@ -154,7 +154,8 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
 
     /**
      * @param history how many images and how many lists are kept (oldest dropped first)
-     * @param maxBytes most bytes of images kept (oldest dropped first)
+     * @param maxBytes most bytes of images kept (oldest dropped first); the file backend
+     * holds them all on the heap, the cluster backend at most 64 MB of them
      * @param dir where received images and lists are written, and loaded from at
      * start-up; empty: memory only
      * @param writeDelay how long what arrived is gathered before it is written as one
@@ -182,6 +183,18 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
             @DefaultValue @Valid S3 s3, @DefaultValue("10m") @NotNull Duration sweepGrace,
             @DefaultValue("8") @Min(1) int workers, @DefaultValue("32") @Min(1) int workerQueue,
             @DefaultValue("async") @NotNull Durability durability) {
+
+        /** Most bytes of recent images the cluster backend keeps in memory. */
+        public static final long CLUSTER_CACHE_BYTES = 64L << 20;
+
+        /**
+         * The image bytes held on the heap: the file backend's whole history, the cluster
+         * backend's cache of recent images (its history is in object storage).
+         */
+        public long bytesInMemory() {
+            long history = this.maxBytes.toBytes();
+            return (this.backend == Backend.FILE) ? history : Math.min(history, CLUSTER_CACHE_BYTES);
+        }
 
         /**
          * When a reply may leave. {@code async}: once the item is in memory; the disk is

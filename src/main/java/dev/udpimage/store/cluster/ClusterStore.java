@@ -35,8 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * lists (and at most {@code udp.store.max-bytes} of images) are kept cluster-wide: each
  * save deletes what falls out, rows first, then their objects; an object whose row never
  * committed is removed by the {@link OrphanSweeper}. Every row records which instance
- * received it and the SHA-256 of its bytes. Recent image bytes are kept in memory,
- * bounded.
+ * received it and the SHA-256 of its bytes. Recent image bytes are kept in memory, at
+ * most {@code udp.store.max-bytes} or 64 MB.
  */
 public class ClusterStore implements ReceivedStore {
 
@@ -76,8 +76,10 @@ public class ClusterStore implements ReceivedStore {
 
     private final long maxBytes;
 
+    private final long cacheBytes;
+
     /**
-     * Recent image bytes by object key, at most {@link #maxBytes} of them. Guarded by
+     * Recent image bytes by object key, at most {@link #cacheBytes} of them. Guarded by
      * itself.
      */
     private final Map<String, byte[]> recent = new LinkedHashMap<>(16, 0.75f, true);
@@ -94,7 +96,8 @@ public class ClusterStore implements ReceivedStore {
     private final Timer commitTime;
 
     public ClusterStore(JdbcClient jdbc, TransactionTemplate transactions, ObjectStore objects, JsonMapper json,
-            List<StoreListener> listeners, String instance, int history, long maxBytes, MeterRegistry registry) {
+            List<StoreListener> listeners, String instance, int history, long maxBytes, long cacheBytes,
+            MeterRegistry registry) {
         this.putTime = Timer.builder("udp.store.put")
             .description("Writing an image's bytes to object storage")
             .register(registry);
@@ -110,6 +113,7 @@ public class ClusterStore implements ReceivedStore {
         this.instance = instance;
         this.history = history;
         this.maxBytes = maxBytes;
+        this.cacheBytes = cacheBytes;
         objects.ensureBucket();
         log.info("Cluster store: instance {}, keeping {} images and lists (at most {} bytes of images)", instance,
                 history, maxBytes);
@@ -289,7 +293,7 @@ public class ClusterStore implements ReceivedStore {
                 this.recentBytes += bytes.length;
             }
             var oldest = this.recent.entrySet().iterator();
-            while (this.recentBytes > this.maxBytes && oldest.hasNext()) {
+            while (this.recentBytes > this.cacheBytes && oldest.hasNext()) {
                 this.recentBytes -= oldest.next().getValue().length;
                 oldest.remove();
             }

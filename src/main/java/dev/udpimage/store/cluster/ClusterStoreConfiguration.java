@@ -70,7 +70,8 @@ public class ClusterStoreConfiguration {
             MeterRegistry registry) {
         UdpProperties.Store store = properties.store();
         return new ClusterStore(jdbc, transactions, objectStore, json, listeners.orderedStream().toList(),
-                instanceName(store.instance()), store.history(), store.maxBytes().toBytes(), registry);
+                instanceName(store.instance()), store.history(), store.maxBytes().toBytes(), store.bytesInMemory(),
+                registry);
     }
 
     /**
