@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.udpimage.support.Http;
+import dev.udpimage.support.LegacyTestClient;
+import dev.udpimage.support.MjpegViewer;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
@@ -117,6 +120,27 @@ class CameraStreamsTest extends ServiceTestSupport {
         Http.Response still = http().get("/received/stream.jpg?sender=127.0.0.1");
         assertThat(still.status()).isEqualTo(200);
         assertThat(TestImages.decode(still.body()).getWidth()).isEqualTo(640);
+    }
+
+    /**
+     * A camera sending a frame a second: each is shown as soon as it is answered, not
+     * when the next one pushes it out; the stream's headers come before its first frame.
+     */
+    @Test
+    void eachFrameOfASlowCameraIsShownWhenItArrives() throws Exception {
+        InetAddress address = InetAddress.getByName("127.0.0.7");
+        try (MjpegViewer viewer = MjpegViewer.open(this.httpPort, "/received/stream.mjpeg?sender=127.0.0.7", null);
+                LegacyTestClient camera = new LegacyTestClient(address, this.ports.image())) {
+            assertThat(viewer.awaitHeaders(Duration.ofSeconds(5))).as("the headers before any frame").isTrue();
+            for (int i = 0; i < 3; i++) {
+                byte[] frame = TestImages.mediumJpeg(7700 + i);
+                camera.sendChunked(frame);
+                assertThat(camera.reply()).isEqualTo("get message!!!");
+                assertThat(viewer.awaitFrame(TestImages.sha256(frame), Duration.ofSeconds(1)))
+                    .as("frame %d shown within a second of its answer", i)
+                    .isTrue();
+            }
+        }
     }
 
     @Test

@@ -29,8 +29,16 @@ public final class LegacyTestClient implements AutoCloseable {
     private InetSocketAddress lastReplySource;
 
     public LegacyTestClient(int port) {
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /**
+     * A client sending from {@code source} (any 127.x.y.z is this machine: a sender of
+     * its own, a camera stream of its own).
+     */
+    public LegacyTestClient(InetAddress source, int port) {
         try {
-            this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            this.socket = new DatagramSocket(new InetSocketAddress(source, 0));
             this.socket.setSendBufferSize(1 << 20);
         }
         catch (IOException ex) {

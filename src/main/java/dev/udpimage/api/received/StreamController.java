@@ -9,6 +9,7 @@ import java.util.List;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -70,10 +71,17 @@ public class StreamController {
                     + "encoded to JPEG once. A viewer that reads slowly gets the newest frame when it is ready.")
     @GetMapping("/stream.mjpeg")
     public ResponseEntity<StreamingResponseBody> mjpeg(@Parameter(
-            description = "ip, or ip:port; none: every sender") @RequestParam(required = false) String sender) {
-        StreamingResponseBody body = out -> {
+            description = "ip, or ip:port; none: every sender") @RequestParam(required = false) String sender,
+            HttpServletResponse response) {
+        // the servlet's own stream: since Spring Framework 7.0.6 the body's stream
+        // ignores
+        // flush(), which would hold the end of each frame back until the next one came
+        StreamingResponseBody body = ignored -> {
+            OutputStream out = response.getOutputStream();
             StreamHub.Viewer viewer = this.hub.open(sender);
             try {
+                // the headers at once, not with the first frame
+                out.flush();
                 while (!this.hub.closed()) {
                     StreamHub.Numbered next = this.hub.next(viewer, IDLE_WAIT);
                     byte[] jpeg = next == null ? null : next.frame().jpeg();
