@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.function.Supplier;
 
 import javax.imageio.ImageIO;
 
@@ -12,20 +13,32 @@ import dev.udpimage.store.ImageMetadata;
 /**
  * One frame of a stream: an image as received, and as JPEG for MJPEG viewers. A JPEG goes
  * out untouched; any other format is encoded to JPEG once, by the first viewer that needs
- * it, not once per viewer, and never on a receive thread.
+ * it, not once per viewer, and never on a receive thread. So are the bytes of a frame
+ * another instance received read from the store.
  */
 public final class Frame {
 
     private final ImageMetadata metadata;
 
-    private final byte[] original;
+    private final Supplier<byte[]> original;
 
     private volatile byte[] jpeg;
 
+    /** A frame received here, with its bytes. */
     Frame(ImageMetadata metadata, byte[] original) {
         this.metadata = metadata;
-        this.original = original;
+        this.original = () -> original;
         this.jpeg = "jpeg".equals(metadata.format()) ? original : null;
+    }
+
+    /**
+     * A frame whose bytes are elsewhere (another instance received it): read by the first
+     * viewer that takes it; the loader's {@code null} (gone from the store) makes it a
+     * frame no viewer can show.
+     */
+    Frame(ImageMetadata metadata, Supplier<byte[]> original) {
+        this.metadata = metadata;
+        this.original = original;
     }
 
     public ImageMetadata metadata() {
@@ -41,12 +54,19 @@ public final class Frame {
             synchronized (this) {
                 encoded = this.jpeg;
                 if (encoded == null) {
-                    encoded = encode(this.original);
+                    encoded = jpeg(this.original.get());
                     this.jpeg = encoded;
                 }
             }
         }
         return encoded.length == 0 ? null : encoded;
+    }
+
+    private byte[] jpeg(byte[] original) {
+        if (original == null) {
+            return new byte[0];
+        }
+        return "jpeg".equals(this.metadata.format()) ? original : encode(original);
     }
 
     private static byte[] encode(byte[] image) {

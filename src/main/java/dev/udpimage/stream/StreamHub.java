@@ -12,7 +12,10 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -20,6 +23,7 @@ import org.springframework.stereotype.Component;
 import dev.udpimage.UdpProperties;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
+import dev.udpimage.store.ReceivedStore;
 import dev.udpimage.store.StoreListener;
 
 /**
@@ -34,6 +38,8 @@ import dev.udpimage.store.StoreListener;
 @Component
 public class StreamHub implements StoreListener {
 
+    private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
+
     /** The stream of every sender together. */
     public static final String ALL = "";
 
@@ -44,6 +50,11 @@ public class StreamHub implements StoreListener {
 
     private final boolean byPort;
 
+    /**
+     * Where the bytes of another instance's frames are read (lazily: it tells this hub).
+     */
+    private final ObjectProvider<ReceivedStore> store;
+
     private final Counter skipped;
 
     private final Map<String, Stream> streams = new LinkedHashMap<>();
@@ -52,7 +63,8 @@ public class StreamHub implements StoreListener {
 
     private final List<Viewer> viewers = new ArrayList<>();
 
-    public StreamHub(UdpProperties properties, MeterRegistry registry) {
+    public StreamHub(UdpProperties properties, ObjectProvider<ReceivedStore> store, MeterRegistry registry) {
+        this.store = store;
         this.byPort = properties.streams().key() == UdpProperties.Streams.Key.IP_PORT;
         this.skipped = Counter.builder("udp.streams.frames.skipped")
             .description("Frames a stream viewer skipped because it read slower than they came")
@@ -72,7 +84,11 @@ public class StreamHub implements StoreListener {
 
         Frame latest;
 
-        /** Arrival times (ns) and sizes of the frames of the last second or so. */
+        /**
+         * When the frames of the last two seconds or so were received (ns since the
+         * epoch, by the instance that received them: frames of another instance arrive
+         * here in batches) and their sizes.
+         */
         final Deque<long[]> recent = new ArrayDeque<>();
 
         long lastNanos;
@@ -81,8 +97,8 @@ public class StreamHub implements StoreListener {
             this.key = key;
         }
 
-        StreamInfo info(long now) {
-            while (!this.recent.isEmpty() && now - this.recent.peekFirst()[0] > 2_000_000_000L) {
+        StreamInfo info(long now, long epochNow) {
+            while (!this.recent.isEmpty() && epochNow - this.recent.peekFirst()[0] > 2_000_000_000L) {
                 this.recent.pollFirst();
             }
             double fps = 0;
@@ -102,9 +118,38 @@ public class StreamHub implements StoreListener {
 
     @Override
     public void imageStored(ReceivedImage image) {
+        add(new Frame(image.metadata(), image.original()));
+    }
+
+    /**
+     * An image another instance received (the cluster store tells only those this way):
+     * its bytes are read from the store when a viewer first takes it, so a camera sending
+     * to one instance plays on all of them, and frames nobody watches cost nothing.
+     */
+    @Override
+    public void imageStored(ImageMetadata image) {
+        long id = image.id();
+        add(new Frame(image, () -> bytesOf(id)));
+    }
+
+    /**
+     * An image's bytes from the store; null when gone or unreadable (that frame is
+     * skipped).
+     */
+    private byte[] bytesOf(long id) {
+        try {
+            return this.store.getObject().image(id).map(ReceivedImage::original).orElse(null);
+        }
+        catch (RuntimeException ex) {
+            log.debug("Frame {} could not be read from the store: {}", id, ex.toString());
+            return null;
+        }
+    }
+
+    private void add(Frame frame) {
         long now = System.nanoTime();
-        Frame frame = new Frame(image.metadata(), image.original());
-        String key = keyOf(image.metadata().sender());
+        ImageMetadata image = frame.metadata();
+        String key = keyOf(image.sender());
         synchronized (this) {
             for (String name : new String[] { ALL, key }) {
                 Stream stream = this.streams.computeIfAbsent(name, Stream::new);
@@ -117,7 +162,7 @@ public class StreamHub implements StoreListener {
                 stream.frames++;
                 stream.latest = frame;
                 stream.lastNanos = now;
-                stream.recent.addLast(new long[] { now, image.original().length });
+                stream.recent.addLast(new long[] { epochNanos(image.receivedAt()), image.bytes() });
                 if (stream.recent.size() > 512) {
                     stream.recent.pollFirst();
                 }
@@ -135,11 +180,12 @@ public class StreamHub implements StoreListener {
      */
     public synchronized List<StreamInfo> streams() {
         long now = System.nanoTime();
+        long epochNow = epochNanos(Instant.now());
         forgetStopped(now);
         return this.streams.values()
             .stream()
             .filter(stream -> !stream.key.equals(ALL))
-            .map(stream -> stream.info(now))
+            .map(stream -> stream.info(now, epochNow))
             .sorted(Comparator.comparing(StreamInfo::fps).reversed())
             .toList();
     }
@@ -232,6 +278,10 @@ public class StreamHub implements StoreListener {
         boolean hasPort = colon > 0 && sender.indexOf(':') == colon; // IPv4 ip:port (IPv6
                                                                      // has many colons)
         return hasPort ? sender.substring(0, colon) : sender;
+    }
+
+    private static long epochNanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
     private void forgetStopped(long now) {

@@ -2,9 +2,13 @@ package dev.udpimage.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -44,14 +50,17 @@ import dev.udpimage.bench.NativeSender;
 import dev.udpimage.bench.Row;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
+import dev.udpimage.support.MjpegViewer;
 import dev.udpimage.support.TestImages;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Three receivers behind nginx's UDP load balancer on one PostgreSQL and one
  * S3-compatible store ({@code deploy/local-cluster.sh}): every legacy sender, Java or the
  * Python reference client, is answered, every image and list is stored exactly once and
- * served identically by every instance, viewers see what any instance received, and a
- * receiver killed mid-run costs its senders at most the transfer in flight.
+ * served identically by every instance, viewers see what any instance received (a camera
+ * sending to one plays on another), and a receiver killed mid-run costs its senders at
+ * most the transfer in flight.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterThroughNginxTest {
@@ -185,12 +194,9 @@ class ClusterThroughNginxTest {
     void aViewerOfOneInstanceSeesWhatAnotherReceivedWithinTwoSecondsAlsoAfterItsListenConnectionDies()
             throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        String password = cluster.password();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:18091/received/events"))
             .header("Accept", "text/event-stream")
-            .header("Authorization",
-                    "Basic " + Base64.getEncoder()
-                        .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+            .header("Authorization", basic())
             .build();
         HttpResponse<Stream<String>> page = client.send(request, HttpResponse.BodyHandlers.ofLines());
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -226,6 +232,62 @@ class ClusterThroughNginxTest {
 
     @Test
     @Order(3)
+    void aCameraSendingToOneInstancePlaysOnAnother() throws Exception {
+        int frames = 60;
+        long pace = TimeUnit.MILLISECONDS.toNanos(50); // 20 fps
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            images.add(TestImages.smallJpeg(5800 + i));
+        }
+        List<String> sent = images.stream().map(TestImages::sha256).toList();
+        // a camera of its own address, to r3's own image port; watched on r1
+        InetAddress camera = InetAddress.getByName("127.0.0.9");
+        MjpegViewer viewer = MjpegViewer.open(18091, "/received/stream.mjpeg?sender=127.0.0.9", basic());
+        JsonNode midway = null;
+        try (LegacyTestClient sender = new LegacyTestClient(camera, 19103)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < frames; i++) {
+                LockSupport.parkNanos(start + i * pace - System.nanoTime());
+                sender.sendChunked(images.get(i));
+                assertThat(sender.reply()).isEqualTo("get message!!!");
+                if (i == frames * 3 / 4) {
+                    midway = stream(cluster.http(1).get("/received/streams").json(), "127.0.0.9");
+                }
+            }
+        }
+        String last = sent.get(frames - 1);
+        boolean lastShown = viewer.awaitFrame(last, Duration.ofSeconds(2));
+        List<String> shown = viewer.shown();
+        viewer.close();
+        System.out.printf("r3's camera on r1: %d of %d frames shown (%s); r1 said %s%n", shown.size(), frames,
+                shown.stream().map(sent::indexOf).toList(), midway);
+        assertThat(midway).as("r1 lists the camera r3 receives").isNotNull();
+        assertThat(midway.get("active").asBoolean()).isTrue();
+        assertThat(midway.get("fps").asDouble()).as("its rate on r1 (20 sent a second)").isBetween(16.0, 24.0);
+        assertThat(sent).as("every frame shown is one sent, as sent").containsAll(shown);
+        assertThat(lastShown).as("the last frame shown within 2 s").isTrue();
+        assertThat(shown.size()).as("frames shown of " + frames).isGreaterThanOrEqualTo(frames / 2);
+        assertThat(TestImages.sha256(cluster.http(2).get("/received/stream.jpg?sender=127.0.0.9").body()))
+            .as("r2's still image of the camera")
+            .isEqualTo(last);
+    }
+
+    private static String basic() throws IOException {
+        return "Basic "
+                + Base64.getEncoder().encodeToString(("admin:" + cluster.password()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode stream(JsonNode streams, String sender) {
+        for (JsonNode stream : streams) {
+            if (sender.equals(stream.get("sender").asString())) {
+                return stream;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @Order(4)
     void aReceiverKilledMidRunCostsItsSendersAtMostTheTransferInFlight() throws Exception {
         int senders = 8;
         int each = 30;
