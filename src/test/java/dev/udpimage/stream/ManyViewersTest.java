@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.udpimage.support.MjpegViewer;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
 
@@ -166,14 +167,14 @@ class ManyViewersTest extends ServiceTestSupport {
                 while (watching.get()) {
                     String line;
                     try {
-                        line = line(in);
+                        line = MjpegViewer.line(in);
                     }
                     catch (java.net.SocketTimeoutException idle) {
                         continue;
                     }
                     if (line.startsWith("Content-Length: ")) {
                         int length = Integer.parseInt(line.substring(16).strip());
-                        line(in); // the blank line
+                        MjpegViewer.line(in); // the blank line
                         skip(in, length, watching);
                         this.frames.incrementAndGet();
                         if (this.slow) {
@@ -207,19 +208,6 @@ class ManyViewersTest extends ServiceTestSupport {
                     }
                 }
             }
-        }
-
-        private String line(InputStream in) throws IOException {
-            StringBuilder line = new StringBuilder();
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                if (c < 0) {
-                    throw new IOException("ended");
-                }
-                if (c != '\r') {
-                    line.append((char) c);
-                }
-            }
-            return line.toString();
         }
 
     }

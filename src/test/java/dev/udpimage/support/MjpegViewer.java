@@ -92,7 +92,8 @@ public final class MjpegViewer implements AutoCloseable {
         }
     }
 
-    private static String line(InputStream in) throws IOException {
+    /** One line of an HTTP head or a multipart part's head, without its CR LF. */
+    public static String line(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         for (int c = in.read(); c != '\n'; c = in.read()) {
             if (c < 0) {
