@@ -74,8 +74,7 @@ public class StreamController {
             description = "ip, or ip:port; none: every sender") @RequestParam(required = false) String sender,
             HttpServletResponse response) {
         // the servlet's own stream: since Spring Framework 7.0.6 the body's stream
-        // ignores
-        // flush(), which would hold the end of each frame back until the next one came
+        // ignores flush(), which held each frame's end back until the next frame came
         StreamingResponseBody body = ignored -> {
             OutputStream out = response.getOutputStream();
             StreamHub.Viewer viewer = this.hub.open(sender);
