@@ -2,7 +2,8 @@
 # A cluster on this machine, without Docker: PostgreSQL, an S3-compatible server (S3Mock), three instances of
 # the service in the cluster profile (UDP_CLUSTER_INSTANCES, 3 by default), and nginx in front.
 #
-#   deploy/local-cluster.sh up        start everything (builds the jar if needed); returns once all are healthy
+#   deploy/local-cluster.sh up        start everything (builds the jar if missing or older than src/main);
+#                                     returns once all are healthy
 #   deploy/local-cluster.sh kill N    SIGKILL instance N (1-3)
 #   deploy/local-cluster.sh start N   start instance N again
 #   deploy/local-cluster.sh down      stop everything it started and delete its state
@@ -60,7 +61,9 @@ await_instance() {
 up() {
     mkdir -p "$STATE"
     [ -s "$STATE/password" ] || { echo "${UDP_CLUSTER_PASSWORD:-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}" > "$STATE/password"; }
-    if [ -z "$(jar)" ] || [ ! -f "$REPO/target/s3mock.jar" ]; then
+    # a jar older than the sources would run yesterday's code
+    if [ -z "$(jar)" ] || [ ! -f "$REPO/target/s3mock.jar" ] \
+        || [ -n "$(find "$REPO/src/main" "$REPO/pom.xml" -newer "$(jar)" -print -quit)" ]; then
         log "building the service"
         (cd "$REPO" && mvn -B -q package -DskipTests)
     fi
