@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A viewer of an MJPEG stream as curl or a camera viewer reads it: HTTP/1.0 on a socket
- * of its own, every part's SHA-256 as soon as its last byte arrives. (java.net.http holds
- * back the last chunk of a response that has not ended.)
+ * of its own (no chunked encoding to undo), every part's SHA-256 as soon as its last byte
+ * arrives, so a test sees when each frame reached the viewer.
  */
 public final class MjpegViewer implements AutoCloseable {
 
