@@ -39,7 +39,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -48,6 +47,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.udpimage.bench.NativeSender;
 import dev.udpimage.bench.Row;
+import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.MjpegViewer;
@@ -65,8 +65,6 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterThroughNginxTest {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-
     private static final Path SEED_CLIENT = Path.of(System.getProperty("seedproto.dir", "../shared/seedproto"))
         .resolve("seed_client.py");
 
@@ -74,9 +72,8 @@ class ClusterThroughNginxTest {
 
     @BeforeAll
     static void up() throws IOException {
-        if (!LocalCluster.available() && !"true".equals(System.getenv("CI"))) {
-            Assumptions.abort("the cluster needs Debian's postgresql and nginx (CI installs them)");
-        }
+        Commands.require(LocalCluster.available(),
+                "the cluster needs Debian's postgresql and nginx (CI installs them)");
         cluster = LocalCluster.up(Map.of("UDP_STORE_HISTORY", "5000", "UDP_STORE_MAX_BYTES", "2GB"));
     }
 
@@ -397,7 +394,7 @@ class ClusterThroughNginxTest {
     }
 
     private static String runPython(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SEED_CLIENT.toString()));
+        List<String> command = new ArrayList<>(List.of(Commands.PYTHON.toString(), SEED_CLIENT.toString()));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

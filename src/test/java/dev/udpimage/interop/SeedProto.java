@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.udpimage.support.Commands;
 
 /**
  * Runs the Python reference peers of {@code ../shared/seedproto} with Debian's
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class SeedProto {
 
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path PYTHON = Commands.PYTHON;
 
     static final Path DIR = Path.of(System.getProperty("seedproto.dir", "../shared/seedproto"))
         .toAbsolutePath()
@@ -35,16 +35,10 @@ final class SeedProto {
         if (!Files.isRegularFile(DIR.resolve("seed_client.py"))) {
             missing = "no seed_client.py in " + DIR;
         }
-        else if (!Files.isExecutable(PYTHON)
-                || run(List.of(PYTHON.toString(), "-c", "import cv2, numpy"), 60).exitCode() != 0) {
+        else if (!Commands.hasPythonOpenCv()) {
             missing = PYTHON + " cannot import cv2 and numpy (apt-get install python3-opencv python3-numpy)";
         }
-        if (missing != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("interop tests need the Python reference peers: " + missing);
-            }
-            Assumptions.abort(missing);
-        }
+        Commands.require(missing == null, "the Python reference peers: " + missing);
     }
 
     record Result(int exitCode, String output) {

@@ -18,12 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.MjpegViewer;
@@ -43,21 +43,13 @@ class CameraStreamsTest extends ServiceTestSupport {
 
     private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-
     @Autowired
     MeterRegistry registry;
 
     @BeforeAll
     static void tools() throws Exception {
-        boolean present = Files.isExecutable(FFMPEG) && Files.isExecutable(PYTHON)
-                && new ProcessBuilder(PYTHON.toString(), "-c", "import cv2, numpy").start().waitFor() == 0;
-        if (!present) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("the camera tests need ffmpeg and python3-opencv");
-            }
-            Assumptions.abort("no ffmpeg or python3 with OpenCV");
-        }
+        Commands.require(Files.isExecutable(FFMPEG) && Commands.hasPythonOpenCv(),
+                "no ffmpeg or python3 with OpenCV (apt-get install ffmpeg python3-opencv)");
     }
 
     @Test
@@ -98,7 +90,7 @@ class CameraStreamsTest extends ServiceTestSupport {
             }
         });
         sampler.start();
-        String camera = run(PYTHON.toString(), "clients/python/camera_send.py", "127.0.0.1",
+        String camera = run(Commands.PYTHON.toString(), "clients/python/camera_send.py", "127.0.0.1",
                 String.valueOf(this.ports.image()), "--pattern", "--fps", "25", "--size", "640x480", "--seconds", "5");
         sampler.join();
         Thread.sleep(500); // the last frame reaches ffmpeg
@@ -172,7 +164,7 @@ class CameraStreamsTest extends ServiceTestSupport {
             }
         });
         slow.start();
-        String camera = run(PYTHON.toString(), "clients/python/camera_send.py", "127.0.0.1",
+        String camera = run(Commands.PYTHON.toString(), "clients/python/camera_send.py", "127.0.0.1",
                 String.valueOf(this.ports.image()), "--pattern", "--fps", "25", "--size", "1280x960", "--quality", "95",
                 "--seconds", "6");
         reading.set(false);

@@ -10,18 +10,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.udpimage.support.Commands;
 import dev.udpimage.support.MjpegViewer;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
@@ -39,13 +37,7 @@ class ManyViewersTest extends ServiceTestSupport {
 
     @BeforeAll
     static void python() throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/python3"))
-                || new ProcessBuilder("/usr/bin/python3", "-c", "import cv2, numpy").start().waitFor() != 0) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("the camera tests need python3-opencv");
-            }
-            Assumptions.abort("no python3 with OpenCV");
-        }
+        Commands.require(Commands.hasPythonOpenCv(), "no python3 with OpenCV (apt-get install python3-opencv)");
     }
 
     @Test

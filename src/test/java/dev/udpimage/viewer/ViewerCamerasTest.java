@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Dimension;
@@ -21,6 +20,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.udpimage.support.Chromium;
+import dev.udpimage.support.Commands;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
 
@@ -38,13 +38,7 @@ class ViewerCamerasTest extends ServiceTestSupport {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/python3"))
-                || new ProcessBuilder("/usr/bin/python3", "-c", "import cv2, numpy").start().waitFor() != 0) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("the camera viewer test needs python3-opencv");
-            }
-            Assumptions.abort("no python3 with OpenCV");
-        }
+        Commands.require(Commands.hasPythonOpenCv(), "no python3 with OpenCV (apt-get install python3-opencv)");
         browser = Chromium.start();
     }
 

@@ -10,7 +10,6 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +20,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.LocalPostgres;
@@ -47,9 +47,7 @@ class ClusterStoreBusyTest extends ServiceTestSupport {
 
     @BeforeAll
     static void requireServers() {
-        if (!LocalPostgres.available() && !"true".equals(System.getenv("CI"))) {
-            Assumptions.abort("no PostgreSQL server (apt-get install postgresql); CI has one");
-        }
+        Commands.require(LocalPostgres.available(), "no PostgreSQL server (apt-get install postgresql); CI has one");
     }
 
     @DynamicPropertySource

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +29,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.udpimage.UdpImageServiceApplication;
+import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.LocalPostgres;
@@ -82,9 +82,7 @@ class ClusterStoreTest extends ServiceTestSupport {
 
     @BeforeAll
     static void secondInstance() throws Exception {
-        if (!LocalPostgres.available() && !"true".equals(System.getenv("CI"))) {
-            Assumptions.abort("no PostgreSQL server (apt-get install postgresql); CI has one");
-        }
+        Commands.require(LocalPostgres.available(), "no PostgreSQL server (apt-get install postgresql); CI has one");
         SpringApplicationBuilder builder = new SpringApplicationBuilder(UdpImageServiceApplication.class)
             .profiles("cluster");
         List<String> args = properties(LocalPostgres.get(), LocalS3.get(), "b").entrySet()
