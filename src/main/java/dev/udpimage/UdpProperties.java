@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import dev.udpimage.decode.PixelDecoder;
 import dev.udpimage.protocol.ImageReassembler;
 
 /**
@@ -35,6 +36,11 @@ import dev.udpimage.protocol.ImageReassembler;
  * @param send the control plane's limits
  * @param security who may use the HTTP API and the viewer
  * @param streams how received images are grouped into camera streams
+ * @param viewers how many live viewers may be open at once
+ * @param allowedSenders address ranges (CIDR) whose datagrams both UDP ports take;
+ * anything else is dropped unanswered and counted. The default is what a camera on the
+ * user's own network has: loopback, the private and link-local ranges (IPv4 and IPv6);
+ * {@code 0.0.0.0/0,::/0} takes everyone
  */
 @Validated
 @ConfigurationProperties("udp")
@@ -43,7 +49,9 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
         @DefaultValue("16MB") @NotNull DataSize socketReceiveBuffer,
         @DefaultValue("100us") @NotNull Duration receiveSpin, @DefaultValue @Valid Transfer transfer,
         @DefaultValue @Valid Store store, @DefaultValue @Valid Send send, @DefaultValue @Valid Security security,
-        @DefaultValue @Valid Streams streams) {
+        @DefaultValue @Valid Streams streams, @DefaultValue @Valid Viewers viewers, @DefaultValue( {
+                "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "::1/128", "fc00::/7",
+                "fe80::/10" }) @NotNull List<String> allowedSenders){
 
     @AssertTrue(message = "udp.receive-spin must not be negative")
     boolean isReceiveSpinNotNegative() {
@@ -51,16 +59,27 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     }
 
     /**
-     * The history (file backend; the cluster's cache of recent images) and the transfers
-     * in progress are held on the heap; a history loaded at start that does not fit would
-     * fail the start with an OutOfMemoryError after a long load, so settings that cannot
-     * fit are refused at once. A quarter of the heap stays for everything else.
+     * What the bounded state can hold on the heap, all of it at once: the history (file
+     * backend; the cluster's cache of recent images), the legacy and the reliable-mode
+     * transfers in progress (each up to {@code max-inflight-bytes}), the reassembler's
+     * pool of spare blocks, the streams' newest frames and the pixel decoder's share.
      */
-    @AssertTrue(message = "udp.store.max-bytes plus udp.transfer.max-inflight-bytes must fit in three quarters "
-            + "of the heap (the file backend keeps the history there): raise -Xmx (jvm.options) or lower them")
+    public long heldInMemory() {
+        return this.store.bytesInMemory() + 2 * this.transfer.maxInflightBytes().toBytes()
+                + ImageReassembler.POOLED_BYTES + this.streams.maxBytes().toBytes() + PixelDecoder.HEAP_BYTES;
+    }
+
+    /**
+     * A history loaded at start that does not fit would fail the start with an
+     * OutOfMemoryError after a long load, and a flood that fills every bound would end in
+     * one, so settings that cannot fit are refused at once. A quarter of the heap stays
+     * for everything else.
+     */
+    @AssertTrue(message = "udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable) and "
+            + "udp.streams.max-bytes, with 48MB of fixed buffers, must fit in three quarters of the heap: raise -Xmx "
+            + "(jvm.options) or lower them")
     boolean isHeldInMemoryWithinTheHeap() {
-        long held = this.store.bytesInMemory() + this.transfer.maxInflightBytes().toBytes();
-        return held <= Runtime.getRuntime().maxMemory() / 4 * 3;
+        return heldInMemory() <= Runtime.getRuntime().maxMemory() / 4 * 3;
     }
 
     /**
@@ -72,10 +91,14 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * evicted for a new one
      * @param maxInflightBytes most memory held by transfers in progress, for legacy and
      * for reliable-mode transfers each; the oldest are evicted to make room
+     * @param maxPixels most pixels (width x height, from the image's header) an image may
+     * have; more is refused ({@code error: too many pixels}) before anything is stored or
+     * sent, so that no header can make a renderer allocate what the heap cannot hold
      */
     public record Transfer(@DefaultValue("2s") @NotNull Duration stallTimeout,
             @DefaultValue("64MB") @NotNull DataSize maxImageBytes, @DefaultValue("256") @Min(1) int maxPending,
-            @DefaultValue("96MB") @NotNull DataSize maxInflightBytes) {
+            @DefaultValue("64MB") @NotNull DataSize maxInflightBytes,
+            @DefaultValue("50000000") @Min(1) long maxPixels) {
 
         @AssertTrue(message = "udp.transfer.max-image-bytes must be between 1 byte and 2047MB")
         boolean isMaxImageBytesInRange() {
@@ -217,6 +240,15 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     }
 
     /**
+     * @param maxMjpeg most MJPEG viewers ({@code /received/stream.mjpeg}) open at once;
+     * more are answered 503
+     * @param maxEvents most Server-Sent Events streams ({@code /received/events}) open at
+     * once; more are answered 503
+     */
+    public record Viewers(@DefaultValue("32") @Min(1) int maxMjpeg, @DefaultValue("32") @Min(1) int maxEvents) {
+    }
+
+    /**
      * S3-compatible object storage (AWS, MinIO, Ceph, S3Mock).
      *
      * @param endpoint the server; empty: AWS's own for the region
@@ -238,8 +270,12 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     /**
      * @param key what makes a stream: the sender's address ({@code ip}: the Python
      * clients take a new port each run) or its address and port ({@code ip-port})
+     * @param maxStreams most streams kept; past it the least recently seen is forgotten
+     * @param maxBytes most bytes the streams' newest frames hold together (or one frame,
+     * if larger); past it the least recently seen streams are forgotten
      */
-    public record Streams(@DefaultValue("ip") @NotNull Key key) {
+    public record Streams(@DefaultValue("ip") @NotNull Key key, @DefaultValue("256") @Min(1) int maxStreams,
+            @DefaultValue("32MB") @NotNull DataSize maxBytes) {
 
         public enum Key {
 

@@ -13,6 +13,8 @@ import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.spi.ServiceRegistry;
 import javax.imageio.stream.ImageInputStream;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.protocol.Rejection;
@@ -57,13 +59,23 @@ public class ImageDecoder {
      */
     private final ThreadLocal<ImageReaderSpi> lastProvider = new ThreadLocal<>();
 
-    public ImageDecoder() {
+    /** Most pixels an image may have ({@code udp.transfer.max-pixels}). */
+    private final long maxPixels;
+
+    /**
+     * @param maxPixels most pixels (width x height) an image may have
+     */
+    @Autowired
+    public ImageDecoder(@Value("${udp.transfer.max-pixels:50000000}") long maxPixels) {
+        this.maxPixels = maxPixels;
         ImageIO.setUseCache(false); // decode in memory, never through temp files
     }
 
     /**
-     * @throws Rejection (UNDECODABLE) when no ImageIO reader recognises the bytes or can
-     * read their header
+     * @throws Rejection UNDECODABLE when no ImageIO reader recognises the bytes or can
+     * read their header; TOO_MANY_PIXELS when the header claims more pixels than
+     * {@code udp.transfer.max-pixels} (a pixel bomb: a few bytes that decode to
+     * gigabytes)
      */
     public Identified identify(byte[] bytes) {
         BytesImageInputStream stream = this.streams.get();
@@ -87,7 +99,11 @@ public class ImageDecoder {
                 reader.setInput(input, true, true);
                 Identified image = new Identified(format, reader.getWidth(0), reader.getHeight(0));
                 identified = true;
+                checkPixels(image, bytes.length);
                 return image;
+            }
+            catch (Rejection ex) {
+                throw ex;
             }
             catch (IOException | RuntimeException ex) {
                 throw new Rejection(Rejection.Reason.UNDECODABLE, "undecodable " + format,
@@ -107,6 +123,16 @@ public class ImageDecoder {
                    // image gets a new one
                 this.streams.remove();
             }
+        }
+    }
+
+    private void checkPixels(Identified image, int bytes) {
+        long pixels = (long) image.width() * image.height();
+        if (image.width() <= 0 || image.height() <= 0 || pixels > this.maxPixels) {
+            throw new Rejection(Rejection.Reason.TOO_MANY_PIXELS, "too many pixels",
+                    image.format() + " of " + bytes + " bytes claims " + image.width() + "x" + image.height()
+                            + " pixels, over udp.transfer.max-pixels (" + this.maxPixels + ")",
+                    null);
         }
     }
 

@@ -14,6 +14,7 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
 import dev.udpimage.UdpProperties;
+import dev.udpimage.access.AllowedSenders;
 import dev.udpimage.decode.ImageDecoder;
 import dev.udpimage.protocol.ImageReassembler.Assembled;
 import dev.udpimage.protocol.ImageReassembler.Kind;
@@ -63,8 +64,9 @@ public class ImagePortFlow implements DisposableBean {
     }
 
     @Bean
-    BatchedInboundAdapter imageInbound() {
-        BatchedInboundAdapter adapter = new BatchedInboundAdapter(this.socket, this.transfers::appendChunk);
+    BatchedInboundAdapter imageInbound(AllowedSenders allowedSenders) {
+        BatchedInboundAdapter adapter = new BatchedInboundAdapter(this.socket, this.transfers::appendChunk,
+                this.replies.senderCheck(allowedSenders));
         adapter.setErrorChannelName("imageErrors.input");
         return adapter;
     }

@@ -12,6 +12,7 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
 import dev.udpimage.UdpProperties;
+import dev.udpimage.access.AllowedSenders;
 import dev.udpimage.decode.ListDecoder;
 import dev.udpimage.protocol.LegacyProtocol;
 import dev.udpimage.protocol.Rejection;
@@ -42,8 +43,9 @@ public class ListPortFlow implements DisposableBean {
     }
 
     @Bean
-    DatagramInboundAdapter listInbound(UdpProperties properties) {
-        DatagramInboundAdapter adapter = new DatagramInboundAdapter(this.socket, "udp-list", properties.receiveSpin());
+    DatagramInboundAdapter listInbound(UdpProperties properties, AllowedSenders allowedSenders) {
+        DatagramInboundAdapter adapter = new DatagramInboundAdapter(this.socket, "udp-list", properties.receiveSpin(),
+                this.replies.senderCheck(allowedSenders));
         adapter.setErrorChannelName("listErrors.input");
         return adapter;
     }

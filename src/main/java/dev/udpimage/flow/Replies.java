@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,8 @@ import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
+import dev.udpimage.access.AllowedSenders;
+import dev.udpimage.limit.RateLimitedLog;
 import dev.udpimage.protocol.LegacyProtocol;
 import dev.udpimage.protocol.Rejection;
 import dev.udpimage.udp.UdpPort;
@@ -56,6 +59,22 @@ final class Replies {
     void received(SocketAddress from, int bytes) {
         this.metrics.datagram(bytes);
         this.budget.received(from, bytes);
+    }
+
+    /**
+     * The port's check of who may send: a datagram from outside
+     * {@code udp.allowed-senders} is counted and dropped, never answered.
+     */
+    Predicate<SocketAddress> senderCheck(AllowedSenders allowed) {
+        AllowedSenders.Check check = allowed.forOnePort();
+        return source -> {
+            if (check.allows(source)) {
+                return true;
+            }
+            this.metrics.failed(Rejection.Reason.SENDER_NOT_ALLOWED);
+            dropLog.warn("Dropped a datagram from {}: not in udp.allowed-senders", source);
+            return false;
+        };
     }
 
     /** Counts a stored image or list and makes its success reply. */

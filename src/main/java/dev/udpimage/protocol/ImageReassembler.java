@@ -88,7 +88,7 @@ public final class ImageReassembler<K> {
      * Free blocks kept for reuse: a 9 MB image's, and some. Heap the service holds for
      * good.
      */
-    static final long POOLED_BYTES = 16L << 20;
+    public static final long POOLED_BYTES = 16L << 20;
 
     private final Limits limits;
 

@@ -28,6 +28,16 @@ public class Rejection extends RuntimeException {
         EVICTED,
         /** The bytes arrived but are not an image ImageIO can decode. */
         UNDECODABLE,
+        /**
+         * An image whose header claims more pixels than the configured maximum (a pixel
+         * bomb).
+         */
+        TOO_MANY_PIXELS,
+        /**
+         * A datagram from an address outside {@code udp.allowed-senders}: dropped
+         * unanswered.
+         */
+        SENDER_NOT_ALLOWED,
         /** A list-port datagram that is not valid UTF-8 JSON. */
         INVALID_JSON,
         /** The store's workers are all busy: nothing was stored (cluster store). */

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.springframework.stereotype.Service;
 
 import dev.udpimage.UdpProperties;
+import dev.udpimage.access.CidrRange;
 import dev.udpimage.decode.ImageDecoder;
 import dev.udpimage.protocol.LegacySender;
 import dev.udpimage.protocol.Rejection;

@@ -1,12 +1,7 @@
 package dev.udpimage.stream;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.function.Supplier;
-
-import javax.imageio.ImageIO;
+import java.util.function.UnaryOperator;
 
 import dev.udpimage.store.ImageMetadata;
 
@@ -22,12 +17,16 @@ public final class Frame {
 
     private final Supplier<byte[]> original;
 
+    /** Encodes another format to JPEG; an empty array when it cannot be decoded. */
+    private final UnaryOperator<byte[]> encoder;
+
     private volatile byte[] jpeg;
 
     /** A frame received here, with its bytes. */
-    Frame(ImageMetadata metadata, byte[] original) {
+    Frame(ImageMetadata metadata, byte[] original, UnaryOperator<byte[]> encoder) {
         this.metadata = metadata;
         this.original = () -> original;
+        this.encoder = encoder;
         this.jpeg = "jpeg".equals(metadata.format()) ? original : null;
     }
 
@@ -36,9 +35,10 @@ public final class Frame {
      * viewer that takes it; the loader's {@code null} (gone from the store) makes it a
      * frame no viewer can show.
      */
-    Frame(ImageMetadata metadata, Supplier<byte[]> original) {
+    Frame(ImageMetadata metadata, Supplier<byte[]> original, UnaryOperator<byte[]> encoder) {
         this.metadata = metadata;
         this.original = original;
+        this.encoder = encoder;
     }
 
     public ImageMetadata metadata() {
@@ -66,24 +66,7 @@ public final class Frame {
         if (original == null) {
             return new byte[0];
         }
-        return "jpeg".equals(this.metadata.format()) ? original : encode(original);
-    }
-
-    private static byte[] encode(byte[] image) {
-        try {
-            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image));
-            if (decoded == null) {
-                return new byte[0];
-            }
-            BufferedImage rgb = new BufferedImage(decoded.getWidth(), decoded.getHeight(), BufferedImage.TYPE_INT_RGB);
-            rgb.getGraphics().drawImage(decoded, 0, 0, null);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(image.length);
-            ImageIO.write(rgb, "jpeg", out);
-            return out.toByteArray();
-        }
-        catch (IOException | RuntimeException ex) {
-            return new byte[0];
-        }
+        return "jpeg".equals(this.metadata.format()) ? original : this.encoder.apply(original);
     }
 
 }

@@ -1,16 +1,23 @@
 package dev.udpimage.stream;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+
+import javax.imageio.ImageIO;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +28,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.UdpProperties;
+import dev.udpimage.decode.PixelDecoder;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedStore;
@@ -34,6 +42,12 @@ import dev.udpimage.store.StoreListener;
  * ready, and a frame replaced before a viewer took it is skipped for that viewer
  * (counted, {@code udp.streams.frames.skipped}). The receive thread only swaps a
  * reference, counts and wakes the waiting viewers: nothing a viewer does slows a port.
+ *
+ * <p>
+ * Bounded whatever the number of senders: at most {@code udp.streams.max-streams}
+ * streams, whose newest frames hold at most {@code udp.streams.max-bytes}; past either,
+ * the least recently seen stream is forgotten (counted, {@code udp.streams.evicted}), in
+ * constant time per frame. At most {@code udp.viewers.max-mjpeg} viewers at once.
  */
 @Component
 public class StreamHub implements StoreListener {
@@ -46,9 +60,16 @@ public class StreamHub implements StoreListener {
     /** A stream silent this long is shown as stopped; twice this long, forgotten. */
     static final Duration STOPPED_AFTER = Duration.ofSeconds(5);
 
-    private static final int MAX_STREAMS = 256;
-
     private final boolean byPort;
+
+    private final int maxStreams;
+
+    private final long maxBytes;
+
+    private final int maxViewers;
+
+    /** Encodes frames of other formats to JPEG, within the pixel decoder's bounds. */
+    private final PixelDecoder decoder;
 
     /**
      * Where the bytes of another instance's frames are read (lazily: it tells this hub).
@@ -57,18 +78,61 @@ public class StreamHub implements StoreListener {
 
     private final Counter skipped;
 
-    private final Map<String, Stream> streams = new LinkedHashMap<>();
+    private final Counter evicted;
+
+    /** Every sender's stream, least recently seen (received or watched) first. */
+    private final LinkedHashMap<String, Stream> streams = new LinkedHashMap<>(64, 0.75f, true);
+
+    /** The stream of every sender together; never evicted. */
+    private final Stream all = new Stream(ALL);
+
+    /** The bytes of the streams' newest frames, together. */
+    private long heldBytes;
 
     private boolean closed;
 
     private final List<Viewer> viewers = new ArrayList<>();
 
-    public StreamHub(UdpProperties properties, ObjectProvider<ReceivedStore> store, MeterRegistry registry) {
+    public StreamHub(UdpProperties properties, ObjectProvider<ReceivedStore> store, PixelDecoder decoder,
+            MeterRegistry registry) {
         this.store = store;
-        this.byPort = properties.streams().key() == UdpProperties.Streams.Key.IP_PORT;
+        this.decoder = decoder;
+        UdpProperties.Streams settings = properties.streams();
+        this.byPort = settings.key() == UdpProperties.Streams.Key.IP_PORT;
+        this.maxStreams = settings.maxStreams();
+        this.maxBytes = settings.maxBytes().toBytes();
+        this.maxViewers = properties.viewers().maxMjpeg();
         this.skipped = Counter.builder("udp.streams.frames.skipped")
             .description("Frames a stream viewer skipped because it read slower than they came")
             .register(registry);
+        this.evicted = Counter.builder("udp.streams.evicted")
+            .description("Streams forgotten to stay within udp.streams.max-streams or max-bytes, "
+                    + "least recently seen first")
+            .register(registry);
+        Gauge.builder("udp.streams", this, StreamHub::size)
+            .description("Streams (senders) the hub keeps")
+            .register(registry);
+        Gauge.builder("udp.streams.bytes", this, hub -> hub.heldBytes())
+            .description("Bytes of the streams' newest frames, together")
+            .register(registry);
+    }
+
+    /** Refused: as many MJPEG viewers as udp.viewers.max-mjpeg are open. */
+    public static final class TooManyViewersException extends RuntimeException {
+
+        TooManyViewersException(int max) {
+            super("all " + max + " MJPEG viewers (udp.viewers.max-mjpeg) are taken; try again later", null, false,
+                    false);
+        }
+
+    }
+
+    synchronized int size() {
+        return this.streams.size();
+    }
+
+    synchronized long heldBytes() {
+        return this.heldBytes;
     }
 
     /** What {@code GET /received/streams} shows of one stream. */
@@ -97,6 +161,16 @@ public class StreamHub implements StoreListener {
             this.key = key;
         }
 
+        void add(Frame frame, long now, long epochNanos) {
+            this.frames++;
+            this.latest = frame;
+            this.lastNanos = now;
+            this.recent.addLast(new long[] { epochNanos, frame.metadata().bytes() });
+            if (this.recent.size() > 512) {
+                this.recent.pollFirst();
+            }
+        }
+
         StreamInfo info(long now, long epochNow) {
             while (!this.recent.isEmpty() && epochNow - this.recent.peekFirst()[0] > 2_000_000_000L) {
                 this.recent.pollFirst();
@@ -118,7 +192,7 @@ public class StreamHub implements StoreListener {
 
     @Override
     public void imageStored(ReceivedImage image) {
-        add(new Frame(image.metadata(), image.original()));
+        add(new Frame(image.metadata(), image.original(), this::toJpeg));
     }
 
     /**
@@ -129,7 +203,30 @@ public class StreamHub implements StoreListener {
     @Override
     public void imageStored(ImageMetadata image) {
         long id = image.id();
-        add(new Frame(image, () -> bytesOf(id)));
+        add(new Frame(image, () -> bytesOf(id), this::toJpeg));
+    }
+
+    /** Another format as JPEG (subsampled if large); empty when it cannot be decoded. */
+    private byte[] toJpeg(byte[] image) {
+        try {
+            return this.decoder.decode(image, decoded -> {
+                BufferedImage rgb = new BufferedImage(decoded.getWidth(), decoded.getHeight(),
+                        BufferedImage.TYPE_INT_RGB);
+                rgb.getGraphics().drawImage(decoded, 0, 0, null);
+                ByteArrayOutputStream out = new ByteArrayOutputStream(image.length);
+                try {
+                    ImageIO.write(rgb, "jpeg", out);
+                }
+                catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+                return out.toByteArray();
+            });
+        }
+        catch (PixelDecoder.UndecodableException | PixelDecoder.BusyException | RuntimeException ex) {
+            log.debug("A frame could not be encoded as JPEG: {}", ex.toString());
+            return new byte[0];
+        }
     }
 
     /**
@@ -150,27 +247,40 @@ public class StreamHub implements StoreListener {
         long now = System.nanoTime();
         ImageMetadata image = frame.metadata();
         String key = keyOf(image.sender());
+        long epochNanos = epochNanos(image.receivedAt());
         synchronized (this) {
-            for (String name : new String[] { ALL, key }) {
-                Stream stream = this.streams.computeIfAbsent(name, Stream::new);
+            Stream stream = this.streams.get(key);
+            if (stream == null) {
+                stream = new Stream(key);
+                this.streams.put(key, stream);
+            }
+            this.heldBytes += image.bytes() - (stream.latest == null ? 0 : stream.latest.metadata().bytes());
+            for (Stream updated : new Stream[] { this.all, stream }) {
                 for (Viewer viewer : this.viewers) { // the frame this one replaces:
                                                      // skipped by who never took it
-                    if (viewer.key.equals(name) && viewer.taken < stream.frames) {
+                    if (viewer.key.equals(updated.key) && viewer.taken < updated.frames) {
                         this.skipped.increment();
                     }
                 }
-                stream.frames++;
-                stream.latest = frame;
-                stream.lastNanos = now;
-                stream.recent.addLast(new long[] { epochNanos(image.receivedAt()), image.bytes() });
-                if (stream.recent.size() > 512) {
-                    stream.recent.pollFirst();
-                }
+                updated.add(frame, now, epochNanos);
             }
-            if (this.streams.size() > MAX_STREAMS) {
-                forgetStopped(now);
-            }
+            evictBeyondLimits();
             notifyAll();
+        }
+    }
+
+    /**
+     * Forgets the least recently seen streams while there are more than
+     * {@code max-streams} or their frames hold more than {@code max-bytes}; the newest
+     * (just seen) stays.
+     */
+    private void evictBeyondLimits() {
+        Iterator<Stream> eldest = this.streams.values().iterator();
+        while (this.streams.size() > 1 && (this.streams.size() > this.maxStreams || this.heldBytes > this.maxBytes)) {
+            Stream gone = eldest.next();
+            this.heldBytes -= gone.latest.metadata().bytes();
+            eldest.remove();
+            this.evicted.increment();
         }
     }
 
@@ -184,7 +294,6 @@ public class StreamHub implements StoreListener {
         forgetStopped(now);
         return this.streams.values()
             .stream()
-            .filter(stream -> !stream.key.equals(ALL))
             .map(stream -> stream.info(now, epochNow))
             .sorted(Comparator.comparing(StreamInfo::fps).reversed())
             .toList();
@@ -192,8 +301,12 @@ public class StreamHub implements StoreListener {
 
     /** The newest frame of a stream ({@link #ALL}: of any sender), or null. */
     public synchronized Frame latest(String sender) {
-        Stream stream = this.streams.get(keyOf(sender));
+        Stream stream = stream(keyOf(sender));
         return stream == null ? null : stream.latest;
+    }
+
+    private Stream stream(String key) {
+        return key.equals(ALL) ? (this.all.latest == null ? null : this.all) : this.streams.get(key);
     }
 
     /** A frame and its number in its stream (1, 2, ...). */
@@ -217,10 +330,14 @@ public class StreamHub implements StoreListener {
     /**
      * A new viewer of the stream of {@code sender} ({@code null}: all); the newest frame
      * is its first.
+     * @throws TooManyViewersException when {@code udp.viewers.max-mjpeg} are open
      */
     public synchronized Viewer open(String sender) {
+        if (this.viewers.size() >= this.maxViewers) {
+            throw new TooManyViewersException(this.maxViewers);
+        }
         String key = keyOf(sender);
-        Stream stream = this.streams.get(key);
+        Stream stream = stream(key);
         Viewer viewer = new Viewer(key, stream == null ? 0 : stream.frames - 1);
         this.viewers.add(viewer);
         return viewer;
@@ -238,7 +355,10 @@ public class StreamHub implements StoreListener {
     public synchronized Numbered next(Viewer viewer, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!this.closed) {
-            Stream stream = this.streams.get(viewer.key);
+            Stream stream = stream(viewer.key);
+            if (stream != null && stream.frames < viewer.taken) { // forgotten, then back
+                viewer.taken = stream.frames - 1;
+            }
             if (stream != null && stream.frames > viewer.taken) {
                 viewer.taken = stream.frames;
                 return new Numbered(stream.latest, stream.frames);
@@ -285,8 +405,14 @@ public class StreamHub implements StoreListener {
     }
 
     private void forgetStopped(long now) {
-        this.streams.values()
-            .removeIf(stream -> !stream.key.equals(ALL) && now - stream.lastNanos > 2 * STOPPED_AFTER.toNanos());
+        Iterator<Stream> streams = this.streams.values().iterator();
+        while (streams.hasNext()) {
+            Stream stream = streams.next();
+            if (now - stream.lastNanos > 2 * STOPPED_AFTER.toNanos()) {
+                this.heldBytes -= stream.latest.metadata().bytes();
+                streams.remove();
+            }
+        }
     }
 
 }

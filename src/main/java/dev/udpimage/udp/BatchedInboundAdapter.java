@@ -3,6 +3,7 @@ package dev.udpimage.udp;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.function.Predicate;
 
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.ip.IpHeaders;
@@ -47,9 +48,16 @@ public class BatchedInboundAdapter extends MessageProducerSupport {
 
     private final Shortcut shortcut;
 
-    public BatchedInboundAdapter(UdpPort port, Shortcut shortcut) {
+    private final Predicate<SocketAddress> senders;
+
+    /**
+     * @param senders who may send: a datagram it refuses is dropped before anything reads
+     * it (it counts and logs the refusal)
+     */
+    public BatchedInboundAdapter(UdpPort port, Shortcut shortcut, Predicate<SocketAddress> senders) {
         this.port = port;
         this.shortcut = shortcut;
+        this.senders = senders;
         port.receiveWith(this::receive);
     }
 
@@ -59,7 +67,7 @@ public class BatchedInboundAdapter extends MessageProducerSupport {
     }
 
     private void receive(InetSocketAddress source, ByteBuffer datagram) {
-        if (takenByShortcut(source, datagram)) {
+        if (!this.senders.test(source) || takenByShortcut(source, datagram)) {
             return;
         }
         byte[] payload = new byte[datagram.remaining()];

@@ -13,6 +13,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,13 +81,19 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
 
     private static final int STOP_TIMEOUT_SECONDS = 5;
 
+    private final Predicate<SocketAddress> senders;
+
     /**
      * @param channel a non-blocking channel, bound
      * @param spin how long to keep polling after a datagram before sleeping until the
      * next
+     * @param senders who may send: a datagram it refuses is dropped before it becomes a
+     * message (it counts and logs the refusal)
      */
-    public DatagramInboundAdapter(DatagramChannel channel, String name, Duration spin) {
+    public DatagramInboundAdapter(DatagramChannel channel, String name, Duration spin,
+            Predicate<SocketAddress> senders) {
         super(UdpSockets.port(channel));
+        this.senders = senders;
         if (channel.isBlocking()) {
             throw new IllegalArgumentException("the channel must be non-blocking");
         }
@@ -148,6 +155,9 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
                 continue;
             }
             lastDatagram = System.nanoTime();
+            if (!this.senders.test(source)) {
+                continue;
+            }
             this.receiveBuffer.flip();
             byte[] payload = new byte[this.receiveBuffer.remaining()];
             this.receiveBuffer.get(payload);

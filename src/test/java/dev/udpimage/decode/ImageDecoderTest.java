@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Identifying images with readers that are kept and reset between images. */
 class ImageDecoderTest {
 
-    private final ImageDecoder decoder = new ImageDecoder();
+    private final ImageDecoder decoder = new ImageDecoder(50_000_000);
 
     @Test
     void formatsInTurnAreEachIdentifiedWithTheirOwnSize() {

@@ -47,7 +47,7 @@ class BatchedInboundAdapterTest {
                     return true;
                 }
                 return false;
-            });
+            }, source -> true);
             QueueChannel out = new QueueChannel();
             adapter.setOutputChannel(out);
             adapter.setBeanFactory(new DefaultListableBeanFactory());

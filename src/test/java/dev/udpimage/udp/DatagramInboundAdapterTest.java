@@ -32,7 +32,7 @@ class DatagramInboundAdapterTest {
             sender.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketAddress target = socket.getLocalAddress();
             DatagramInboundAdapter adapter = new DatagramInboundAdapter(socket, "test",
-                    Duration.ofNanos(spinMicros * 1000));
+                    Duration.ofNanos(spinMicros * 1000), source -> true);
             QueueChannel out = new QueueChannel();
             adapter.setOutputChannel(out);
             adapter.setBeanFactory(new DefaultListableBeanFactory());

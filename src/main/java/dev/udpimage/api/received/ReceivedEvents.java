@@ -15,10 +15,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.udpimage.UdpProperties;
+import dev.udpimage.api.Problems;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedList;
 import dev.udpimage.store.StoreListener;
@@ -55,7 +58,10 @@ public class ReceivedEvents implements StoreListener, DisposableBean {
 
     private final Thread publisher;
 
-    public ReceivedEvents(MeterRegistry registry) {
+    private final int maxSubscribers;
+
+    public ReceivedEvents(UdpProperties properties, MeterRegistry registry) {
+        this.maxSubscribers = properties.viewers().maxEvents();
         this.dropped = Counter.builder("udp.events.dropped")
             .description("Viewer events dropped because pages fell behind")
             .register(registry);
@@ -64,8 +70,16 @@ public class ReceivedEvents implements StoreListener, DisposableBean {
         this.publisher.start();
     }
 
-    /** A new page: it gets every event from now on. */
+    /**
+     * A new page: it gets every event from now on.
+     * @throws org.springframework.web.ErrorResponseException 503 when
+     * {@code udp.viewers.max-events} pages are subscribed
+     */
     public SseEmitter subscribe() {
+        if (this.emitters.size() >= this.maxSubscribers) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Too many viewers", "all " + this.maxSubscribers
+                    + " event streams (udp.viewers.max-events) are taken; try again later");
+        }
         SseEmitter emitter = new SseEmitter(EMITTER_TIMEOUT_MS);
         this.emitters.add(emitter);
         emitter.onCompletion(() -> this.emitters.remove(emitter));

@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -75,9 +76,15 @@ public class StreamController {
             HttpServletResponse response) {
         // the servlet's own stream: since Spring Framework 7.0.6 the body's stream
         // ignores flush(), which held each frame's end back until the next frame came
+        StreamHub.Viewer viewer;
+        try {
+            viewer = this.hub.open(sender);
+        }
+        catch (StreamHub.TooManyViewersException ex) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Too many viewers", ex.getMessage());
+        }
         StreamingResponseBody body = ignored -> {
             OutputStream out = response.getOutputStream();
-            StreamHub.Viewer viewer = this.hub.open(sender);
             try {
                 // the headers at once, not with the first frame
                 out.flush();

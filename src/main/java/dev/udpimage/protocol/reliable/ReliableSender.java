@@ -260,7 +260,8 @@ public final class ReliableSender {
                 this.link.send(start);
                 this.datagrams++;
                 ReliableCodec.Message reply = receive(this.rto);
-                if (reply instanceof Ack) {
+                if (reply instanceof Ack ack) {
+                    checkAck(ack);
                     sample(System.nanoTime() - sent);
                     return;
                 }
@@ -297,7 +298,28 @@ public final class ReliableSender {
             }
         }
 
+        /**
+         * An ACK that acknowledges what was never sent (a cumulative field below zero or
+         * past the chunks sent, a bitmap bit for an unsent chunk) is a broken or hostile
+         * receiver: the transfer fails rather than believe it.
+         */
+        private void checkAck(Ack ack) throws TransferFailed {
+            int cumulative = ack.cumulative();
+            if (cumulative < 0 || cumulative > this.next) {
+                throw new TransferFailed("the receiver sent an invalid ACK (cumulative " + cumulative + ", but "
+                        + this.next + " of " + this.chunks + " chunks were sent)");
+            }
+            int highest = Math.min(cumulative + ack.bitmap().length * 8, this.chunks - 1);
+            for (int seq = Math.max(this.next, cumulative + 1); seq <= highest; seq++) {
+                if (ack.has(seq)) {
+                    throw new TransferFailed("the receiver sent an invalid ACK (chunk " + seq + " acknowledged, but "
+                            + this.next + " of " + this.chunks + " chunks were sent)");
+                }
+            }
+        }
+
         private void onAck(Ack ack) throws IOException {
+            checkAck(ack);
             long now = System.nanoTime();
             int before = this.cumulative;
             // the highest chunk this ACK newly acknowledges that was sent exactly once

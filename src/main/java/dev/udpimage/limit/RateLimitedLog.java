@@ -1,4 +1,4 @@
-package dev.udpimage.flow;
+package dev.udpimage.limit;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,7 +9,7 @@ import org.slf4j.Logger;
  * summarised in the next warning that gets through ("... and N more suppressed"). Hostile
  * traffic must not turn into a log flood.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private final Logger log;
 
@@ -21,12 +21,12 @@ final class RateLimitedLog {
 
     private final AtomicLong suppressed = new AtomicLong();
 
-    RateLimitedLog(Logger log, int perSecond) {
+    public RateLimitedLog(Logger log, int perSecond) {
         this.log = log;
         this.perSecond = perSecond;
     }
 
-    void warn(String format, Object... arguments) {
+    public void warn(String format, Object... arguments) {
         if (!this.log.isWarnEnabled()) {
             return;
         }

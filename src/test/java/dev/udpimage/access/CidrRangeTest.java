@@ -1,4 +1,4 @@
-package dev.udpimage.send;
+package dev.udpimage.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

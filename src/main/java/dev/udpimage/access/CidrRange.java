@@ -1,4 +1,4 @@
-package dev.udpimage.send;
+package dev.udpimage.access;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
