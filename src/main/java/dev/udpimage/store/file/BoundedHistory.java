@@ -60,10 +60,17 @@ final class BoundedHistory<T> {
         return evicted;
     }
 
-    /** Takes back an item that could not be kept after all (by identity). */
-    synchronized void remove(T item) {
+    /**
+     * Takes back an item that could not be kept after all (by identity), and puts back,
+     * as the oldest, what adding it evicted.
+     */
+    synchronized void takeBack(T item, List<T> evicted) {
         if (this.items.removeIf(kept -> kept == item)) {
             this.bytes -= this.size.applyAsLong(item);
+        }
+        for (int i = evicted.size() - 1; i >= 0; i--) {
+            this.items.addLast(evicted.get(i));
+            this.bytes += this.size.applyAsLong(evicted.get(i));
         }
     }
 

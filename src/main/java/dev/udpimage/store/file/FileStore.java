@@ -79,7 +79,8 @@ public class FileStore implements ReceivedStore {
 
     /**
      * Writes behind, or in {@code sync} now: an item that cannot be written then is taken
-     * back (nobody sees it) and the save fails.
+     * back (nobody sees it), the items it evicted are put back (their files were never
+     * deleted), and the save fails.
      * @throws java.io.UncheckedIOException in {@code sync}, when the disk refused the
      * item
      */
@@ -92,7 +93,8 @@ public class FileStore implements ReceivedStore {
             this.directory.writeDurably(added.item(), added.evicted());
         }
         catch (RuntimeException ex) {
-            history.remove(added.item());
+            // nobody saw the new item acknowledged; what it would have replaced stays
+            history.takeBack(added.item(), added.evicted());
             throw ex;
         }
     }

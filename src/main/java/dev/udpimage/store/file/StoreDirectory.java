@@ -15,8 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
@@ -69,6 +70,12 @@ public class StoreDirectory implements DisposableBean {
      */
     private static final int WRITE_SLICE = 1 << 20;
 
+    /**
+     * Longest a durable write waits for the disk before it fails (the reply says
+     * {@code error: store unavailable}).
+     */
+    static final int DURABLE_TIMEOUT_SECONDS = 30;
+
     /** How often a failing disk is tried again. */
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -110,6 +117,18 @@ public class StoreDirectory implements DisposableBean {
 
     private boolean closing;
 
+    /**
+     * Why the writer thread ended, if it ended by a failure; from then on every durable
+     * write fails at once. Guarded by {@link #lock}.
+     */
+    private IOException writerDied;
+
+    /**
+     * The durable batch the writer is writing now (taken out of {@link #durable}).
+     * Guarded by {@link #lock}.
+     */
+    private Map<Object, CompletableFuture<Void>> writing = Map.of();
+
     public StoreDirectory(UdpProperties properties, JsonMapper json, MeterRegistry registry,
             StoreDirectoryHealth health) {
         String dir = properties.store().dir();
@@ -137,7 +156,7 @@ public class StoreDirectory implements DisposableBean {
         catch (IOException ex) {
             throw new UncheckedIOException("cannot create the store directory " + this.root, ex);
         }
-        this.writer = new Thread(this::writeBehind, "store-writer");
+        this.writer = new Thread(this::runWriter, "store-writer " + this.root);
         // destroy() waits for it; it must not hold the JVM up on its own
         this.writer.setDaemon(true);
         this.writer.start();
@@ -239,18 +258,55 @@ public class StoreDirectory implements DisposableBean {
         }
         CompletableFuture<Void> written = new CompletableFuture<>();
         synchronized (this.lock) {
-            this.durable.put(item, written);
-            for (Object gone : evicted) {
-                this.toDelete.add(gone);
+            if (this.writerDied != null) {
+                throw new UncheckedIOException(this.writerDied);
             }
+            this.durable.put(item, written);
             this.lock.notifyAll();
         }
         try {
-            written.join();
+            written.get(DURABLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
-        catch (CompletionException ex) {
+        catch (ExecutionException ex) {
             throw ex.getCause() instanceof UncheckedIOException io ? io
                     : new UncheckedIOException(new IOException(ex.getCause()));
+        }
+        catch (TimeoutException ex) {
+            synchronized (this.lock) {
+                this.durable.remove(item);
+            }
+            throw new UncheckedIOException(
+                    new IOException("not written within " + DURABLE_TIMEOUT_SECONDS + " s: the disk hangs"));
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while waiting for the disk", ex));
+        }
+        // only now that the new item is durable do the items it replaces go
+        deleteAll(evicted);
+    }
+
+    /**
+     * The writer thread, guarded: if it ever ends by a failure (any Throwable), the store
+     * turns DOWN and every durable write, waiting or to come, fails at once, instead of
+     * waiting for a thread that is gone.
+     */
+    private void runWriter() {
+        try {
+            writeBehind();
+        }
+        catch (Throwable ex) {
+            IOException why = new IOException("the store writer stopped: " + ex, ex);
+            log.error("The store writer stopped; the store is DOWN until the service restarts", ex);
+            List<CompletableFuture<Void>> waiting = new ArrayList<>();
+            synchronized (this.lock) {
+                this.writerDied = why;
+                waiting.addAll(this.durable.values());
+                waiting.addAll(this.writing.values());
+                this.durable.clear();
+            }
+            this.health.stopped(why);
+            waiting.forEach(future -> future.completeExceptionally(new UncheckedIOException(why)));
         }
     }
 
@@ -306,6 +362,7 @@ public class StoreDirectory implements DisposableBean {
                     writes = new ArrayList<>(this.toWrite.values());
                     deletes = new ArrayList<>(this.toDelete);
                     durableBatch = new LinkedHashMap<>(this.durable);
+                    this.writing = durableBatch;
                     this.toWrite.clear();
                     this.toDelete.clear();
                     this.durable.clear();
@@ -318,6 +375,9 @@ public class StoreDirectory implements DisposableBean {
             deletes.forEach(this::delete);
             writeBehind(writes);
             writeDurably(durableBatch, deletes);
+            synchronized (this.lock) {
+                this.writing = Map.of();
+            }
         }
     }
 

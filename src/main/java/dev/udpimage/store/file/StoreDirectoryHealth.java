@@ -35,6 +35,8 @@ public class StoreDirectoryHealth implements HealthIndicator {
 
     private volatile Failure failure;
 
+    private volatile boolean stopped;
+
     public StoreDirectoryHealth(MeterRegistry registry) {
         this.failures = Counter.builder("udp.store.write.failures")
             .description("Writes to udp.store.dir that failed (full or read-only disk, permissions)")
@@ -55,10 +57,17 @@ public class StoreDirectoryHealth implements HealthIndicator {
         }
     }
 
+    /** The writer is gone: DOWN for good (until a restart). */
+    void stopped(IOException why) {
+        this.stopped = true;
+        this.failures.increment();
+        this.failure = new Failure(why.getMessage(), Instant.now());
+    }
+
     /** A write succeeded. */
     void succeeded() {
         Failure was = this.failure;
-        if (was != null) {
+        if (was != null && !this.stopped) {
             this.failure = null;
             log.info("The store directory can be written again (it could not since {}: {})", was.since(), was.reason());
         }

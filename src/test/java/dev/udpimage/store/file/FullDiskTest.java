@@ -111,6 +111,37 @@ class FullDiskTest {
         assertThat(http().get("/received/lists").json()).hasSize(1);
     }
 
+    /**
+     * A refusal at full history must not cost the item the new one would have replaced:
+     * that is evicted only once the new one is durable.
+     */
+    @Test
+    void syncAtFullHistoryLosesNoAcknowledgedItemToRefusals() throws IOException {
+        this.service = start("sync", 5);
+        List<String> acknowledged = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] image = TestImages.smallJpeg(300 + i);
+            assertThat(sendImage(image)).isEqualTo("get message!!!");
+            acknowledged.add(TestImages.sha256(image));
+            assertThat(sendList("[" + i + "]")).isEqualTo("get the msg");
+        }
+        this.disk.fillUntilFree(0);
+        for (int i = 0; i < 12; i++) {
+            assertThat(sendImage(TestImages.smallJpeg(400 + i))).isEqualTo("error: store unavailable");
+            assertThat(sendList("[" + (100 + i) + "]")).isEqualTo("error: store unavailable");
+        }
+        Http http = http();
+        assertThat(storedImages(http)).as("every acknowledged image is still kept")
+            .containsExactlyInAnyOrderElementsOf(acknowledged);
+        assertThat(http.get("/received/lists").json()).hasSize(5);
+        this.service.close();
+        this.disk.free();
+        this.service = start("sync", 5);
+        assertThat(storedImages(http())).as("and on disk, after a restart")
+            .containsExactlyInAnyOrderElementsOf(acknowledged);
+        assertThat(http().get("/received/lists").json().toString()).contains("[0]", "[4]").doesNotContain("[100]");
+    }
+
     @Test
     void asyncKeepsAnsweringAndWritesWhatWaitedWhenSpaceReturns() throws IOException {
         this.disk.fillUntilFree(1 << 20);
@@ -141,10 +172,14 @@ class FullDiskTest {
     }
 
     private ConfigurableApplicationContext start(String durability) {
+        return start(durability, 1000);
+    }
+
+    private ConfigurableApplicationContext start(String durability, int history) {
         return new SpringApplicationBuilder(UdpImageServiceApplication.class).run("--server.port=0",
                 "--udp.image-port=0", "--udp.list-port=0", "--udp.bind-address=127.0.0.1",
                 "--udp.store.dir=" + this.disk.root().resolve("store"), "--udp.store.durability=" + durability,
-                "--udp.store.history=1000", "--udp.store.max-bytes=1GB");
+                "--udp.store.history=" + history, "--udp.store.max-bytes=1GB");
     }
 
     private Http http() {
