@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
 
 /**
@@ -84,19 +86,11 @@ public final class LocalCluster implements AutoCloseable {
     private void script(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", "deploy/local-cluster.sh"));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("UDP_CLUSTER_STATE", this.state.toString());
-        builder.environment().putAll(this.environment);
-        Process process = builder.start();
-        try {
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IOException("local-cluster.sh " + String.join(" ", arguments) + " failed: " + output);
-            }
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IOException(ex);
+        Map<String, String> environment = new HashMap<>(this.environment);
+        environment.put("UDP_CLUSTER_STATE", this.state.toString());
+        Commands.Result result = Commands.run(command, environment, 300);
+        if (result.exit() != 0) {
+            throw new IOException("local-cluster.sh " + String.join(" ", arguments) + " failed: " + result.output());
         }
     }
 

@@ -14,26 +14,30 @@ import java.util.concurrent.TimeUnit;
 import dev.udpimage.support.Commands;
 
 /**
- * Runs the Python reference peers of {@code ../shared/seedproto} with Debian's
- * {@code /usr/bin/python3} (which has {@code python3-opencv} and {@code python3-numpy}
- * once {@code .ci/run} installed them). Outside CI a machine without them skips these
- * tests; in CI ({@code CI=true}) their absence is a failure.
+ * Runs the project's own Python peers in the tutorial's wire behaviour
+ * ({@code clients/python/tutorial_server.py} and {@code tutorial_client.py}, which
+ * {@link TutorialPeersConformanceIT} checks against the shared reference peers) with
+ * Debian's {@code /usr/bin/python3} (which has {@code python3-opencv} and
+ * {@code python3-numpy} once {@code .ci/run} installed them). Outside CI a machine
+ * without them skips these tests; in CI ({@code CI=true}) their absence is a failure.
  */
 final class SeedProto {
 
     static final Path PYTHON = Commands.PYTHON;
 
-    static final Path DIR = Path.of(System.getProperty("seedproto.dir", "../shared/seedproto"))
-        .toAbsolutePath()
-        .normalize();
+    static final Path DIR = Path.of("clients/python").toAbsolutePath().normalize();
+
+    static final Path CLIENT = DIR.resolve("tutorial_client.py");
+
+    static final Path SERVER = DIR.resolve("tutorial_server.py");
 
     private SeedProto() {
     }
 
     static void requireAvailable() {
         String missing = null;
-        if (!Files.isRegularFile(DIR.resolve("seed_client.py"))) {
-            missing = "no seed_client.py in " + DIR;
+        if (!Files.isRegularFile(CLIENT)) {
+            missing = "no " + CLIENT;
         }
         else if (!Commands.hasPythonOpenCv()) {
             missing = PYTHON + " cannot import cv2 and numpy (apt-get install python3-opencv python3-numpy)";
@@ -45,10 +49,11 @@ final class SeedProto {
     }
 
     /**
-     * Runs seed_client.py with the given arguments and returns its exit code and output.
+     * Runs tutorial_client.py with the given arguments and returns its exit code and
+     * output.
      */
     static Result client(String... args) {
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), DIR.resolve("seed_client.py").toString()));
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), CLIENT.toString()));
         command.addAll(List.of(args));
         return run(command, 120);
     }
@@ -72,11 +77,16 @@ final class SeedProto {
         return run(command, 120);
     }
 
-    /** Starts seed_server.py on the given ports and waits until it prints "ready". */
+    /** Starts tutorial_server.py on the given ports and waits until it prints "ready". */
     static Process server(int imagePort, int listPort) {
+        return server(SERVER, imagePort, listPort);
+    }
+
+    /** Starts a server script on the given ports and waits until it prints "ready". */
+    static Process server(Path script, int imagePort, int listPort) {
         try {
-            Process process = new ProcessBuilder(PYTHON.toString(), DIR.resolve("seed_server.py").toString(),
-                    String.valueOf(imagePort), String.valueOf(listPort))
+            Process process = new ProcessBuilder(PYTHON.toString(), script.toString(), String.valueOf(imagePort),
+                    String.valueOf(listPort))
                 .redirectErrorStream(true)
                 .start();
             BufferedReader out = new BufferedReader(
@@ -84,7 +94,7 @@ final class SeedProto {
             String line = out.readLine();
             if (!"ready".equals(line)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("seed_server.py did not start: " + line);
+                throw new IllegalStateException(script.getFileName() + " did not start: " + line);
             }
             return process;
         }
@@ -93,21 +103,12 @@ final class SeedProto {
         }
     }
 
-    private static Result run(List<String> command, int timeoutSeconds) {
+    static Result run(List<String> command, int timeoutSeconds) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Result(-1, "timed out: " + String.join(" ", command));
-            }
-            return new Result(process.exitValue(),
-                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            Commands.Result result = Commands.run(command, timeoutSeconds);
+            return new Result(result.exit(), result.output());
         }
         catch (IOException ex) {
-            return new Result(-1, ex.toString());
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
             return new Result(-1, ex.toString());
         }
     }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -29,18 +30,36 @@ public final class Commands {
      * {@code timeoutSeconds} (it is killed)
      */
     public static Result run(List<String> command, int timeoutSeconds) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(command, Map.of(), timeoutSeconds);
+    }
+
+    /**
+     * {@link #run(List, int)} with more environment variables.
+     */
+    public static Result run(List<String> command, Map<String, String> environment, int timeoutSeconds)
+            throws IOException {
+        // the output goes to a file, so that the timeout holds whatever the command
+        // prints (reading a pipe to its end first would wait for as long as it runs)
+        Path output = Files.createTempFile("command", ".out");
         try {
-            byte[] output = process.getInputStream().readAllBytes();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                return new Result(-1, String.join(" ", command) + " did not finish");
+                return new Result(-1, String.join(" ", command) + " did not finish within " + timeoutSeconds
+                        + " s; it printed: " + Files.readString(output, StandardCharsets.UTF_8));
             }
-            return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", ex);
+        }
+        finally {
+            Files.deleteIfExists(output);
         }
     }
 
@@ -59,9 +78,11 @@ public final class Commands {
     }
 
     /**
-     * A tool a test needs: without it the test is skipped on a developer's machine, and
-     * fails in CI ({@code CI=true}), which installs every tool.
-     * @param missing what is missing, and how to install it
+     * What a test needs of this machine (a tool, root, a second host, epoll, Python, a
+     * browser, a server): the one place that decides. Without it the test is skipped on a
+     * developer's machine, and fails in CI ({@code CI=true}, which {@code .ci/run}
+     * exports), which installs and has everything.
+     * @param missing what is missing, and how to get it
      */
     public static void require(boolean present, String missing) {
         if (!present) {

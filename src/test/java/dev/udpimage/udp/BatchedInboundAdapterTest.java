@@ -21,7 +21,8 @@ import org.springframework.messaging.Message;
 
 import static dev.udpimage.udp.StoppedAdapterCheck.payload;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.udpimage.support.Commands;
 
 /**
  * The adapter on a real loopback socket, outside any application context, reading through
@@ -35,7 +36,7 @@ class BatchedInboundAdapterTest {
     @ParameterizedTest(name = "epoll {0}, spin {1} us")
     @CsvSource({ "true, 0", "true, 100", "true, 1000000", "false, 0", "false, 100" })
     void datagramsArriveInOrderAndWaitInTheSocketWhileStopped(boolean epoll, long spinMicros) throws Exception {
-        assumeTrue(!epoll || Epoll.isAvailable(), "epoll is not available here");
+        Commands.require(!epoll || Epoll.isAvailable(), "epoll is not available here");
         try (UdpPort socket = new UdpPort("test", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4 << 20,
                 Duration.ofNanos(spinMicros * 1000), epoll); DatagramChannel sender = DatagramChannel.open()) {
             sender.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.udpimage.support.Commands;
 
 /** The kernel's count of datagrams dropped on a full socket. */
 class SocketDropsTest {
 
     @Test
     void everyDatagramSentToAFullSocketIsEitherQueuedOrCountedAsDropped() throws IOException {
-        assumeThat(Path.of("/proc/net/udp")).as("Linux").exists();
+        Commands.require(Files.exists(Path.of("/proc/net/udp")), "Linux (/proc/net/udp)");
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (DatagramChannel full = DatagramChannel.open(); DatagramChannel sender = DatagramChannel.open()) {
             // the kernel's minimum, a few datagrams

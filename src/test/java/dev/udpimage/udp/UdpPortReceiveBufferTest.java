@@ -18,7 +18,8 @@ import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.udpimage.support.Commands;
 
 /**
  * The image port's receive buffer past {@code net.core.rmem_max}: with CAP_NET_ADMIN it
@@ -35,8 +36,8 @@ class UdpPortReceiveBufferTest {
 
     @Test
     void aBurstOfAWhole9MbImageWaitsInTheSocketWhileNothingReads() throws Exception {
-        assumeTrue(Epoll.isAvailable(), "epoll is not available here");
-        assumeTrue(hasNetAdmin(), "SO_RCVBUFFORCE needs CAP_NET_ADMIN");
+        Commands.require(Epoll.isAvailable(), "epoll is not available here");
+        Commands.require(hasNetAdmin(), "SO_RCVBUFFORCE needs CAP_NET_ADMIN");
         try (UdpPort port = new UdpPort("test", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16 << 20,
                 Duration.ZERO, true); DatagramChannel sender = DatagramChannel.open()) {
             SocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port.port());

@@ -1,7 +1,6 @@
 package dev.udpimage.api.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
@@ -24,7 +24,7 @@ import dev.udpimage.support.TestImages;
  * while {@code /actuator/health} stays open.
  */
 @ServiceTest
-class ProtectedModeTest extends ServiceTestSupport {
+class ProtectedModeIT extends ServiceTestSupport {
 
     @Test
     void thisMachineNeedsNoSetUp() {
@@ -36,7 +36,7 @@ class ProtectedModeTest extends ServiceTestSupport {
 
     @Test
     void anotherHostIsRefusedWithAProblemThatSaysWhatToDo() throws IOException {
-        assumeTrue(TestHost.available(), "making a test host takes root and iproute2");
+        Commands.require(TestHost.available(), "making a test host takes root and iproute2");
         try (TestHost other = TestHost.create()) {
             Http.Response refused = other.curl(this.httpPort, "/received/images");
             assertThat(refused.status()).as(refused.text()).isEqualTo(403);

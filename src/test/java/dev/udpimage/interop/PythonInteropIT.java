@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 
 /** The unmodified Python reference peers against the service, in both directions. */
 @ServiceTest
-class PythonInteropTest extends ServiceTestSupport {
+class PythonInteropIT extends ServiceTestSupport {
 
     @TempDir
     Path dir;

@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  * sender reports; a viewer that reads slowly only skips frames.
  */
 @ServiceTest
-class CameraStreamsTest extends ServiceTestSupport {
+class CameraStreamsIT extends ServiceTestSupport {
 
     private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
 
@@ -183,10 +183,9 @@ class CameraStreamsTest extends ServiceTestSupport {
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return output;
+        Commands.Result result = Commands.run(List.of(command), 60);
+        assertThat(result.exit()).as(result.output()).isNotEqualTo(-1);
+        return result.output();
     }
 
 }

@@ -47,7 +47,7 @@ import dev.udpimage.udp.ReceiverPorts;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("cluster")
-class ClusterStoreTest extends ServiceTestSupport {
+class ClusterStoreIT extends ServiceTestSupport {
 
     private static final String BUCKET = "udp-images-" + UUID.randomUUID();
 

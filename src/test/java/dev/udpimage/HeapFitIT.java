@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * history and transfer limits (64 MB + 96 MB) do not fit in three quarters of it, and the
  * start is refused at once with the settings to change; with them lowered it starts.
  */
-class HeapFitTest {
+class HeapFitIT {
 
     private static final Path LOG = Path.of("target", "heap-fit-test.log");
 
@@ -39,8 +39,8 @@ class HeapFitTest {
             String output = Files.readString(LOG);
             assertThat(service.exitValue()).as("exit code").isNotZero();
             assertThat(output).contains("APPLICATION FAILED TO START")
-                .contains(
-                        "udp.store.max-bytes plus udp.transfer.max-inflight-bytes must fit in three quarters of the heap")
+                .contains("udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable) and "
+                        + "udp.streams.max-bytes, with 48MB of fixed buffers, must fit in three quarters of the heap")
                 .doesNotContain("OutOfMemoryError");
         }
         finally {
@@ -50,7 +50,10 @@ class HeapFitTest {
 
     @Test
     void loweredToFitTheServiceStarts() throws Exception {
-        Process service = start("--udp.store.max-bytes=16MB", "--udp.transfer.max-inflight-bytes=64MB").start();
+        // 8 + 2 x 8 + 8 MB, and the 48 MB of fixed buffers: 80 MB of the 96 MB allowed
+        Process service = start("--udp.store.max-bytes=8MB", "--udp.transfer.max-image-bytes=8MB",
+                "--udp.transfer.max-inflight-bytes=8MB", "--udp.streams.max-bytes=8MB")
+            .start();
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))) {
             StringBuilder output = new StringBuilder();

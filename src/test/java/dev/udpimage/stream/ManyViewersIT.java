@@ -31,7 +31,7 @@ import dev.udpimage.support.ServiceTestSupport;
  * cameras' rate is what it is with no viewer.
  */
 @ServiceTest
-class ManyViewersTest extends ServiceTestSupport {
+class ManyViewersIT extends ServiceTestSupport {
 
     private static final int CAMERAS = 4;
 
@@ -148,7 +148,7 @@ class ManyViewersTest extends ServiceTestSupport {
                 if (this.slow) {
                     socket.setReceiveBufferSize(8192);
                 }
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ManyViewersTest.this.httpPort));
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ManyViewersIT.this.httpPort));
                 socket.setSoTimeout(1000);
                 OutputStream out = socket.getOutputStream();
                 out.write(("GET /received/stream.mjpeg?sender=" + this.source + " HTTP/1.1\r\nHost: localhost\r\n\r\n")

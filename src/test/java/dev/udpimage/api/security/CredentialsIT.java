@@ -1,7 +1,6 @@
 package dev.udpimage.api.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.test.context.TestPropertySource;
 
+import dev.udpimage.support.Commands;
 import dev.udpimage.support.Chromium;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
@@ -33,7 +33,7 @@ import dev.udpimage.support.TestImages;
         // "s3cret", hashed: bcrypt, cost 10
         "udp.security.password={bcrypt}$2a$10$2OSFs1xTx62qqsn6CdwzNOQcDV2sONi5oAIjWaDPfpZfw.SAYqPDG",
         "udp.security.token=t0ken-for-tests", "udp.send.requests-per-second=2" })
-class CredentialsTest extends ServiceTestSupport {
+class CredentialsIT extends ServiceTestSupport {
 
     @Test
     void everyoneNeedsThemAndWrongOnesAre401() {
@@ -63,7 +63,7 @@ class CredentialsTest extends ServiceTestSupport {
 
     @Test
     void anotherHostIsAnsweredWhenItPresentsThem() throws IOException {
-        assumeTrue(TestHost.available(), "making a test host takes root and iproute2");
+        Commands.require(TestHost.available(), "making a test host takes root and iproute2");
         try (TestHost other = TestHost.create()) {
             assertThat(other.curl(this.httpPort, "/received/stats").status()).isEqualTo(401);
             assertThat(other.curl(this.httpPort, "/received/stats", "-u", "alice:wrong").status()).isEqualTo(401);

@@ -32,7 +32,7 @@ import dev.udpimage.support.ServiceTestSupport;
  * the screen. Screenshots go to {@code target/viewer-cameras-*.png}.
  */
 @ServiceTest
-class ViewerCamerasTest extends ServiceTestSupport {
+class ViewerCamerasIT extends ServiceTestSupport {
 
     private static WebDriver browser;
 

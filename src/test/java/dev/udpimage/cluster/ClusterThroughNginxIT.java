@@ -63,10 +63,9 @@ import tools.jackson.databind.JsonNode;
  * most the transfer in flight.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterThroughNginxTest {
+class ClusterThroughNginxIT {
 
-    private static final Path SEED_CLIENT = Path.of(System.getProperty("seedproto.dir", "../shared/seedproto"))
-        .resolve("seed_client.py");
+    private static final Path SEED_CLIENT = Path.of("clients/python/tutorial_client.py");
 
     private static LocalCluster cluster;
 
@@ -396,22 +395,17 @@ class ClusterThroughNginxTest {
     private static String runPython(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Commands.PYTHON.toString(), SEED_CLIENT.toString()));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+        Commands.Result result = Commands.run(command, 300);
+        assertThat(result.exit()).as(result.output()).isZero();
+        return result.output();
     }
 
     private static String psql(String sql) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("psql", "-h", "127.0.0.1", "-p", "15432", "-U", "udpimage", "-d",
-                "udpimage", "-At", "-c", sql)
-            .redirectErrorStream(true)
-            .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+        Commands.Result result = Commands.run(
+                List.of("psql", "-h", "127.0.0.1", "-p", "15432", "-U", "udpimage", "-d", "udpimage", "-At", "-c", sql),
+                30);
+        assertThat(result.exit()).as(result.output()).isZero();
+        return result.output().strip();
     }
 
 }

@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * decoded it (it answers nothing else).
  */
 @ServiceTest
-class PacedSendToPythonTest extends ServiceTestSupport {
+class PacedSendToPythonIT extends ServiceTestSupport {
 
     @BeforeAll
     static void pythonPeersAvailable() {
@@ -60,7 +60,7 @@ class PacedSendToPythonTest extends ServiceTestSupport {
                     assertThat(result.get("rate").asDouble()).as("the default pace").isPositive();
                     rates += result.get("megabytesPerSecond").asDouble();
                 }
-                System.out.printf("20 of 20 images of %d bytes to seed_server.py at the default pace: %.1f MB/s%n",
+                System.out.printf("20 of 20 images of %d bytes to tutorial_server.py at the default pace: %.1f MB/s%n",
                         image.length, rates / 20);
             }
             assertThat(receiver.isAlive()).as("the receiver decoded every image").isTrue();

@@ -33,7 +33,7 @@ import dev.udpimage.support.TestImages;
  * Screenshots go to {@code target/viewer-*.png}. Needs {@link Chromium}.
  */
 @ServiceTest
-class ViewerBrowserTest extends ServiceTestSupport {
+class ViewerBrowserIT extends ServiceTestSupport {
 
     private static WebDriver browser;
 

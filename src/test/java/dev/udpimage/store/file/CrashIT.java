@@ -37,7 +37,7 @@ import tools.jackson.databind.JsonNode;
  * before its kill (its docs: the last write-delay plus one batch's writing). The sent
  * images are distinct (a comment each), the lists too.
  */
-class CrashTest {
+class CrashIT {
 
     private static final Duration ASYNC_WINDOW = Duration.ofSeconds(2);
 

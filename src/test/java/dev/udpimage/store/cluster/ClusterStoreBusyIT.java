@@ -37,7 +37,7 @@ import dev.udpimage.support.TestImages;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("cluster")
-class ClusterStoreBusyTest extends ServiceTestSupport {
+class ClusterStoreBusyIT extends ServiceTestSupport {
 
     @Autowired
     JdbcClient jdbc;

@@ -2,7 +2,6 @@ package dev.udpimage.store.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.udpimage.support.Commands;
 import dev.udpimage.UdpImageServiceApplication;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
@@ -36,7 +36,7 @@ import tools.jackson.databind.JsonNode;
  * keep answering; either way {@code /actuator/health} shows the store DOWN with the
  * reason, and the service recovers by itself when the disk takes writes again.
  */
-class FullDiskTest {
+class FullDiskIT {
 
     private SmallDisk disk;
 
@@ -44,7 +44,7 @@ class FullDiskTest {
 
     @BeforeEach
     void mount() throws IOException {
-        assumeTrue(SmallDisk.available(), "mounting a tmpfs takes root");
+        Commands.require(SmallDisk.available(), "mounting a tmpfs takes root");
         this.disk = SmallDisk.mount(8);
     }
 
