@@ -260,11 +260,16 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * Ceph want
      * @param ifNoneMatch send {@code If-None-Match: *} with each PUT, so that no object
      * is ever overwritten (where the server supports conditional writes)
+     * @param attemptTimeout longest one request may take (connecting, and waiting for
+     * each read)
+     * @param callTimeout longest a call may take with all its attempts
+     * @param maxAttempts attempts per call (the first and its retries)
      */
     public record S3(@DefaultValue("") String endpoint, @DefaultValue("us-east-1") @NotBlank String region,
             @DefaultValue("udp-images") @NotBlank String bucket, @DefaultValue("") String accessKey,
             @DefaultValue("") String secretKey, @DefaultValue("true") boolean pathStyle,
-            @DefaultValue("true") boolean ifNoneMatch) {
+            @DefaultValue("true") boolean ifNoneMatch, @DefaultValue("3s") @NotNull Duration attemptTimeout,
+            @DefaultValue("10s") @NotNull Duration callTimeout, @DefaultValue("3") @Min(1) int maxAttempts) {
     }
 
     /**

@@ -103,7 +103,7 @@ final class Replies {
         }
         else {
             this.metrics.failed("internal");
-            log.error("Failed to process datagram from {}", sender, error);
+            dropLog.error("Failed to process datagram from {}", sender, error);
             reply = LegacyProtocol.errorReply("internal error");
         }
         if (sender == null) {

@@ -5,9 +5,13 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.Predicate;
 
+import org.slf4j.LoggerFactory;
+
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.support.MutableMessageBuilder;
+
+import dev.udpimage.limit.RateLimitedLog;
 
 /**
  * The image port's inbound adapter: {@link DatagramInboundAdapter}'s job for a
@@ -25,6 +29,10 @@ import org.springframework.integration.support.MutableMessageBuilder;
  * again; the socket belongs to whoever made the port.
  */
 public class BatchedInboundAdapter extends MessageProducerSupport {
+
+    /** What a datagram can make the adapter log: at most 20 lines a second. */
+    private static final RateLimitedLog DATAGRAM_LOG = new RateLimitedLog(
+            LoggerFactory.getLogger(BatchedInboundAdapter.class), 20);
 
     /**
      * A step the port's thread may complete for a datagram on its own, before any message
@@ -78,7 +86,7 @@ public class BatchedInboundAdapter extends MessageProducerSupport {
             sendMessage(message.build()); // failures in the flow go to the error channel
         }
         catch (RuntimeException ex) {
-            logger.error(ex, () -> "Failed to process datagram from " + source);
+            DATAGRAM_LOG.error("Failed to process datagram from {}", source, ex);
         }
     }
 
@@ -88,7 +96,7 @@ public class BatchedInboundAdapter extends MessageProducerSupport {
         }
         // never the end of the port: the flow gets the datagram instead
         catch (RuntimeException ex) {
-            logger.error(ex, () -> "Shortcut failed for a datagram from " + source);
+            DATAGRAM_LOG.error("Shortcut failed for a datagram from {}", source, ex);
             return false;
         }
     }

@@ -13,19 +13,22 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.function.Predicate;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+import org.slf4j.LoggerFactory;
 
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.udp.inbound.UnicastReceivingChannelAdapter;
 import org.springframework.integration.support.MutableMessageBuilder;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.udpimage.limit.RateLimitedLog;
 import dev.udpimage.protocol.LegacyProtocol;
 
 /**
@@ -61,6 +64,10 @@ import dev.udpimage.protocol.LegacyProtocol;
  * and the thread end with the bean.
  */
 public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
+
+    /** What a datagram can make the adapter log: at most 20 lines a second. */
+    private static final RateLimitedLog DATAGRAM_LOG = new RateLimitedLog(
+            LoggerFactory.getLogger(DatagramInboundAdapter.class), 20);
 
     private final DatagramChannel channel;
 
@@ -197,7 +204,7 @@ public class DatagramInboundAdapter extends UnicastReceivingChannelAdapter {
             sendMessage(message.build()); // failures go to the error channel
         }
         catch (RuntimeException ex) {
-            logger.error(ex, () -> "Failed to process datagram from " + packet.getSocketAddress());
+            DATAGRAM_LOG.error("Failed to process datagram from {}", packet.getSocketAddress(), ex);
         }
     }
 

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.udpimage.limit.RateLimitedLog;
+
 /**
  * One UDP port: a socket, bound as soon as this is made (so its port is known before
  * anything starts), and the one thread that reads it, on Netty. On Linux its epoll
@@ -57,6 +59,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 public final class UdpPort implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UdpPort.class);
+
+    /** What a datagram can make the port log: at most 20 lines a second. */
+    private static final RateLimitedLog DATAGRAM_LOG = new RateLimitedLog(log, 20);
 
     /** Most datagrams read by one system call (docs/design.md: why not more). */
     static final int BATCH = 16;
@@ -284,7 +289,8 @@ public final class UdpPort implements AutoCloseable {
                 UdpPort.this.receiver.receive(packet.sender(), content.nioBuffer());
             }
             catch (RuntimeException ex) {
-                log.error("Failed to handle a datagram from {} on the {} port", packet.sender(), UdpPort.this.name, ex);
+                DATAGRAM_LOG.error("Failed to handle a datagram from {} on the {} port", packet.sender(),
+                        UdpPort.this.name, ex);
             }
             finally {
                 packet.release();
@@ -293,7 +299,7 @@ public final class UdpPort implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            log.warn("Error on the UDP {} port: {}", UdpPort.this.name, cause.toString());
+            DATAGRAM_LOG.warn("Error on the UDP {} port: {}", UdpPort.this.name, cause.toString());
         }
 
     }

@@ -54,6 +54,16 @@ public final class LocalPostgres {
         return this.port;
     }
 
+    /**
+     * Restarts the server as a crash would ({@code pg_ctl restart -m immediate}: no
+     * checkpoint, every connection cut, crash recovery at start); returns once it accepts
+     * connections again.
+     */
+    public void restartImmediately() throws IOException {
+        asOwner(this.bin.resolve("pg_ctl").toString(), "-D", this.dir.resolve("data").toString(), "-m", "immediate",
+                "-w", "restart");
+    }
+
     /** Runs SQL as the superuser with psql, e.g. to kill a connection. */
     public String psql(String sql) throws IOException {
         return run(List.of(this.bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", String.valueOf(this.port),

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.udpimage.limit.RateLimitedLog;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedList;
@@ -41,6 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class ClusterStore implements ReceivedStore {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterStore.class);
+
+    /** What a single item can make the store log: at most 20 lines a second. */
+    private static final RateLimitedLog itemLog = new RateLimitedLog(log, 20);
 
     private static final String IMAGE_COLUMNS = "id, sender, received_at, bytes, datagrams, width, height, format, "
             + "transport, transfer_ms, object_key";
@@ -320,7 +324,7 @@ public class ClusterStore implements ReceivedStore {
             this.objects.delete(keys);
         }
         catch (RuntimeException ex) {
-            log.warn("Could not delete {} objects of evicted images now ({}); the sweeper will", keys.size(),
+            itemLog.warn("Could not delete {} objects of evicted images now ({}); the sweeper will", keys.size(),
                     ex.toString());
         }
     }

@@ -7,6 +7,8 @@ import java.net.UnknownHostException;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,10 +43,17 @@ public class ClusterStoreConfiguration {
     @Bean(destroyMethod = "close")
     S3Client s3Client(UdpProperties properties) {
         UdpProperties.S3 s3 = properties.store().s3();
+        // no call waits forever on a hung or unreachable object store: each attempt, and
+        // the call with its retries, has a deadline, and the retries are bounded
         S3ClientBuilder builder = S3Client.builder()
             .region(Region.of(s3.region()))
             .forcePathStyle(s3.pathStyle())
-            .httpClientBuilder(UrlConnectionHttpClient.builder());
+            .httpClientBuilder(UrlConnectionHttpClient.builder()
+                .connectionTimeout(s3.attemptTimeout())
+                .socketTimeout(s3.attemptTimeout()))
+            .overrideConfiguration(override -> override.apiCallAttemptTimeout(s3.attemptTimeout())
+                .apiCallTimeout(s3.callTimeout())
+                .retryStrategy(retry -> retry.maxAttempts(s3.maxAttempts())));
         if (!s3.endpoint().isBlank()) {
             builder.endpointOverride(URI.create(s3.endpoint()));
         }
@@ -80,10 +89,15 @@ public class ClusterStoreConfiguration {
      * next save.
      */
     @Bean
-    ClusterEvents clusterEvents(DataSourceProperties database, JdbcClient jdbc, ClusterStore clusterStore,
-            ObjectProvider<StoreListener> listeners) {
-        DataSource listenConnections = new DriverManagerDataSource(database.determineUrl(),
+    ClusterEvents clusterEvents(DataSourceProperties database, DataSource pool, JdbcClient jdbc,
+            ClusterStore clusterStore, ObjectProvider<StoreListener> listeners) {
+        DriverManagerDataSource listenConnections = new DriverManagerDataSource(database.determineUrl(),
                 database.determineUsername(), database.determinePassword());
+        // the pool's driver settings (connect, socket and statement timeouts) hold here
+        // too
+        if (pool instanceof HikariDataSource hikari) {
+            listenConnections.setConnectionProperties(hikari.getDataSourceProperties());
+        }
         return new ClusterEvents(listenConnections, jdbc, clusterStore, listeners.orderedStream().toList(),
                 clusterStore.instance());
     }

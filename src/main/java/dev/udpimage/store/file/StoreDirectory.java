@@ -30,6 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.UdpProperties;
+import dev.udpimage.limit.RateLimitedLog;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedList;
@@ -58,6 +59,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class StoreDirectory implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(StoreDirectory.class);
+
+    /** What a single item can make the store log: at most 20 lines a second. */
+    private static final RateLimitedLog itemLog = new RateLimitedLog(log, 20);
 
     private static final String TMP = ".tmp";
 
@@ -434,7 +438,7 @@ public class StoreDirectory implements DisposableBean {
                 return;
             }
             catch (RuntimeException ex) {
-                log.error("Could not write {} to the store directory", key(item), ex);
+                itemLog.error("Could not write {} to the store directory", key(item), ex);
             }
         }
     }
@@ -587,7 +591,7 @@ public class StoreDirectory implements DisposableBean {
             }
         }
         catch (IOException ex) {
-            log.error("Could not delete {} from the store directory", key(item), ex);
+            itemLog.error("Could not delete {} from the store directory", key(item), ex);
         }
     }
 
