@@ -10,8 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 
 import javax.imageio.ImageIO;
@@ -45,9 +43,10 @@ import dev.udpimage.store.StoreListener;
  *
  * <p>
  * Bounded whatever the number of senders: at most {@code udp.streams.max-streams}
- * streams, whose newest frames hold at most {@code udp.streams.max-bytes}; past either,
- * the least recently seen stream is forgotten (counted, {@code udp.streams.evicted}), in
- * constant time per frame. At most {@code udp.viewers.max-mjpeg} viewers at once.
+ * streams, whose newest frames hold at most {@code udp.streams.max-bytes}; past either, a
+ * stream is forgotten (counted, {@code udp.streams.evicted}), in constant time per frame:
+ * the least recently seen of the senders seen once, else of the others
+ * ({@link StreamTable}). At most {@code udp.viewers.max-mjpeg} viewers at once.
  */
 @Component
 public class StreamHub implements StoreListener {
@@ -80,8 +79,8 @@ public class StreamHub implements StoreListener {
 
     private final Counter evicted;
 
-    /** Every sender's stream, least recently seen (received or watched) first. */
-    private final LinkedHashMap<String, Stream> streams = new LinkedHashMap<>(64, 0.75f, true);
+    /** Every sender's stream (see {@link StreamTable}: who goes first when full). */
+    private final StreamTable<Stream> streams;
 
     /** The stream of every sender together; never evicted. */
     private final Stream all = new Stream(ALL);
@@ -100,6 +99,7 @@ public class StreamHub implements StoreListener {
         UdpProperties.Streams settings = properties.streams();
         this.byPort = settings.key() == UdpProperties.Streams.Key.IP_PORT;
         this.maxStreams = settings.maxStreams();
+        this.streams = new StreamTable<>(this.maxStreams);
         this.maxBytes = settings.maxBytes().toBytes();
         this.maxViewers = properties.viewers().maxMjpeg();
         this.skipped = Counter.builder("udp.streams.frames.skipped")
@@ -249,11 +249,7 @@ public class StreamHub implements StoreListener {
         String key = keyOf(image.sender());
         long epochNanos = epochNanos(image.receivedAt());
         synchronized (this) {
-            Stream stream = this.streams.get(key);
-            if (stream == null) {
-                stream = new Stream(key);
-                this.streams.put(key, stream);
-            }
+            Stream stream = this.streams.seen(key, Stream::new);
             this.heldBytes += image.bytes() - (stream.latest == null ? 0 : stream.latest.metadata().bytes());
             for (Stream updated : new Stream[] { this.all, stream }) {
                 for (Viewer viewer : this.viewers) { // the frame this one replaces:
@@ -264,22 +260,23 @@ public class StreamHub implements StoreListener {
                 }
                 updated.add(frame, now, epochNanos);
             }
-            evictBeyondLimits();
+            evictBeyondLimits(stream);
             notifyAll();
         }
     }
 
     /**
-     * Forgets the least recently seen streams while there are more than
-     * {@code max-streams} or their frames hold more than {@code max-bytes}; the newest
-     * (just seen) stays.
+     * Forgets streams while there are more than {@code max-streams} or their frames hold
+     * more than {@code max-bytes}: newcomers before regulars, least recently seen first;
+     * the one just seen stays.
      */
-    private void evictBeyondLimits() {
-        Iterator<Stream> eldest = this.streams.values().iterator();
-        while (this.streams.size() > 1 && (this.streams.size() > this.maxStreams || this.heldBytes > this.maxBytes)) {
-            Stream gone = eldest.next();
+    private void evictBeyondLimits(Stream seen) {
+        while (this.streams.size() > this.maxStreams || this.heldBytes > this.maxBytes) {
+            Stream gone = this.streams.evictOne(seen);
+            if (gone == null) {
+                return;
+            }
             this.heldBytes -= gone.latest.metadata().bytes();
-            eldest.remove();
             this.evicted.increment();
         }
     }
@@ -405,13 +402,8 @@ public class StreamHub implements StoreListener {
     }
 
     private void forgetStopped(long now) {
-        Iterator<Stream> streams = this.streams.values().iterator();
-        while (streams.hasNext()) {
-            Stream stream = streams.next();
-            if (now - stream.lastNanos > 2 * STOPPED_AFTER.toNanos()) {
-                this.heldBytes -= stream.latest.metadata().bytes();
-                streams.remove();
-            }
+        for (Stream gone : this.streams.removeIf(stream -> now - stream.lastNanos > 2 * STOPPED_AFTER.toNanos())) {
+            this.heldBytes -= gone.latest.metadata().bytes();
         }
     }
 

@@ -1,0 +1,164 @@
+package dev.udpimage.support;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.udpimage.UdpImageServiceApplication;
+
+/**
+ * The service as a process of its own, on free ports of this machine, as the tests that
+ * kill it or measure its heap need it:
+ * {@code java <jvm options> -cp <the test classpath>} with its output in a log file.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+
+    private final int httpPort;
+
+    private final int imagePort;
+
+    private final int listPort;
+
+    private final Path log;
+
+    private ServiceProcess(Process process, int[] ports, Path log) {
+        this.process = process;
+        this.httpPort = ports[0];
+        this.imagePort = ports[1];
+        this.listPort = ports[2];
+        this.log = log;
+    }
+
+    /**
+     * Starts it and waits until its health answers 200.
+     * @param jvmOptions e.g. {@code @jvm.options}, or {@code -Xmx2g}
+     * @param settings {@code --name=value} settings on top of free ports and loopback
+     */
+    public static ServiceProcess start(List<String> jvmOptions, Path log, String... settings) throws IOException {
+        int[] ports = { freeTcpPort(), freeUdpPort(), freeUdpPort() };
+        return start(jvmOptions, ports, log, settings);
+    }
+
+    /**
+     * {@link #start(List, Path, String...)} on given ports (to start it again on them).
+     */
+    public static ServiceProcess start(List<String> jvmOptions, int[] ports, Path log, String... settings)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), UdpImageServiceApplication.class.getName(),
+                "--server.port=" + ports[0], "--udp.image-port=" + ports[1], "--udp.list-port=" + ports[2],
+                "--udp.bind-address=127.0.0.1", "--spring.main.banner-mode=off"));
+        command.addAll(List.of(settings));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+        ServiceProcess service = new ServiceProcess(process, ports, log);
+        try {
+            service.awaitUp();
+        }
+        catch (RuntimeException | Error ex) {
+            service.close();
+            throw ex;
+        }
+        return service;
+    }
+
+    private void awaitUp() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && this.process.isAlive()) {
+            try {
+                if (http().get("/actuator/health").status() == 200) {
+                    return;
+                }
+            }
+            catch (RuntimeException starting) {
+                // not yet
+            }
+            try {
+                Thread.sleep(100);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+        }
+        throw new AssertionError("the service did not start within 60 s; see " + this.log);
+    }
+
+    public Http http() {
+        return new Http(this.httpPort);
+    }
+
+    public int imagePort() {
+        return this.imagePort;
+    }
+
+    public int listPort() {
+        return this.listPort;
+    }
+
+    public long pid() {
+        return this.process.pid();
+    }
+
+    public boolean isAlive() {
+        return this.process.isAlive();
+    }
+
+    /** SIGKILL, and waits for the end. */
+    public void kill() throws InterruptedException {
+        this.process.destroyForcibly();
+        this.process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The heap in use right after a full collection ({@code jcmd GC.run}, then
+     * {@code GC.heap_info}), in bytes.
+     */
+    public long heapAfterFullGc() throws IOException {
+        Commands.Result gc = Commands.run(List.of("jcmd", String.valueOf(pid()), "GC.run"), 30);
+        if (gc.exit() != 0) {
+            throw new IOException("jcmd GC.run: " + gc.output());
+        }
+        Commands.Result info = Commands.run(List.of("jcmd", String.valueOf(pid()), "GC.heap_info"), 30);
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K")
+            .matcher(info.output());
+        if (info.exit() != 0 || !used.find()) {
+            throw new IOException("jcmd GC.heap_info: " + info.output());
+        }
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    @Override
+    public void close() {
+        this.process.destroyForcibly();
+        try {
+            this.process.waitFor(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public static int freeTcpPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+}
