@@ -27,12 +27,12 @@ def serve_images(sock, decode):
     while True:
         header, source = sock.recvfrom(LENGTH.size)
         (expected,) = LENGTH.unpack(header)
-        received = b''
+        received = bytearray()  # appended in place: bytes would be copied whole for every chunk
         while len(received) < expected:
             chunk, source = sock.recvfrom(1024)
             received += chunk
         if decode:
-            picture = cv2.imdecode(numpy.frombuffer(received, dtype=numpy.uint8), cv2.IMREAD_COLOR)
+            picture = cv2.imdecode(numpy.frombuffer(bytes(received), dtype=numpy.uint8), cv2.IMREAD_COLOR)
             if picture is None:
                 raise SystemExit('not an image: %d bytes' % len(received))
         sock.sendto(b'get message!!!', source)

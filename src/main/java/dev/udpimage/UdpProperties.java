@@ -59,14 +59,16 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     }
 
     /**
-     * What the bounded state can hold on the heap, all of it at once: the history (file
-     * backend; the cluster's cache of recent images), the legacy and the reliable-mode
-     * transfers in progress (each up to {@code max-inflight-bytes}), the reassembler's
-     * pool of spare blocks, the streams' newest frames and the pixel decoder's share.
+     * What the bounded state can hold on the heap, all of it at once: the history of
+     * images (file backend; the cluster's cache of recent images) and of lists, what
+     * waits for the store workers, the legacy and the reliable-mode transfers in progress
+     * (each up to {@code max-inflight-bytes}), the reassembler's pool of spare blocks,
+     * the streams' newest frames and the pixel decoder's share.
      */
     public long heldInMemory() {
-        return this.store.bytesInMemory() + 2 * this.transfer.maxInflightBytes().toBytes()
-                + ImageReassembler.POOLED_BYTES + this.streams.maxBytes().toBytes() + PixelDecoder.HEAP_BYTES;
+        return this.store.bytesInMemory() + Store.LIST_BYTES + 2 * Store.WAITING_BYTES
+                + 2 * this.transfer.maxInflightBytes().toBytes() + ImageReassembler.POOLED_BYTES
+                + this.streams.maxBytes().toBytes() + PixelDecoder.HEAP_BYTES;
     }
 
     /**
@@ -76,7 +78,7 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * for everything else.
      */
     @AssertTrue(message = "udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable) and "
-            + "udp.streams.max-bytes, with 48MB of fixed buffers, must fit in three quarters of the heap: raise -Xmx "
+            + "udp.streams.max-bytes, with 96MB of fixed buffers, must fit in three quarters of the heap: raise -Xmx "
             + "(jvm.options) or lower them")
     boolean isHeldInMemoryWithinTheHeap() {
         return heldInMemory() <= Runtime.getRuntime().maxMemory() / 4 * 3;
@@ -211,6 +213,23 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
         public static final long CLUSTER_CACHE_BYTES = 64L << 20;
 
         /**
+         * Most bytes the items waiting for a port's store workers hold together (where
+         * the store waits: {@code sync}, the cluster); past it, {@code error: store
+         * busy}.
+         */
+        public static final long WAITING_BYTES = 16L << 20;
+
+        /** Most bytes the kept lists hold on the heap, as parsed trees (estimated). */
+        public static final long LIST_BYTES = 16L << 20;
+
+        /**
+         * What a list takes on the heap as a parsed tree, at most, per byte of its JSON
+         * text: {@code [0,0,...]} is two bytes an element, and a node with its reference
+         * about 20.
+         */
+        public static final int JSON_TREE_FACTOR = 16;
+
+        /**
          * The image bytes held on the heap: the file backend's whole history, the cluster
          * backend's cache of recent images (its history is in object storage).
          */
@@ -280,7 +299,7 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * if larger); past it the least recently seen streams are forgotten
      */
     public record Streams(@DefaultValue("ip") @NotNull Key key, @DefaultValue("256") @Min(1) int maxStreams,
-            @DefaultValue("32MB") @NotNull DataSize maxBytes) {
+            @DefaultValue("16MB") @NotNull DataSize maxBytes) {
 
         public enum Key {
 

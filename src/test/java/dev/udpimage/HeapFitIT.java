@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service as its own process with a small heap ({@code -Xmx128m}): the default
+ * The service as its own process with a small heap ({@code -Xmx192m}): the default
  * history and transfer limits (64 MB + 96 MB) do not fit in three quarters of it, and the
  * start is refused at once with the settings to change; with them lowered it starts.
  */
@@ -23,7 +23,7 @@ class HeapFitIT {
     private static final Path LOG = Path.of("target", "heap-fit-test.log");
 
     private static ProcessBuilder start(String... settings) {
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), UdpImageServiceApplication.class.getName(), "--server.port=0",
                 "--udp.image-port=0", "--udp.list-port=0", "--udp.bind-address=127.0.0.1", "--udp.store.dir=",
                 "--spring.main.banner-mode=off"));
@@ -40,7 +40,7 @@ class HeapFitIT {
             assertThat(service.exitValue()).as("exit code").isNotZero();
             assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable) and "
-                        + "udp.streams.max-bytes, with 48MB of fixed buffers, must fit in three quarters of the heap")
+                        + "udp.streams.max-bytes, with 96MB of fixed buffers, must fit in three quarters of the heap")
                 .doesNotContain("OutOfMemoryError");
         }
         finally {
@@ -50,7 +50,7 @@ class HeapFitIT {
 
     @Test
     void loweredToFitTheServiceStarts() throws Exception {
-        // 8 + 2 x 8 + 8 MB, and the 48 MB of fixed buffers: 80 MB of the 96 MB allowed
+        // 8 + 2 x 8 + 8 MB, and the 96 MB of fixed buffers: 128 MB of the 144 MB allowed
         Process service = start("--udp.store.max-bytes=8MB", "--udp.transfer.max-image-bytes=8MB",
                 "--udp.transfer.max-inflight-bytes=8MB", "--udp.streams.max-bytes=8MB")
             .start();

@@ -99,7 +99,7 @@ public class ImagePortFlow implements DisposableBean {
      */
     private Object handOff(IdentifiedImage image, MessageHeaders headers, ReceivedStore store) {
         SocketAddress sender = Replies.source(headers);
-        this.storeStage.handOff(sender, "an image", new StoreStage.Steps() {
+        this.storeStage.handOff(sender, "an image", image.bytes().length, new StoreStage.Steps() {
             @Override
             public byte[] store() {
                 return acknowledge(store.saveImage(image.metadata(), image.bytes()), headers);

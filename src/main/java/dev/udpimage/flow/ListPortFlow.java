@@ -81,23 +81,24 @@ public class ListPortFlow implements DisposableBean {
      */
     private Object handOff(ReceivedList list, MessageHeaders headers, ReceivedStore store) {
         SocketAddress sender = Replies.source(headers);
-        this.storeStage.handOff(sender, "a list", new StoreStage.Steps() {
-            @Override
-            public byte[] store() {
-                store.saveList(list);
-                return ListPortFlow.this.replies.acknowledge(0, LegacyProtocol.LIST_REPLY);
-            }
+        this.storeStage.handOff(sender, "a list", (long) list.bytes() * UdpProperties.Store.JSON_TREE_FACTOR,
+                new StoreStage.Steps() {
+                    @Override
+                    public byte[] store() {
+                        store.saveList(list);
+                        return ListPortFlow.this.replies.acknowledge(0, LegacyProtocol.LIST_REPLY);
+                    }
 
-            @Override
-            public byte[] refused(Rejection unavailable) {
-                return ListPortFlow.this.replies.rejected(sender, unavailable);
-            }
+                    @Override
+                    public byte[] refused(Rejection unavailable) {
+                        return ListPortFlow.this.replies.rejected(sender, unavailable);
+                    }
 
-            @Override
-            public void reply(byte[] reply, boolean error) {
-                ListPortFlow.this.replies.send(ListPortFlow.this.socket, reply, sender, error);
-            }
-        });
+                    @Override
+                    public void reply(byte[] reply, boolean error) {
+                        ListPortFlow.this.replies.send(ListPortFlow.this.socket, reply, sender, error);
+                    }
+                });
         return null;
     }
 

@@ -5,10 +5,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.Rejection;
 
 /**
@@ -17,13 +19,20 @@ import dev.udpimage.protocol.Rejection;
  * receive thread, which must keep draining its socket, on one of {@code workers} threads
  * chosen by the sender's address and port, so that one sender's items are stored and
  * answered in the order they arrived while one slow write holds up only its own worker.
- * Each worker queues at most {@code queue} items; past that, {@link #handOff} refuses and
- * the flow answers {@code error: store busy} at once (counted) rather than stall the
- * port.
+ * Each worker queues at most {@code queue} items, and the items waiting hold at most
+ * {@link #MAX_WAITING_BYTES} together; past either, {@link #handOff} refuses and the flow
+ * answers {@code error: store busy} at once (counted) rather than stall the port or fill
+ * the heap.
  */
 final class StoreStage implements DisposableBean {
 
+    /** Most bytes waiting in the workers' queues together. */
+    static final long MAX_WAITING_BYTES = UdpProperties.Store.WAITING_BYTES;
+
     private final ThreadPoolExecutor[] workers;
+
+    /** Bytes handed off and not stored or refused yet. */
+    private final AtomicLong waitingBytes = new AtomicLong();
 
     StoreStage(String port, int workers, int queue) {
         this.workers = new ThreadPoolExecutor[workers];
@@ -52,10 +61,17 @@ final class StoreStage implements DisposableBean {
     /**
      * Runs {@code steps} on the sender's worker: store, then the reply, or, if the save
      * fails, {@code error: store unavailable}. The caller goes on at once.
-     * @throws Rejection {@code store busy} when the sender's worker is full: nothing is
-     * stored
+     * @param bytes what the item holds on the heap
+     * @throws Rejection {@code store busy} when the sender's worker is full, or the
+     * workers hold their bytes: nothing is stored
      */
-    void handOff(SocketAddress sender, String what, Steps steps) {
+    void handOff(SocketAddress sender, String what, long bytes, Steps steps) {
+        // one item always gets through, however large: bounded by the transfers' limits
+        if (this.waitingBytes.addAndGet(bytes) > MAX_WAITING_BYTES && this.waitingBytes.get() != bytes) {
+            this.waitingBytes.addAndGet(-bytes);
+            throw new Rejection(Rejection.Reason.STORE_BUSY, "store busy",
+                    "the store workers hold " + MAX_WAITING_BYTES + " bytes waiting", null);
+        }
         boolean taken = submit(sender, () -> {
             byte[] reply;
             boolean error = false;
@@ -67,9 +83,13 @@ final class StoreStage implements DisposableBean {
                         "storing " + what + " failed: " + ex, ex));
                 error = true;
             }
+            finally {
+                this.waitingBytes.addAndGet(-bytes);
+            }
             steps.reply(reply, error);
         });
         if (!taken) {
+            this.waitingBytes.addAndGet(-bytes);
             throw new Rejection(Rejection.Reason.STORE_BUSY, "store busy",
                     "the store worker of this sender has udp.store.worker-queue items waiting", null);
         }

@@ -240,14 +240,25 @@ class ClusterThroughNginxIT {
         InetAddress camera = InetAddress.getByName("127.0.0.9");
         MjpegViewer viewer = MjpegViewer.open(18091, "/received/stream.mjpeg?sender=127.0.0.9", basic());
         JsonNode midway = null;
+        double achieved = 0;
         try (LegacyTestClient sender = new LegacyTestClient(camera, 19103)) {
             long start = System.nanoTime();
+            long[] answered = new long[frames];
             for (int i = 0; i < frames; i++) {
                 LockSupport.parkNanos(start + i * pace - System.nanoTime());
                 sender.sendChunked(images.get(i));
                 assertThat(sender.reply()).isEqualTo("get message!!!");
+                answered[i] = System.nanoTime();
                 if (i == frames * 3 / 4) {
                     midway = stream(cluster.http(1).get("/received/streams").json(), "127.0.0.9");
+                    // what the camera achieved in the two seconds r1 measures over: a
+                    // stop-and-wait sender sends slower than 20 a second when a reply
+                    // takes over 50 ms
+                    int from = i;
+                    while (from > 0 && answered[i] - answered[from - 1] <= 2_000_000_000L) {
+                        from--;
+                    }
+                    achieved = (i - from) / ((answered[i] - answered[from]) / 1e9);
                 }
             }
         }
@@ -259,7 +270,8 @@ class ClusterThroughNginxIT {
                 shown.stream().map(sent::indexOf).toList(), midway);
         assertThat(midway).as("r1 lists the camera r3 receives").isNotNull();
         assertThat(midway.get("active").asBoolean()).isTrue();
-        assertThat(midway.get("fps").asDouble()).as("its rate on r1 (20 sent a second)").isBetween(16.0, 24.0);
+        assertThat(midway.get("fps").asDouble()).as("its rate on r1 (%.1f achieved)", achieved)
+            .isBetween(achieved * 0.8, achieved * 1.2);
         assertThat(sent).as("every frame shown is one sent, as sent").containsAll(shown);
         assertThat(lastShown).as("the last frame shown within 2 s").isTrue();
         assertThat(shown.size()).as("frames shown of " + frames).isGreaterThanOrEqualTo(frames / 2);

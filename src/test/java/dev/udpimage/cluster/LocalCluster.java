@@ -78,8 +78,16 @@ public final class LocalCluster implements AutoCloseable {
         script("start", String.valueOf(n));
     }
 
+    /** Stops everything; the instances' logs stay in target/cluster-test-logs. */
     @Override
     public void close() throws IOException {
+        Path logs = Path.of("target", "cluster-test-logs");
+        Files.createDirectories(logs);
+        try (java.util.stream.Stream<Path> files = Files.list(this.state)) {
+            for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
+                Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         script("down");
     }
 

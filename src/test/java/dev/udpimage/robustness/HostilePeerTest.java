@@ -2,12 +2,17 @@ package dev.udpimage.robustness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +36,8 @@ class HostilePeerTest extends ServiceTestSupport {
             try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
                 Thread answering = answer(peer, datagram -> {
                     ReliableCodec.Message message = ReliableCodec.decode(datagram);
-                    return message == null ? null : ReliableCodec
-                        .encode(new ReliableCodec.Ack(message.transferId(), cumulative, new byte[0]));
+                    return message == null ? List.of() : List
+                        .of(ReliableCodec.encode(new ReliableCodec.Ack(message.transferId(), cumulative, new byte[0])));
                 });
                 Http.Response sent = http().postFile(
                         "/send/image?mode=reliable&timeoutMs=3000&port=" + peer.getLocalPort(), "file", "a.jpg",
@@ -48,29 +53,19 @@ class HostilePeerTest extends ServiceTestSupport {
 
     @Test
     void aLegacyPeerThatFloodsRepliesIsIgnoredAfterTheFirst() throws Exception {
+        int[] images = { 0 };
         try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            int[] images = { 0 };
-            Thread answering = new Thread(() -> {
-                byte[] buffer = new byte[65_536];
-                try {
-                    while (true) {
-                        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                        peer.receive(packet);
-                        if (packet.getLength() == 8) { // a header: flood the sender
-                            images[0]++;
-                            byte[] reply = "get message!!!".getBytes(StandardCharsets.US_ASCII);
-                            for (int i = 0; i < 2000; i++) {
-                                byte[] junk = i == 0 ? reply : ("junk " + i).repeat(100).getBytes();
-                                peer.send(new DatagramPacket(junk, junk.length, packet.getSocketAddress()));
-                            }
-                        }
-                    }
+            Thread answering = answer(peer, datagram -> {
+                if (datagram.length != 8) {
+                    return List.of();
                 }
-                catch (java.io.IOException closed) {
-                    // the test is over
+                images[0]++; // a header: flood the sender
+                List<byte[]> flood = new ArrayList<>(List.of("get message!!!".getBytes(StandardCharsets.US_ASCII)));
+                for (int i = 1; i < 2000; i++) {
+                    flood.add(("junk " + i).repeat(100).getBytes(StandardCharsets.US_ASCII));
                 }
+                return flood;
             });
-            answering.start();
             for (int i = 0; i < 3; i++) {
                 Http.Response sent = http().postFile("/send/image?timeoutMs=3000&port=" + peer.getLocalPort(), "file",
                         "a.jpg", TestImages.smallJpeg(i));
@@ -84,23 +79,23 @@ class HostilePeerTest extends ServiceTestSupport {
         assertThat(http().get("/actuator/health").json().get("status").asString()).isEqualTo("UP");
     }
 
-    private static Thread answer(DatagramSocket peer, java.util.function.UnaryOperator<byte[]> reply) {
+    /** A peer that answers each datagram with what {@code replies} makes of it. */
+    private static Thread answer(DatagramSocket peer, Function<byte[], List<byte[]>> replies) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[65_536];
             try {
                 while (true) {
                     DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                     peer.receive(packet);
-                    byte[] answer = reply.apply(java.util.Arrays.copyOf(buffer, packet.getLength()));
-                    if (answer != null) {
-                        peer.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
+                    for (byte[] reply : replies.apply(Arrays.copyOf(buffer, packet.getLength()))) {
+                        peer.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
                     }
                 }
             }
             catch (SocketException closed) {
                 // the test is over
             }
-            catch (java.io.IOException ex) {
+            catch (IOException ex) {
                 throw new IllegalStateException(ex);
             }
         });

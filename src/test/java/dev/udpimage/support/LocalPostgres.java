@@ -50,6 +50,18 @@ public final class LocalPostgres {
         return "jdbc:postgresql://127.0.0.1:" + this.port + "/udpimage";
     }
 
+    /**
+     * A new, empty database of its own on this server, so that one test's rows never
+     * count in another's; its JDBC URL.
+     */
+    public String newDatabase() throws IOException {
+        String name = "udpimage_" + DATABASES.incrementAndGet();
+        psql("create database " + name);
+        return "jdbc:postgresql://127.0.0.1:" + this.port + "/" + name;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger DATABASES = new java.util.concurrent.atomic.AtomicInteger();
+
     public int port() {
         return this.port;
     }

@@ -46,7 +46,9 @@ public class FileStore implements ReceivedStore {
         this.sync = properties.store().durability() == UdpProperties.Store.Durability.SYNC;
         this.images = new BoundedHistory<>(properties.store().history(), properties.store().maxBytes().toBytes(),
                 image -> image.original().length);
-        this.lists = new BoundedHistory<>(properties.store().history(), Long.MAX_VALUE, list -> 0);
+        // lists are kept as parsed trees: bounded by what those take, estimated
+        this.lists = new BoundedHistory<>(properties.store().history(), UdpProperties.Store.LIST_BYTES,
+                list -> (long) list.bytes() * UdpProperties.Store.JSON_TREE_FACTOR);
         StoreDirectory.Loaded loaded = directory.load();
         for (ReceivedImage image : loaded.images()) {
             directory.deleteAll(this.images.restore(image, image.id()));

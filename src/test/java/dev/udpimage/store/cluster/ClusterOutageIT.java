@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.udpimage.support.Commands;
 import dev.udpimage.support.LegacyTestClient;
+import dev.udpimage.support.LocalClusterStore;
 import dev.udpimage.support.LocalPostgres;
 import dev.udpimage.support.LocalS3;
 import dev.udpimage.support.ServiceTestSupport;
@@ -51,11 +51,7 @@ class ClusterOutageIT extends ServiceTestSupport {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
-        Map.of("spring.datasource.url", LocalPostgres.get().jdbcUrl(), "udp.store.s3.endpoint",
-                LocalS3.get().endpoint(), "udp.store.s3.bucket", "udp-images-" + UUID.randomUUID(), "udp.image-port",
-                "0", "udp.list-port", "0", "udp.bind-address", "127.0.0.1", "udp.store.history", "100000",
-                "udp.store.max-bytes", "1GB")
-            .forEach((name, value) -> registry.add(name, () -> value));
+        LocalClusterStore.register(registry, Map.of("udp.store.history", "100000", "udp.store.max-bytes", "1GB"));
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
+import dev.udpimage.support.LocalClusterStore;
 import dev.udpimage.support.LocalPostgres;
 import dev.udpimage.support.LocalS3;
 import dev.udpimage.support.ServiceTestSupport;
@@ -52,11 +52,7 @@ class ClusterStoreBusyIT extends ServiceTestSupport {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
-        Map.of("spring.datasource.url", LocalPostgres.get().jdbcUrl(), "udp.store.s3.endpoint",
-                LocalS3.get().endpoint(), "udp.store.s3.bucket", "udp-images-" + UUID.randomUUID(), "udp.store.workers",
-                "1", "udp.store.worker-queue", "1", "udp.image-port", "0", "udp.list-port", "0", "udp.bind-address",
-                "127.0.0.1")
-            .forEach((name, value) -> registry.add(name, () -> value));
+        LocalClusterStore.register(registry, Map.of("udp.store.workers", "1", "udp.store.worker-queue", "1"));
     }
 
     @Test
