@@ -99,7 +99,10 @@ class ClusterThroughNginxIT {
         byte[] nativeImage = TestImages.mediumJpeg(5650);
         List<Future<Row>> natives = new ArrayList<>();
         for (int n = 0; n < 2; n++) {
+            // waiting up to 10 s, as a person would: one may wait behind the 9 MB image's
+            // PUT
             natives.add(senders.submit(() -> fast.get()
+                .withReplyTimeout(Duration.ofSeconds(10))
                 .stopAndWait("native", "nginx",
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), LocalCluster.NGINX_IMAGES), nativeImage,
                         10)));

@@ -18,7 +18,8 @@ import java.util.Optional;
  */
 public final class NativeSender implements Sender {
 
-    private static final String TIMEOUT_MS = String.valueOf(Processes.REPLY_TIMEOUT.toMillis());
+    /** How long each sender waits for a reply, in ms. */
+    private final String timeoutMs;
 
     private final Path sender;
 
@@ -27,9 +28,19 @@ public final class NativeSender implements Sender {
     private final Path images;
 
     private NativeSender(Path sender, Path bareReceiver, Path images) {
+        this(sender, bareReceiver, images, Processes.REPLY_TIMEOUT);
+    }
+
+    private NativeSender(Path sender, Path bareReceiver, Path images, java.time.Duration replyTimeout) {
         this.sender = sender;
         this.bareReceiver = bareReceiver;
         this.images = images;
+        this.timeoutMs = String.valueOf(replyTimeout.toMillis());
+    }
+
+    /** The same sender, waiting up to {@code timeout} for each reply. */
+    public NativeSender withReplyTimeout(java.time.Duration timeout) {
+        return new NativeSender(this.sender, this.bareReceiver, this.images, timeout);
     }
 
     /**
@@ -96,7 +107,7 @@ public final class NativeSender implements Sender {
     private Process start(String mode, InetSocketAddress address, int count, List<Path> reports, String... file)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(this.sender.toString(), mode, String.valueOf(address.getPort()),
-                String.valueOf(count), TIMEOUT_MS));
+                String.valueOf(count), this.timeoutMs));
         command.addAll(Arrays.asList(file));
         Path report = Files.createTempFile(this.images, mode, ".out");
         reports.add(report);
