@@ -21,9 +21,7 @@ LENGTH = struct.Struct('l')
 
 
 def serve_images(sock, decode):
-    if decode:
-        import cv2
-        import numpy
+    """decode: a function that returns the picture of the bytes (None if they are none), or None."""
     while True:
         header, source = sock.recvfrom(LENGTH.size)
         (expected,) = LENGTH.unpack(header)
@@ -31,10 +29,8 @@ def serve_images(sock, decode):
         while len(received) < expected:
             chunk, source = sock.recvfrom(1024)
             received += chunk
-        if decode:
-            picture = cv2.imdecode(numpy.frombuffer(bytes(received), dtype=numpy.uint8), cv2.IMREAD_COLOR)
-            if picture is None:
-                raise SystemExit('not an image: %d bytes' % len(received))
+        if decode is not None and decode(bytes(received)) is None:
+            raise SystemExit('not an image: %d bytes' % len(received))
         sock.sendto(b'get message!!!', source)
 
 
@@ -55,7 +51,15 @@ def main(argv):
     if len(argv) < 3:
         raise SystemExit(__doc__)
     images, lists = bound(int(argv[1])), bound(int(argv[2]))
-    decode = '--no-decode' not in argv[3:]
+    decode = None
+    if '--no-decode' not in argv[3:]:
+        # OpenCV takes about a second to load: before "ready", or the first image would
+        # overflow the socket while it loads
+        import cv2
+        import numpy
+
+        def decode(data):
+            return cv2.imdecode(numpy.frombuffer(data, dtype=numpy.uint8), cv2.IMREAD_COLOR)
     for target, arguments in ((serve_images, (images, decode)), (serve_lists, (lists,))):
         threading.Thread(target=target, args=arguments, daemon=True).start()
     print('ready', flush=True)
