@@ -7,7 +7,7 @@ recover a lost datagram: the receiver waits for bytes that never come. This send
 (an 8-byte header, struct.pack('l', n), then 1024-byte chunks, and the tutorial loop's empty datagram when n is
 a multiple of 1024), at most --rate MB/s, at most --burst bytes ahead of that, and waits for b"get message!!!".
 
-Usage: legacy_send.py IMAGE HOST PORT [--rate 10] [--burst 2048] [--count 1] [--timeout 5]
+Usage: legacy_send.py IMAGE HOST PORT [--rate 6] [--burst 2048] [--count 1] [--timeout 5]
 --rate 0 sends unpaced (for receivers known to keep up, such as udp-image-service). Standard library only.
 Exit code 0 when every image was answered, 1 otherwise.
 """
@@ -45,7 +45,7 @@ def main():
     parser.add_argument('image')
     parser.add_argument('host')
     parser.add_argument('port', type=int)
-    parser.add_argument('--rate', type=float, default=10.0, help='MB/s (10^6 bytes a second); 0: unpaced')
+    parser.add_argument('--rate', type=float, default=6.0, help='MB/s (10^6 bytes a second); 0: unpaced')
     parser.add_argument('--burst', type=int, default=2048, help='bytes the sender may run ahead of its rate')
     parser.add_argument('--count', type=int, default=1, help='how many times to send the image')
     parser.add_argument('--timeout', type=float, default=5.0, help='seconds to wait for each reply')

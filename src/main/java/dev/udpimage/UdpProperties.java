@@ -134,7 +134,7 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     public record Send(@DefaultValue( {
             "127.0.0.0/8", "::1/128" }) @NotNull List<String> allowedTargets,
             @DefaultValue({ "5000-5099", "32768-60999" }) @NotNull List<String> allowedPorts,
-            @DefaultValue("50") @Min(1) int requestsPerSecond, @DefaultValue("10") @Min(0) double rate,
+            @DefaultValue("50") @Min(1) int requestsPerSecond, @DefaultValue("6") @Min(0) double rate,
             @DefaultValue("2KB") @NotNull DataSize burst){
     }
 

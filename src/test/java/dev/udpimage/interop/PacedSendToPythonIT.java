@@ -73,7 +73,7 @@ class PacedSendToPythonIT extends ServiceTestSupport {
                     "--count", "10");
             Files.delete(file);
             assertThat(python.exitCode()).as(python.output()).isZero();
-            assertThat(python.output()).contains("answered=10 of 10").contains("rate=10.0");
+            assertThat(python.output()).contains("answered=10 of 10").contains("rate=6.0");
         }
         finally {
             receiver.destroyForcibly();

@@ -167,16 +167,16 @@ public final class Bench {
                     process.images(), huge, large9, LegacySender.Pacing.UNPACED));
             reliableRows.add(Workloads.legacyJava("1.8 MB x " + 20 / scale + ", legacy, Java sender unpaced",
                     process.images(), large, 20 / scale, LegacySender.Pacing.UNPACED));
-            LegacySender.Pacing paced = new LegacySender.Pacing(10, 2048); // udp.send.rate
-                                                                           // and burst
+            LegacySender.Pacing paced = new LegacySender.Pacing(6, 2048); // udp.send.rate
+                                                                          // and burst
             reliableRows.add(Workloads.legacyJava(
-                    "1.8 MB x " + 10 / scale + ", legacy, paced 10 MB/s (the default), to the service",
-                    process.images(), large, 10 / scale, paced));
+                    "1.8 MB x " + 10 / scale + ", legacy, paced 6 MB/s (the default), to the service", process.images(),
+                    large, 10 / scale, paced));
             if (ReferenceProcess.available(seedproto)) {
                 try (Receiver python = ReferenceProcess.start(seedproto)) {
-                    reliableRows.add(Workloads.legacyJava(
-                            "1.8 MB x " + 10 / scale + ", legacy, paced 10 MB/s, to seed_server.py", python.images(),
-                            large, 10 / scale, paced));
+                    reliableRows.add(
+                            Workloads.legacyJava("1.8 MB x " + 10 / scale + ", legacy, paced 6 MB/s, to seed_server.py",
+                                    python.images(), large, 10 / scale, paced));
                 }
                 reliableRows.add(Workloads.pythonReliable("9 MB x " + large9 + ", reliable, Python sender (v2)",
                         process.images(), huge, large9));
