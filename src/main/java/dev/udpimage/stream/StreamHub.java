@@ -1,9 +1,5 @@
 package dev.udpimage.stream;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -11,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,7 +20,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.UdpProperties;
-import dev.udpimage.decode.PixelDecoder;
+import dev.udpimage.decode.JpegEncoder;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedStore;
@@ -59,7 +53,7 @@ public class StreamHub implements StoreListener {
     /** A stream silent this long is shown as stopped; twice this long, forgotten. */
     static final Duration STOPPED_AFTER = Duration.ofSeconds(5);
 
-    private final boolean byPort;
+    private final UdpProperties.Streams settings;
 
     private final int maxStreams;
 
@@ -68,7 +62,7 @@ public class StreamHub implements StoreListener {
     private final int maxViewers;
 
     /** Encodes frames of other formats to JPEG, within the pixel decoder's bounds. */
-    private final PixelDecoder decoder;
+    private final JpegEncoder encoder;
 
     /**
      * Where the bytes of another instance's frames are read (lazily: it tells this hub).
@@ -92,12 +86,12 @@ public class StreamHub implements StoreListener {
 
     private final List<Viewer> viewers = new ArrayList<>();
 
-    public StreamHub(UdpProperties properties, ObjectProvider<ReceivedStore> store, PixelDecoder decoder,
+    public StreamHub(UdpProperties properties, ObjectProvider<ReceivedStore> store, JpegEncoder encoder,
             MeterRegistry registry) {
         this.store = store;
-        this.decoder = decoder;
+        this.encoder = encoder;
         UdpProperties.Streams settings = properties.streams();
-        this.byPort = settings.key() == UdpProperties.Streams.Key.IP_PORT;
+        this.settings = settings;
         this.maxStreams = settings.maxStreams();
         this.streams = new StreamTable<>(this.maxStreams);
         this.maxBytes = settings.maxBytes().toBytes();
@@ -192,7 +186,7 @@ public class StreamHub implements StoreListener {
 
     @Override
     public void imageStored(ReceivedImage image) {
-        add(new Frame(image.metadata(), image.original(), this::toJpeg));
+        add(new Frame(image.metadata(), image.original(), this.encoder::toJpeg));
     }
 
     /**
@@ -203,30 +197,7 @@ public class StreamHub implements StoreListener {
     @Override
     public void imageStored(ImageMetadata image) {
         long id = image.id();
-        add(new Frame(image, () -> bytesOf(id), this::toJpeg));
-    }
-
-    /** Another format as JPEG (subsampled if large); empty when it cannot be decoded. */
-    private byte[] toJpeg(byte[] image) {
-        try {
-            return this.decoder.decode(image, decoded -> {
-                BufferedImage rgb = new BufferedImage(decoded.getWidth(), decoded.getHeight(),
-                        BufferedImage.TYPE_INT_RGB);
-                rgb.getGraphics().drawImage(decoded, 0, 0, null);
-                ByteArrayOutputStream out = new ByteArrayOutputStream(image.length);
-                try {
-                    ImageIO.write(rgb, "jpeg", out);
-                }
-                catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-                return out.toByteArray();
-            });
-        }
-        catch (PixelDecoder.UndecodableException | PixelDecoder.BusyException | RuntimeException ex) {
-            log.debug("A frame could not be encoded as JPEG: {}", ex.toString());
-            return new byte[0];
-        }
+        add(new Frame(image, () -> bytesOf(id), this.encoder::toJpeg));
     }
 
     /**
@@ -388,13 +359,7 @@ public class StreamHub implements StoreListener {
         if (sender == null || sender.isBlank()) {
             return ALL;
         }
-        if (this.byPort) {
-            return sender;
-        }
-        int colon = sender.lastIndexOf(':');
-        boolean hasPort = colon > 0 && sender.indexOf(':') == colon; // IPv4 ip:port (IPv6
-                                                                     // has many colons)
-        return hasPort ? sender.substring(0, colon) : sender;
+        return this.settings.cameraOf(sender);
     }
 
     private static long epochNanos(Instant instant) {
