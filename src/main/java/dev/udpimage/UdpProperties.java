@@ -37,6 +37,8 @@ import dev.udpimage.protocol.ImageReassembler;
  * @param security who may use the HTTP API and the viewer
  * @param streams how received images are grouped into camera streams
  * @param viewers how many live viewers may be open at once
+ * @param recording every stored frame of every camera, in segment files under
+ * {@code udp.store.dir}
  * @param allowedSenders address ranges (CIDR) whose datagrams both UDP ports take;
  * anything else is dropped unanswered and counted. The default is what a camera on the
  * user's own network has: loopback, the private and link-local ranges (IPv4 and IPv6);
@@ -49,7 +51,8 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
         @DefaultValue("16MB") @NotNull DataSize socketReceiveBuffer,
         @DefaultValue("100us") @NotNull Duration receiveSpin, @DefaultValue @Valid Transfer transfer,
         @DefaultValue @Valid Store store, @DefaultValue @Valid Send send, @DefaultValue @Valid Security security,
-        @DefaultValue @Valid Streams streams, @DefaultValue @Valid Viewers viewers, @DefaultValue( {
+        @DefaultValue @Valid Streams streams, @DefaultValue @Valid Viewers viewers,
+        @DefaultValue @Valid Recording recording, @DefaultValue( {
                 "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "::1/128", "fc00::/7",
                 "fe80::/10" }) @NotNull List<String> allowedSenders){
 
@@ -301,10 +304,74 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
     public record Streams(@DefaultValue("ip") @NotNull Key key, @DefaultValue("256") @Min(1) int maxStreams,
             @DefaultValue("16MB") @NotNull DataSize maxBytes) {
 
+        /**
+         * The camera a sender ({@code ip:port}, or already a camera) belongs to:
+         * {@code ip}, or with {@code key=ip-port} the sender itself.
+         */
+        public String cameraOf(String sender) {
+            if (this.key == Key.IP_PORT) {
+                return sender;
+            }
+            int colon = sender.lastIndexOf(':');
+            // IPv4 ip:port (an IPv6 sender has many colons, and stays whole)
+            boolean hasPort = colon > 0 && sender.indexOf(':') == colon;
+            return hasPort ? sender.substring(0, colon) : sender;
+        }
+
         public enum Key {
 
             IP, IP_PORT
 
+        }
+    }
+
+    /**
+     * The recording: every stored image appended to its camera's segment files (a camera
+     * is a stream, as {@code udp.streams.key} defines it), every list to its sender's
+     * JSON lines, under {@code udp.store.dir}/recording. Retention deletes whole
+     * segments, oldest first, at least once a second.
+     *
+     * @param enabled record (file backend, with a store directory)
+     * @param segmentDuration a camera's open segment is sealed when its first frame is
+     * this old; also the gap after which a new frame starts a new segment
+     * @param segmentBytes ...or when it holds this many bytes
+     * @param retention segments whose last frame is older are deleted
+     * @param maxBytes most bytes all cameras' segments take together (oldest deleted
+     * first)
+     * @param minFree free space the disk keeps: below it the oldest segments of any
+     * camera are deleted, whatever the other bounds allow
+     * @param cameras per-camera overrides of {@code retention} and {@code max-bytes},
+     * keyed by the camera ({@code udp.recording.cameras[192.168.1.20].retention=1d})
+     */
+    public record Recording(@DefaultValue("true") boolean enabled,
+            @DefaultValue("1m") @NotNull Duration segmentDuration, @DefaultValue("64MB") @NotNull DataSize segmentBytes,
+            @DefaultValue("7d") @NotNull Duration retention, @DefaultValue("20GB") @NotNull DataSize maxBytes,
+            @DefaultValue("5GB") @NotNull DataSize minFree,
+            @DefaultValue @NotNull java.util.Map<String, Camera> cameras) {
+
+        @AssertTrue(
+                message = "udp.recording.segment-duration must be at least 1s and udp.recording.segment-bytes at least 1MB")
+        boolean isSegmentLargeEnough() {
+            return this.segmentDuration.toMillis() >= 1000 && this.segmentBytes.toBytes() >= (1 << 20);
+        }
+
+        /** The retention in force for a camera. */
+        public Duration retentionOf(String camera) {
+            Camera own = this.cameras.get(camera);
+            return own != null && own.retention() != null ? own.retention() : this.retention;
+        }
+
+        /** The byte bound in force for a camera's own segments; null: only the total. */
+        public DataSize maxBytesOf(String camera) {
+            Camera own = this.cameras.get(camera);
+            return own != null ? own.maxBytes() : null;
+        }
+
+        /**
+         * @param retention this camera's segments whose last frame is older are deleted
+         * @param maxBytes most bytes this camera's segments take
+         */
+        public record Camera(Duration retention, DataSize maxBytes) {
         }
     }
 

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.UdpProperties;
+import dev.udpimage.recording.Recording;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedList;
@@ -35,13 +36,26 @@ public class FileStore implements ReceivedStore {
     private final List<StoreListener> listeners;
 
     /**
+     * Where every image is written when recording is on (then the directory keeps only
+     * lists: a frame is written once); null when off.
+     */
+    private final Recording recording;
+
+    /**
+     * The newest image loaded from the directory (written before the recording was on).
+     */
+    private final long lastDirectoryId;
+
+    /**
      * Replies wait until what they acknowledge is on disk
      * ({@code udp.store.durability=sync}).
      */
     private final boolean sync;
 
-    public FileStore(UdpProperties properties, StoreDirectory directory, ObjectProvider<StoreListener> listeners) {
+    public FileStore(UdpProperties properties, StoreDirectory directory, ObjectProvider<StoreListener> listeners,
+            ObjectProvider<Recording> recording) {
         this.directory = directory;
+        this.recording = recording.getIfAvailable();
         this.listeners = listeners.orderedStream().toList();
         this.sync = properties.store().durability() == UdpProperties.Store.Durability.SYNC;
         this.images = new BoundedHistory<>(properties.store().history(), properties.store().maxBytes().toBytes(),
@@ -50,8 +64,16 @@ public class FileStore implements ReceivedStore {
         this.lists = new BoundedHistory<>(properties.store().history(), UdpProperties.Store.LIST_BYTES,
                 list -> (long) list.bytes() * UdpProperties.Store.JSON_TREE_FACTOR);
         StoreDirectory.Loaded loaded = directory.load();
+        this.lastDirectoryId = loaded.images().stream().mapToLong(ReceivedImage::id).max().orElse(0);
         for (ReceivedImage image : loaded.images()) {
             directory.deleteAll(this.images.restore(image, image.id()));
+        }
+        if (this.recording != null) {
+            List<ReceivedImage> newest = this.recording.newest(properties.store().history(),
+                    properties.store().maxBytes().toBytes());
+            for (int i = newest.size() - 1; i >= 0; i--) {
+                this.images.restore(newest.get(i), newest.get(i).id());
+            }
         }
         for (ReceivedList list : loaded.lists()) {
             directory.deleteAll(this.lists.restore(list, list.id()));
@@ -62,7 +84,16 @@ public class FileStore implements ReceivedStore {
     public ReceivedImage saveImage(ImageMetadata metadata, byte[] original) {
         BoundedHistory.Added<ReceivedImage> added = this.images
             .add(id -> new ReceivedImage(metadata.withId(id), original));
-        persist(this.images, added);
+        if (this.recording == null) {
+            persist(this.images, added);
+        }
+        else {
+            record(this.images, added, () -> this.recording.record(added.item(), this.sync));
+            this.recording.forget(added.evicted());
+            // images the directory still holds from before the recording was on
+            this.directory
+                .deleteAll(added.evicted().stream().filter(image -> image.id() <= this.lastDirectoryId).toList());
+        }
         for (StoreListener listener : this.listeners) {
             listener.imageStored(added.item());
         }
@@ -73,6 +104,10 @@ public class FileStore implements ReceivedStore {
     public ReceivedList saveList(ReceivedList list) {
         BoundedHistory.Added<ReceivedList> added = this.lists.add(list::withId);
         persist(this.lists, added);
+        if (this.recording != null) {
+            record(this.lists, added, () -> this.recording.record(added.item(), this.sync));
+            this.recording.forget(added.evicted());
+        }
         for (StoreListener listener : this.listeners) {
             listener.listStored(added.item());
         }
@@ -96,6 +131,20 @@ public class FileStore implements ReceivedStore {
         }
         catch (RuntimeException ex) {
             // nobody saw the new item acknowledged; what it would have replaced stays
+            history.takeBack(added.item(), added.evicted());
+            throw ex;
+        }
+    }
+
+    /**
+     * Records an item: in {@code sync} a refusal takes it back and fails the save, as
+     * {@link #persist} does; in {@code async} the recording writes it behind.
+     */
+    private <T> void record(BoundedHistory<T> history, BoundedHistory.Added<T> added, Runnable record) {
+        try {
+            record.run();
+        }
+        catch (RuntimeException ex) {
             history.takeBack(added.item(), added.evicted());
             throw ex;
         }

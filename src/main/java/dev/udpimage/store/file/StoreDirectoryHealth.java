@@ -16,7 +16,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether {@link StoreDirectory} can write now: {@code store} in
+ * Whether {@link StoreDirectory} and the recording can write now: {@code store} in
  * {@code /actuator/health}, DOWN with the reason (a full or read-only disk, a permission
  * taken away) from the first failed write until a write succeeds again. Every failed
  * write is counted in {@code udp.store.write.failures}; the change of state is logged
@@ -44,7 +44,7 @@ public class StoreDirectoryHealth implements HealthIndicator {
     }
 
     /** A write failed: DOWN until one succeeds. */
-    void failed(IOException why) {
+    public void failed(IOException why) {
         this.failures.increment();
         String reason = reason(why);
         if (this.failure == null) {
@@ -58,14 +58,14 @@ public class StoreDirectoryHealth implements HealthIndicator {
     }
 
     /** The writer is gone: DOWN for good (until a restart). */
-    void stopped(IOException why) {
+    public void stopped(IOException why) {
         this.stopped = true;
         this.failures.increment();
         this.failure = new Failure(why.getMessage(), Instant.now());
     }
 
     /** A write succeeded. */
-    void succeeded() {
+    public void succeeded() {
         Failure was = this.failure;
         if (was != null && !this.stopped) {
             this.failure = null;
@@ -73,7 +73,7 @@ public class StoreDirectoryHealth implements HealthIndicator {
         }
     }
 
-    boolean failing() {
+    public boolean failing() {
         return this.failure != null;
     }
 

@@ -179,7 +179,9 @@ class FullDiskIT {
         return new SpringApplicationBuilder(UdpImageServiceApplication.class).run("--server.port=0",
                 "--udp.image-port=0", "--udp.list-port=0", "--udp.bind-address=127.0.0.1",
                 "--udp.store.dir=" + this.disk.root().resolve("store"), "--udp.store.durability=" + durability,
-                "--udp.store.history=" + history, "--udp.store.max-bytes=1GB");
+                "--udp.store.history=" + history, "--udp.store.max-bytes=1GB",
+                // a full disk, not the recording's floor (which deletes recordings)
+                "--udp.recording.min-free=0");
     }
 
     private Http http() {
@@ -224,10 +226,10 @@ class FullDiskIT {
         return images;
     }
 
-    private long writtenImages() throws IOException {
-        try (Stream<Path> files = Files.list(this.disk.root().resolve("store/images"))) {
-            return files.filter(file -> file.toString().endsWith(".json")).count();
-        }
+    /** Frames in the recording (where images are written). */
+    private long writtenImages() {
+        JsonNode cameras = http().get("/recordings").json();
+        return cameras.isEmpty() ? 0 : cameras.get(0).get("frames").asLong();
     }
 
     private List<Path> leftovers() throws IOException {

@@ -27,10 +27,12 @@ class StorePersistenceTest {
     @TempDir
     Path dir;
 
-    private ConfigurableApplicationContext start(int history) {
-        return new SpringApplicationBuilder(UdpImageServiceApplication.class).run("--server.port=0",
+    private ConfigurableApplicationContext start(int history, String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
                 "--udp.image-port=0", "--udp.list-port=0", "--udp.bind-address=127.0.0.1",
-                "--udp.store.history=" + history, "--udp.store.dir=" + this.dir);
+                "--udp.store.history=" + history, "--udp.store.dir=" + this.dir));
+        args.addAll(java.util.List.of(more));
+        return new SpringApplicationBuilder(UdpImageServiceApplication.class).run(args.toArray(String[]::new));
     }
 
     private static Http http(ConfigurableApplicationContext context) {
@@ -94,9 +96,10 @@ class StorePersistenceTest {
         }
     }
 
+    /** With the recording off, the directory mirrors the history's images too. */
     @Test
     void theDirectoryKeepsOnlyWhatTheHistoryKeeps() throws IOException {
-        try (ConfigurableApplicationContext context = start(2)) {
+        try (ConfigurableApplicationContext context = start(2, "--udp.recording.enabled=false")) {
             for (int i = 0; i < 5; i++) {
                 sendImage(context, TestImages.smallJpeg(10 + i));
                 sendList(context, "[" + i + "]");
@@ -104,6 +107,26 @@ class StorePersistenceTest {
         } // closing waits for the writer
         assertThat(names(this.dir.resolve("images"))).containsExactlyInAnyOrder("4.jpeg", "4.json", "5.jpeg", "5.json");
         assertThat(names(this.dir.resolve("lists"))).containsExactlyInAnyOrder("4.json", "5.json");
+    }
+
+    /**
+     * With the recording on (the default) a frame is written once, to the recording, and
+     * the history comes back from it.
+     */
+    @Test
+    void withTheRecordingOnImagesAreWrittenOnceAndTheHistoryComesBackFromIt() throws IOException {
+        String images;
+        try (ConfigurableApplicationContext context = start(2)) {
+            for (int i = 0; i < 5; i++) {
+                sendImage(context, TestImages.smallJpeg(20 + i));
+            }
+            images = http(context).get("/received/images").text();
+        }
+        assertThat(names(this.dir.resolve("images"))).isEmpty();
+        try (ConfigurableApplicationContext context = start(2)) {
+            assertThat(http(context).get("/received/images").text()).isEqualTo(images);
+            assertThat(http(context).get("/recordings").json().get(0).get("frames").asLong()).isEqualTo(5);
+        }
     }
 
     private static Stream<String> namesStream(Path folder) throws IOException {

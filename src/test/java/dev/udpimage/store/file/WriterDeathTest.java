@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,16 +51,20 @@ class WriterDeathTest {
             images.sendChunked(TestImages.smallJpeg(1));
             assertThat(images.reply()).isEqualTo("get message!!!");
 
-            Thread writer = Thread.getAllStackTraces()
+            // the directory's writer (lists) and the recording's commit thread (images)
+            List<Thread> writers = Thread.getAllStackTraces()
                 .keySet()
                 .stream()
-                .filter(thread -> thread.getName().equals("store-writer " + dir))
-                .findFirst()
-                .orElseThrow();
+                .filter(thread -> thread.getName().equals("store-writer " + dir)
+                        || thread.getName().equals("recording-commit " + dir.resolve("recording")))
+                .toList();
+            assertThat(writers).hasSize(2);
             long killed = System.nanoTime();
-            writer.stop();
-            writer.join(2000);
-            assertThat(writer.isAlive()).isFalse();
+            for (Thread writer : writers) {
+                writer.stop();
+                writer.join(2000);
+                assertThat(writer.isAlive()).isFalse();
+            }
 
             images.sendChunked(TestImages.smallJpeg(2));
             assertThat(images.reply(Duration.ofSeconds(2))).isEqualTo("error: store unavailable");
@@ -69,7 +74,7 @@ class WriterDeathTest {
                 .untilAsserted(() -> assertThat(http.get("/actuator/health").status()).isEqualTo(503));
             assertThat(http.get("/actuator/health").json().at("/components/store/status").asString()).isEqualTo("DOWN");
             assertThat(http.get("/actuator/health").json().at("/components/store/details/reason").asString())
-                .contains("store writer stopped");
+                .containsAnyOf("store writer stopped", "commit thread stopped");
             assertThat((System.nanoTime() - killed) / 1_000_000).as("ms from the kill to all of that").isLessThan(2000);
             assertThat(http.get("/received/images").json()).hasSize(1);
         }

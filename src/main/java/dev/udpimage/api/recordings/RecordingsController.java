@@ -1,0 +1,344 @@
+package dev.udpimage.api.recordings;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import dev.udpimage.api.Problems;
+import dev.udpimage.recording.CameraRecording;
+import dev.udpimage.recording.RecordedFrame;
+import dev.udpimage.recording.Recording;
+import dev.udpimage.recording.export.VideoExport;
+
+/**
+ * The recording over HTTP: what is recorded per camera, frames found by time, a stretch
+ * replayed as MJPEG at its recorded pace (or faster), exported as one video file, and the
+ * lists a sender sent. Times are ISO-8601 instants ({@code 2026-12-02T10:42:00Z}).
+ */
+@RestController
+@RequestMapping("/recordings")
+@Tag(name = "recordings", description = "Every frame of every camera, kept by time")
+public class RecordingsController {
+
+    /** The header that carries a frame's received time. */
+    static final String FRAME_TIME = "X-Frame-Time";
+
+    static final int MAX_PAGE = 10_000;
+
+    static final double MAX_SPEED = 1000;
+
+    /** Replays and exports at once: each reads the disk as fast as it can. */
+    static final int MAX_READERS = 8;
+
+    private static final String BOUNDARY = "frame";
+
+    private final ObjectProvider<Recording> recording;
+
+    private final VideoExport export;
+
+    private final Semaphore readers = new Semaphore(MAX_READERS);
+
+    public RecordingsController(ObjectProvider<Recording> recording, VideoExport export) {
+        this.recording = recording;
+        this.export = export;
+    }
+
+    private Recording recording() {
+        Recording found = this.recording.getIfAvailable();
+        if (found == null) {
+            throw Problems.notFound("recording is off (udp.recording.enabled=false, no udp.store.dir, "
+                    + "or a backend that does not record yet)");
+        }
+        return found;
+    }
+
+    @Operation(summary = "Every camera with a recording: its first and last frame, frames, bytes, segments, "
+            + "and the retention in force for it")
+    @GetMapping
+    public List<CameraRecording> cameras() {
+        return recording().cameras();
+    }
+
+    @Operation(summary = "A camera's recorded stretches (its segments), oldest first: what the viewer's timeline "
+            + "draws, gaps between them included")
+    @GetMapping("/spans")
+    public List<Recording.Span> spans(
+            @Parameter(description = "the camera: ip (or ip:port)") @RequestParam String sender) {
+        return recording().spans(sender);
+    }
+
+    @Operation(summary = "Frame metadata in time order, paged",
+            description = "Frames received in [from, to): receivedAt, bytes, format, width, height. When more follow, "
+                    + "a Link header (rel=next) names the next page.")
+    @GetMapping("/frames")
+    public ResponseEntity<List<RecordedFrame>> frames(@RequestParam String sender,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @RequestParam(defaultValue = "1000") int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw Problems.badRequest("limit must be between 1 and " + MAX_PAGE);
+        }
+        Instant start = from == null ? Instant.EPOCH : from;
+        Instant end = end(to);
+        checkRange(start, end);
+        List<RecordedFrame> frames = recording().frames(sender, start, end, limit);
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+        if (frames.size() == limit) {
+            Instant next = frames.get(frames.size() - 1).receivedAt().plusNanos(1000);
+            String link = UriComponentsBuilder.fromPath("/recordings/frames")
+                .queryParam("sender", sender)
+                .queryParam("from", next.toString())
+                .queryParam("to", end.toString())
+                .queryParam("limit", limit)
+                .encode()
+                .build()
+                .toUriString();
+            ok.header(HttpHeaders.LINK, "<" + link + ">; rel=\"next\"");
+        }
+        return ok.body(frames);
+    }
+
+    @Operation(summary = "The frame received at `at` or most recently before it, its bytes exactly as received",
+            description = "Content-Type from its format; X-Frame-Time (and Last-Modified) give its received time. "
+                    + "404 when the camera has no frame that old.")
+    @GetMapping("/frame")
+    public ResponseEntity<byte[]> frame(@RequestParam String sender,
+            @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
+        Recording recording = recording();
+        RecordedFrame frame = recording.frameAt(sender, at)
+            .orElseThrow(() -> Problems.notFound("no frame of " + sender + " recorded at or before " + at));
+        byte[] bytes;
+        try {
+            bytes = recording.read(frame);
+        }
+        catch (UncheckedIOException ex) {
+            throw Problems.notFound("the frame of " + sender + " at " + frame.receivedAt() + " is no longer kept");
+        }
+        return ResponseEntity.ok()
+            .contentType(mediaType(frame.format()))
+            .header(FRAME_TIME, frame.receivedAt().toString())
+            .lastModified(frame.receivedAt())
+            .cacheControl(CacheControl.maxAge(Duration.ofHours(1)))
+            .body(bytes);
+    }
+
+    @Operation(
+            summary = "Replays a stretch as MJPEG (multipart/x-mixed-replace), each frame at its recorded time "
+                    + "divided by `speed`",
+            description = "Plays in an <img>, VLC and ffmpeg. Other formats are encoded " + "to JPEG once. 503 when "
+                    + MAX_READERS + " replays and exports are running.")
+    @GetMapping("/replay.mjpeg")
+    public ResponseEntity<StreamingResponseBody> replay(@RequestParam String sender,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @RequestParam(defaultValue = "1") double speed, HttpServletResponse response) {
+        if (!(speed > 0 && speed <= MAX_SPEED)) {
+            throw Problems.badRequest("speed must be above 0 and at most " + (int) MAX_SPEED);
+        }
+        Recording recording = recording();
+        Instant start = from == null ? Instant.EPOCH : from;
+        Instant end = end(to);
+        checkRange(start, end);
+        acquireReader();
+        StreamingResponseBody body = ignored -> {
+            try {
+                // the servlet's own stream: the body's stream ignores flush()
+                OutputStream out = response.getOutputStream();
+                out.flush();
+                replay(recording, sender, start, end, speed, out);
+            }
+            finally {
+                this.readers.release();
+            }
+        };
+        return ResponseEntity.ok()
+            .contentType(MediaType.parseMediaType("multipart/x-mixed-replace; boundary=" + BOUNDARY))
+            .cacheControl(CacheControl.noStore())
+            .body(body);
+    }
+
+    private void replay(Recording recording, String sender, Instant from, Instant to, double speed, OutputStream out)
+            throws IOException {
+        long startedNanos = System.nanoTime();
+        Instant first = null;
+        Instant cursor = from;
+        while (true) {
+            List<RecordedFrame> page = recording.frames(sender, cursor, to, 500);
+            for (RecordedFrame frame : page) {
+                if (first == null) {
+                    first = frame.receivedAt();
+                }
+                long dueNanos = startedNanos + (long) (Duration.between(first, frame.receivedAt()).toNanos() / speed);
+                long wait = dueNanos - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                byte[] jpeg;
+                try {
+                    byte[] bytes = recording.read(frame);
+                    jpeg = "jpeg".equals(frame.format()) ? bytes : this.export.jpeg(bytes);
+                }
+                catch (UncheckedIOException ex) {
+                    continue; // deleted by retention meanwhile
+                }
+                if (jpeg.length > 0) {
+                    out.write(("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + jpeg.length
+                            + "\r\n" + FRAME_TIME + ": " + frame.receivedAt() + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                    out.write(jpeg);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            }
+            if (page.size() < 500) {
+                break;
+            }
+            cursor = page.get(page.size() - 1).receivedAt().plusNanos(1000);
+        }
+        // the end is the response's end: ffmpeg's MJPEG reader takes a closing boundary
+        // for a broken part
+    }
+
+    @Operation(summary = "Exports a stretch as one video file (MJPEG in Matroska or MP4, without re-encoding)",
+            description = "Timestamps are the received times (variable frame rate); other formats are encoded to "
+                    + "JPEG once. `every=10s` makes a timelapse: one frame per interval, at 25 a second. Streamed: "
+                    + "any length fits in the heap. MP4 needs ffmpeg on the PATH (501 without it).")
+    @GetMapping("/export")
+    public ResponseEntity<StreamingResponseBody> export(@RequestParam String sender,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @RequestParam(defaultValue = "mkv") String format,
+            @Parameter(description = "a timelapse: one frame per this interval (10s, 1m, PT1H)") @RequestParam(
+                    required = false) String every) {
+        VideoExport.Format container;
+        try {
+            container = VideoExport.Format.valueOf(format.toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException ex) {
+            throw Problems.badRequest("format must be mkv or mp4");
+        }
+        if (container == VideoExport.Format.MP4 && !VideoExport.mp4Available()) {
+            throw Problems.of(HttpStatus.NOT_IMPLEMENTED, "MP4 needs ffmpeg",
+                    "MP4 export remuxes with ffmpeg, which is not on this machine's PATH; format=mkv needs nothing");
+        }
+        Duration interval = every == null ? null : interval(every);
+        Recording recording = recording();
+        Instant start = from == null ? Instant.EPOCH : from;
+        Instant end = end(to);
+        checkRange(start, end);
+        List<RecordedFrame> first = recording.frames(sender, start, end, 1);
+        if (first.isEmpty()) {
+            throw Problems.notFound("no frame of " + sender + " recorded in [" + start + ", " + end + ")");
+        }
+        acquireReader();
+        StreamingResponseBody body = out -> {
+            try {
+                this.export.write(recording, sender, start, end, interval, container, out);
+            }
+            finally {
+                this.readers.release();
+            }
+        };
+        String name = sender.replaceAll("[^0-9A-Za-z.]", "-") + "-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                    .withZone(ZoneOffset.UTC)
+                    .format(first.get(0).receivedAt())
+                + "." + container.name().toLowerCase(Locale.ROOT);
+        return ResponseEntity.ok()
+            .contentType(MediaType.parseMediaType(container.contentType))
+            .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
+            .body(body);
+    }
+
+    @Operation(summary = "A sender's recorded lists in [from, to) as JSON lines (application/x-ndjson)")
+    @GetMapping(value = "/lists", produces = "application/x-ndjson")
+    public ResponseEntity<StreamingResponseBody> lists(@RequestParam String sender,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
+        Recording recording = recording();
+        Instant start = from == null ? Instant.EPOCH : from;
+        Instant end = end(to);
+        checkRange(start, end);
+        StreamingResponseBody body = out -> recording.writeLists(sender, start, end, out);
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson")).body(body);
+    }
+
+    private void acquireReader() {
+        if (!this.readers.tryAcquire()) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Too many replays and exports",
+                    MAX_READERS + " replays and exports are running; try again when one ends");
+        }
+    }
+
+    private static Instant end(Instant to) {
+        // the frame received now is included
+        return to == null ? Instant.now().plusSeconds(1) : to;
+    }
+
+    private static void checkRange(Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            throw Problems.badRequest("from must be before to");
+        }
+    }
+
+    private static Duration interval(String every) {
+        try {
+            Duration parsed = every.startsWith("P") || every.startsWith("p") ? Duration.parse(every)
+                    : org.springframework.boot.convert.DurationStyle.SIMPLE.parse(every);
+            if (parsed.toMillis() < 1) {
+                throw new IllegalArgumentException();
+            }
+            return parsed;
+        }
+        catch (RuntimeException ex) {
+            throw Problems.badRequest("every must be a positive duration such as 10s, 1m or PT1H");
+        }
+    }
+
+    private static MediaType mediaType(String format) {
+        return switch (format) {
+            case "jpeg" -> MediaType.IMAGE_JPEG;
+            case "png" -> MediaType.IMAGE_PNG;
+            case "gif" -> MediaType.IMAGE_GIF;
+            case "bmp" -> MediaType.parseMediaType("image/bmp");
+            case "tiff" -> MediaType.parseMediaType("image/tiff");
+            default -> MediaType.APPLICATION_OCTET_STREAM;
+        };
+    }
+
+}
