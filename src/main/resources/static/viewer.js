@@ -243,10 +243,114 @@ async function refreshStreams() {
   }
 }
 
+// ---- recordings: per camera a timeline of what is recorded (its segments; gaps show), the frame at a clicked
+// moment, replay from there (MJPEG at a chosen speed), and the range from there downloaded as a video file
+
+const rec = { camera: null, from: 0, to: 0, at: null, playing: false, playStart: 0, playFrom: 0 };
+
+async function refreshRecordings() {
+  let cameras;
+  try {
+    const response = await fetch('/recordings');
+    if (!response.ok) { return; } // recording off
+    cameras = await response.json();
+  } catch (e) {
+    return;
+  }
+  $('recordings').hidden = cameras.length === 0;
+  if (cameras.length === 0) { return; }
+  const select = $('rec-camera');
+  const names = cameras.map((camera) => camera.sender);
+  if ([...select.options].map((option) => option.value).join() !== names.join()) {
+    select.replaceChildren(...names.map((name) => new Option(name, name, false, name === rec.camera)));
+  }
+  if (!names.includes(rec.camera)) { rec.camera = names[0]; select.value = rec.camera; }
+  const camera = cameras.find((c) => c.sender === rec.camera);
+  rec.from = Date.parse(camera.from);
+  rec.to = Date.parse(camera.to);
+  $('rec-summary').textContent = `${camera.frames.toLocaleString()} frames · ${(camera.bytes / 1048576).toFixed(1)} MB`
+      + ` · ${camera.segments} segments · kept ${camera.retention.replace('PT', '').toLowerCase()}`;
+  $('rec-from').textContent = new Date(rec.from).toLocaleString();
+  $('rec-to').textContent = new Date(rec.to).toLocaleString();
+  const spans = await (await fetch(`/recordings/spans?sender=${encodeURIComponent(rec.camera)}`)).json();
+  const timeline = $('rec-timeline');
+  timeline.querySelectorAll('.span').forEach((span) => span.remove());
+  const width = Math.max(1, rec.to - rec.from);
+  for (const span of spans) {
+    const bar = document.createElement('div');
+    bar.className = 'span';
+    bar.style.left = `${(Date.parse(span.from) - rec.from) / width * 100}%`;
+    bar.style.width = `${(Date.parse(span.to) - Date.parse(span.from)) / width * 100}%`;
+    bar.title = `${new Date(span.from).toLocaleTimeString()} – ${new Date(span.to).toLocaleTimeString()}`
+        + ` · ${span.frames} frames`;
+    timeline.append(bar);
+  }
+  placeCursor();
+}
+
+function placeCursor() {
+  const cursor = $('rec-cursor');
+  if (rec.at === null) { cursor.style.display = 'none'; return; }
+  const share = Math.min(1, Math.max(0, (rec.at - rec.from) / Math.max(1, rec.to - rec.from)));
+  cursor.style.display = 'block';
+  cursor.style.left = `${share * 100}%`;
+  $('rec-timeline').setAttribute('aria-valuenow', String(Math.round(share * 100)));
+}
+
+function playingAt() {
+  return rec.playFrom + (Date.now() - rec.playStart) * Number($('rec-speed').value);
+}
+
+function showAt(at) {
+  rec.at = at;
+  rec.playing = false;
+  const iso = new Date(at).toISOString();
+  const sender = encodeURIComponent(rec.camera);
+  $('rec-frame').src = `/recordings/frame?sender=${sender}&at=${iso}`;
+  $('rec-time').textContent = `${rec.camera} at ${new Date(at).toLocaleString()}`;
+  $('rec-play').textContent = 'Play';
+  $('rec-play').disabled = false;
+  const to = new Date(at + Number($('rec-length').value) * 1000).toISOString();
+  const download = $('rec-download');
+  download.href = `/recordings/export?sender=${sender}&from=${iso}&to=${to}&format=mkv`;
+  download.setAttribute('aria-disabled', 'false');
+  placeCursor();
+}
+
+$('rec-timeline').addEventListener('click', (event) => {
+  const box = event.currentTarget.getBoundingClientRect();
+  showAt(rec.from + (event.clientX - box.left) / box.width * (rec.to - rec.from));
+});
+$('rec-camera').addEventListener('change', (event) => {
+  rec.camera = event.target.value;
+  rec.at = null;
+  $('rec-frame').removeAttribute('src');
+  refreshRecordings();
+});
+$('rec-length').addEventListener('change', () => { if (rec.at !== null && !rec.playing) { showAt(rec.at); } });
+$('rec-play').addEventListener('click', () => {
+  if (rec.playing) { // pause where the replay is now
+    showAt(playingAt());
+    return;
+  }
+  const sender = encodeURIComponent(rec.camera);
+  const from = new Date(rec.at).toISOString();
+  $('rec-frame').src = `/recordings/replay.mjpeg?sender=${sender}&from=${from}&speed=${$('rec-speed').value}`;
+  rec.playing = true;
+  rec.playStart = Date.now();
+  rec.playFrom = rec.at;
+  $('rec-play').textContent = 'Pause';
+});
+setInterval(() => {
+  if (rec.playing) { rec.at = playingAt(); placeCursor(); }
+}, 250);
+
 setInterval(refreshCounters, 5000);
 connect();
 // the tiles' MJPEG streams never finish loading: they start after the page's load event, or it would never come
 window.addEventListener('load', () => {
   refreshStreams();
   setInterval(refreshStreams, 1000);
+  refreshRecordings();
+  setInterval(refreshRecordings, 5000);
 });

@@ -37,7 +37,7 @@ import tools.jackson.databind.JsonNode;
  */
 @ServiceTest
 @TestPropertySource(properties = { "udp.recording.segment-duration=5s",
-        "udp.recording.cameras[127.0.0.23].retention=15s", "udp.recording.cameras[127.0.0.24].max-bytes=1MB" })
+        "udp.recording.cameras[127.0.0.23].retention=15s", "udp.recording.cameras[127.0.0.24].max-bytes=3MB" })
 class RecordingIT extends ServiceTestSupport {
 
     private static final Duration SENDING = Duration.ofSeconds(60);
@@ -239,9 +239,12 @@ class RecordingIT extends ServiceTestSupport {
         assertThat(Duration.between(oldest, ended)).as("but no more was deleted").isGreaterThan(Duration.ofSeconds(14));
         JsonNode bySize = entry(cameras, "127.0.0.24");
         long segmentBytes = 26L * 5 * (FRAME.length + 200);
-        assertThat(bySize.get("maxBytes").asLong()).isEqualTo(1 << 20);
-        assertThat(bySize.get("bytes").asLong()).as("127.0.0.24's bytes: 1 MB and its open segment")
-            .isLessThanOrEqualTo((1 << 20) + segmentBytes);
+        assertThat(bySize).as("127.0.0.24 in /recordings").isNotNull();
+        assertThat(bySize.get("maxBytes").asLong()).isEqualTo(3 << 20);
+        assertThat(bySize.get("bytes").asLong()).as("127.0.0.24's bytes: 3 MB and its open segment")
+            .isLessThanOrEqualTo((3 << 20) + segmentBytes);
+        assertThat(bySize.get("frames").asLong()).as("but older frames were deleted")
+            .isLessThan(acknowledged.get("127.0.0.24").size());
         JsonNode unbounded = entry(cameras, "127.0.0.21");
         assertThat(unbounded.get("frames").asLong()).isEqualTo(acknowledged.get("127.0.0.21").size());
     }

@@ -27,10 +27,15 @@ public final class Ffmpeg {
 
     /** The MD5 of every video packet, in order. */
     public static List<String> packetMd5s(int timeoutSeconds, String... input) throws IOException {
+        return packetHashes("md5", timeoutSeconds, input);
+    }
+
+    /** The hash ({@code md5}, {@code sha256}) of every video packet, in order. */
+    public static List<String> packetHashes(String hash, int timeoutSeconds, String... input) throws IOException {
         List<String> command = new ArrayList<>(
                 List.of(FFMPEG.toString(), "-nostdin", "-hide_banner", "-loglevel", "error"));
         command.addAll(List.of(input));
-        command.addAll(List.of("-map", "0:v", "-c", "copy", "-f", "framemd5", "-"));
+        command.addAll(List.of("-map", "0:v", "-c", "copy", "-f", "framehash", "-hash", hash, "-"));
         Commands.Result result = Commands.run(command, timeoutSeconds);
         if (result.exit() != 0) {
             throw new IOException("ffmpeg failed (" + result.exit() + "): " + result.output());
@@ -39,7 +44,8 @@ public final class Ffmpeg {
         for (String line : result.output().split("\n")) {
             if (!line.startsWith("#") && line.contains(",")) {
                 String[] fields = line.split(",");
-                md5s.add(fields[fields.length - 1].trim());
+                String value = fields[fields.length - 1].trim();
+                md5s.add(value.substring(value.indexOf('=') + 1));
             }
         }
         return md5s;

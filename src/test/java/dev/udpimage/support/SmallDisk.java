@@ -61,8 +61,30 @@ public final class SmallDisk implements AutoCloseable {
         }
     }
 
+    /**
+     * Remounts it; read-only waits (up to 10 s) until no file on it is open for writing
+     * (Linux refuses it before: the recording's open segments are sealed once idle).
+     */
     public void readOnly(boolean readOnly) throws IOException {
-        must("mount", "-o", "remount," + (readOnly ? "ro" : "rw"), this.root.toString());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                must("mount", "-o", "remount," + (readOnly ? "ro" : "rw"), this.root.toString());
+                return;
+            }
+            catch (IOException busy) {
+                if (!readOnly || !busy.getMessage().contains("busy") || System.nanoTime() > deadline) {
+                    throw busy;
+                }
+                try {
+                    Thread.sleep(200);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw busy;
+                }
+            }
+        }
     }
 
     private static void must(String... command) throws IOException {

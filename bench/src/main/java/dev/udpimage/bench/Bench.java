@@ -81,6 +81,11 @@ public final class Bench {
                 .forEach(System.out::println);
             return;
         }
+        if ("recording".equals(mode)) {
+            RecordingBench.run(sender, Processes.serviceJar(build), jvmOptions, build, small, large, scale)
+                .forEach(System.out::println);
+            return;
+        }
         if ("cluster".equals(mode)) {
             System.out.println();
             System.out.println("| workload, through nginx | completed/sent | per s | MB/s | p50 / p99 ms |");

@@ -91,18 +91,26 @@ final class Processes {
          */
         static ServiceProcess start(Path jar, List<String> jvmOptions, Path log, List<String> settings)
                 throws IOException, InterruptedException {
+            return start(jar, jvmOptions, log, settings, log.resolveSibling("bench-store"), true, 0);
+        }
+
+        /**
+         * @param empty delete what {@code store} holds first
+         * @param httpPort 0: any
+         */
+        static ServiceProcess start(Path jar, List<String> jvmOptions, Path log, List<String> settings, Path store,
+                boolean empty, int httpPort) throws IOException, InterruptedException {
             int image = freePort();
             int list = freePort();
             List<String> command = new ArrayList<>(List.of("java"));
             command.addAll(jvmOptions);
-            Path store = log.resolveSibling("bench-store");
             // start empty: nothing of an earlier run to load
-            if (Files.isDirectory(store)) {
+            if (empty && Files.isDirectory(store)) {
                 try (Stream<Path> files = Files.walk(store)) {
                     files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
-            command.addAll(List.of("-jar", jar.toString(), "--server.port=0", "--udp.bind-address=127.0.0.1",
+            command.addAll(List.of("-jar", jar.toString(), "--server.port=" + httpPort, "--udp.bind-address=127.0.0.1",
                     "--udp.image-port=" + image, "--udp.list-port=" + list, "--udp.store.dir=" + store));
             command.addAll(settings);
             Process process = new ProcessBuilder(command).redirectErrorStream(true)

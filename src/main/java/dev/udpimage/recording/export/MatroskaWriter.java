@@ -18,7 +18,7 @@ import java.time.Instant;
 public final class MatroskaWriter {
 
     /** Most bytes of frames a cluster gathers before it is written. */
-    static final int CLUSTER_BYTES = 4 << 20;
+    static final int CLUSTER_BYTES = 1 << 20;
 
     /** A block's time is a signed 16-bit offset from its cluster's, in milliseconds. */
     static final long CLUSTER_MILLIS = 30_000;

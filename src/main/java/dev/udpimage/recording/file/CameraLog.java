@@ -32,6 +32,9 @@ final class CameraLog {
 
     private long listsStart;
 
+    /** Whether an append sealed a segment since {@link #takeSealed}. Guarded by this. */
+    private boolean sealed;
+
     CameraLog(String camera, Path dir) {
         this.camera = camera;
         this.dir = dir;
@@ -69,6 +72,7 @@ final class CameraLog {
         if (open != null && (micros - open.firstMicros >= maxSegmentMicros
                 || micros - open.lastMicros >= maxSegmentMicros || open.bytes + length > maxSegmentBytes)) {
             open.seal();
+            this.sealed = true;
             open = null;
         }
         if (open == null) {
@@ -86,6 +90,13 @@ final class CameraLog {
         }
         open.append(header, image.original(), image.metadata(), micros);
         return open.framesChannel();
+    }
+
+    /** Whether an append sealed a segment since the last call. */
+    synchronized boolean takeSealed() {
+        boolean was = this.sealed;
+        this.sealed = false;
+        return was;
     }
 
     private Segment openSegment() {

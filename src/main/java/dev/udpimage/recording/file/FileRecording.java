@@ -89,6 +89,13 @@ public class FileRecording implements Recording, DisposableBean {
     private final Counter lost;
 
     /**
+     * Whether the disk refused the last append: then a probe file is tried every second,
+     * so that the store comes back UP once the disk takes writes, without a sender having
+     * to fail first.
+     */
+    private volatile boolean refusing;
+
+    /**
      * What the disk refused in {@code async}, oldest first: a subset of what the store
      * keeps in memory ({@link #forget}), so bounded by it.
      */
@@ -241,6 +248,10 @@ public class FileRecording implements Recording, DisposableBean {
             FileChannel written = camera.append(image, this.settings.segmentDuration().toNanos() / 1000,
                     this.settings.segmentBytes().toBytes());
             this.frames.increment();
+            if (camera.takeSealed()) {
+                // deleting a segment is an unlink or two: the byte bounds hold at once
+                this.retention.enforceBytes(this.cameras.values());
+            }
             return written;
         }
         ReceivedList list = (ReceivedList) item;
@@ -286,6 +297,24 @@ public class FileRecording implements Recording, DisposableBean {
         }
     }
 
+    private void probe() {
+        Path probe = this.root.resolve(".probe");
+        try {
+            Files.write(probe, new byte[64 * 1024]);
+            Files.delete(probe);
+            this.refusing = false;
+            this.health.succeeded();
+        }
+        catch (IOException ex) {
+            try {
+                Files.deleteIfExists(probe);
+            }
+            catch (IOException ignored) {
+                // still refusing
+            }
+        }
+    }
+
     private int behindCount() {
         synchronized (this.behind) {
             return this.behind.size();
@@ -293,6 +322,7 @@ public class FileRecording implements Recording, DisposableBean {
     }
 
     private void refused(IOException ex) {
+        this.refusing = true;
         this.health.failed(ex);
         failureLog.error("Could not record: {}", ex.toString());
     }
@@ -309,6 +339,9 @@ public class FileRecording implements Recording, DisposableBean {
     private void enforceRetention() {
         try {
             writeBehind();
+            if (this.refusing && behindCount() == 0) {
+                probe();
+            }
             this.retention.enforce(this.cameras.values(), FrameRecord.micros(Instant.now()));
             this.cameras.values().removeIf(CameraLog::empty);
         }

@@ -53,7 +53,7 @@ final class Retention {
     }
 
     /** One pass over every camera. */
-    void enforce(Collection<CameraLog> cameras, long nowMicros) throws IOException {
+    synchronized void enforce(Collection<CameraLog> cameras, long nowMicros) throws IOException {
         long maxSegmentMicros = this.settings.segmentDuration().toNanos() / 1000;
         for (CameraLog camera : cameras) {
             camera.sealIfOlder(nowMicros, maxSegmentMicros);
@@ -64,15 +64,8 @@ final class Retention {
                 delete(camera, "age");
             }
             deleteOldLists(camera, oldest - maxSegmentMicros);
-            var own = this.settings.maxBytesOf(camera.camera);
-            while (own != null && camera.bytes() > own.toBytes() && delete(camera, "camera-bytes")) {
-                // the camera's own bound
-            }
         }
-        long max = this.settings.maxBytes().toBytes();
-        while (total(cameras) > max && deleteOldestOfAll(cameras, "bytes")) {
-            // all cameras' bound
-        }
+        enforceBytes(cameras);
         if (usable() < this.settings.minFree().toBytes()) {
             this.floorReached.increment();
             floorLog.warn("The disk has {} MB free, under udp.recording.min-free ({}): deleting the oldest recordings",
@@ -88,6 +81,23 @@ final class Retention {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The byte bounds alone: also right after a segment is sealed, so that what is kept
+     * passes them by at most the open segments.
+     */
+    synchronized void enforceBytes(Collection<CameraLog> cameras) throws IOException {
+        for (CameraLog camera : cameras) {
+            var own = this.settings.maxBytesOf(camera.camera);
+            while (own != null && camera.bytes() > own.toBytes() && delete(camera, "camera-bytes")) {
+                // the camera's own bound
+            }
+        }
+        long max = this.settings.maxBytes().toBytes();
+        while (total(cameras) > max && deleteOldestOfAll(cameras, "bytes")) {
+            // all cameras' bound
         }
     }
 

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +22,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.udpimage.UdpImageServiceApplication;
+import dev.udpimage.support.Ffmpeg;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.TestImages;
@@ -39,6 +43,9 @@ import tools.jackson.databind.JsonNode;
  */
 class CrashIT {
 
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+        .build();
+
     private static final Duration ASYNC_WINDOW = Duration.ofSeconds(2);
 
     /**
@@ -53,12 +60,20 @@ class CrashIT {
     private record Ack(int round, long nanos) {
     }
 
+    @BeforeAll
+    static void tools() {
+        Ffmpeg.require();
+    }
+
     @Test
     void inSyncWhatWasAcknowledgedSurvivesSigkillAtRandomInstants() throws Exception {
         Outcome outcome = crash("sync", 30, Duration.ZERO);
         assertThat(outcome.imagesAcknowledged()).as("images acknowledged").isNotEmpty();
         assertThat(outcome.missingImages()).as("acknowledged images missing or altered").isEmpty();
         assertThat(outcome.missingLists()).as("acknowledged lists missing").isEmpty();
+        assertThat(outcome.missingFromRecording()).as("acknowledged images missing from the recording, or altered")
+            .isEmpty();
+        assertThat(outcome.listsMissingFromRecording()).as("acknowledged lists missing from the recording").isEmpty();
     }
 
     @Test
@@ -75,7 +90,8 @@ class CrashIT {
     }
 
     private record Outcome(Map<Object, Ack> imagesAcknowledged, Map<Object, Ack> missingImages,
-            Map<Object, Ack> missingLists, long[] kills) {
+            Map<Object, Ack> missingLists, long[] kills, Set<Object> missingFromRecording,
+            Set<Object> listsMissingFromRecording) {
     }
 
     /**
@@ -131,6 +147,20 @@ class CrashIT {
             for (JsonNode list : http.get("/received/lists").json()) {
                 missingLists.remove(list.get("value").toString());
             }
+            // the recording itself, read by ffmpeg from an export of all of it: every
+            // frame's SHA-256 exactly as stored
+            Http.Response export = http.get("/recordings/export?sender=127.0.0.1");
+            assertThat(export.status()).as("the export of the recording").isEqualTo(200);
+            Path mkv = dir.resolve("export.mkv");
+            Files.write(mkv, export.body());
+            Set<Object> missingFromRecording = new HashSet<>(acknowledgedImages.keySet());
+            Ffmpeg.packetHashes("sha256", 120, "-i", mkv.toString()).forEach(missingFromRecording::remove);
+            Set<Object> listsMissingFromRecording = new HashSet<>(acknowledgedLists.keySet());
+            for (String line : http.get("/recordings/lists?sender=127.0.0.1").text().split("\n")) {
+                if (!line.isBlank()) {
+                    listsMissingFromRecording.remove(JSON.readTree(line).get("value").toString());
+                }
+            }
             long oldestLoss = Stream.concat(missingImages.values().stream(), missingLists.values().stream())
                 .mapToLong(ack -> kills[ack.round()] - ack.nanos())
                 .max()
@@ -140,7 +170,10 @@ class CrashIT {
                             + "the oldest answered %d ms before its kill%n",
                     durability, rounds, acknowledgedImages.size(), acknowledgedLists.size(), missingImages.size(),
                     missingLists.size(), TimeUnit.NANOSECONDS.toMillis(oldestLoss));
-            return new Outcome(acknowledgedImages, missingImages, missingLists, kills);
+            System.out.printf("%s: %d acknowledged images and %d lists missing from the recording%n", durability,
+                    missingFromRecording.size(), listsMissingFromRecording.size());
+            return new Outcome(acknowledgedImages, missingImages, missingLists, kills, missingFromRecording,
+                    listsMissingFromRecording);
         }
         finally {
             service.destroyForcibly();

@@ -181,7 +181,10 @@ class FullDiskIT {
                 "--udp.store.dir=" + this.disk.root().resolve("store"), "--udp.store.durability=" + durability,
                 "--udp.store.history=" + history, "--udp.store.max-bytes=1GB",
                 // a full disk, not the recording's floor (which deletes recordings)
-                "--udp.recording.min-free=0");
+                "--udp.recording.min-free=0",
+                // segments sealed (closed) a second after the last frame: the disk can be
+                // remounted read-only
+                "--udp.recording.segment-duration=1s");
     }
 
     private Http http() {
