@@ -297,24 +297,6 @@ public class FileRecording implements Recording, DisposableBean {
         }
     }
 
-    private void probe() {
-        Path probe = this.root.resolve(".probe");
-        try {
-            Files.write(probe, new byte[64 * 1024]);
-            Files.delete(probe);
-            this.refusing = false;
-            this.health.succeeded();
-        }
-        catch (IOException ex) {
-            try {
-                Files.deleteIfExists(probe);
-            }
-            catch (IOException ignored) {
-                // still refusing
-            }
-        }
-    }
-
     private int behindCount() {
         synchronized (this.behind) {
             return this.behind.size();
@@ -340,7 +322,8 @@ public class FileRecording implements Recording, DisposableBean {
         try {
             writeBehind();
             if (this.refusing && behindCount() == 0) {
-                probe();
+                this.health.probe(this.root);
+                this.refusing = this.health.failing();
             }
             this.retention.enforce(this.cameras.values(), FrameRecord.micros(Instant.now()));
             this.cameras.values().removeIf(CameraLog::empty);

@@ -2,15 +2,9 @@ package dev.udpimage.store.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,9 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * away), no half-written file stays, {@link StoreDirectoryHealth} goes DOWN, and what
  * waits to be written is kept waiting (still bounded by the history) and tried again
  * every second, as a small probe file is while nothing waits, until a write succeeds; a
- * durable write fails at once. Shutting down waits for the writer. At start-up, files
- * that don't parse, half-written images and leftover temporary files are skipped and
- * reported (logged, and counted in {@code udp.store.skipped.files}), never fatal.
+ * durable write fails at once. Shutting down waits for the writer. Its other jobs have
+ * homes of their own: reading the directory at start-up ({@link DirectoryLoader}), the
+ * whole-or-nothing files ({@link AtomicFiles}), the health and its probe
+ * ({@link StoreDirectoryHealth}).
  */
 @Component
 @ConditionalOnProperty(name = "udp.store.backend", havingValue = "file", matchIfMissing = true)
@@ -63,17 +56,6 @@ public class StoreDirectory implements DisposableBean {
     /** What a single item can make the store log: at most 20 lines a second. */
     private static final RateLimitedLog itemLog = new RateLimitedLog(log, 20);
 
-    private static final String TMP = ".tmp";
-
-    /**
-     * Bytes per {@code write} call:
-     * {@link Files#write(Path, byte[], java.nio.file.OpenOption...)} writes in 8 KB
-     * pieces, each a system call plus a copy through a temporary direct buffer; 1 MB
-     * pieces take a fraction of the writer's CPU, and the JDK's cached temporary buffer
-     * stays at 1 MB.
-     */
-    private static final int WRITE_SLICE = 1 << 20;
-
     /**
      * Longest a durable write waits for the disk before it fails (the reply says
      * {@code error: store unavailable}).
@@ -82,9 +64,6 @@ public class StoreDirectory implements DisposableBean {
 
     /** How often a failing disk is tried again. */
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    /** The size of the file that tests whether a failing disk takes writes again. */
-    private static final int PROBE_BYTES = 64 * 1024;
 
     /** What was found at start-up, oldest first. */
     public record Loaded(List<ReceivedImage> images, List<ReceivedList> lists, int skipped) {
@@ -96,7 +75,7 @@ public class StoreDirectory implements DisposableBean {
 
     private final JsonMapper json;
 
-    private final Counter skippedFiles;
+    private final DirectoryLoader loader;
 
     private final Thread writer;
 
@@ -139,14 +118,12 @@ public class StoreDirectory implements DisposableBean {
         this.json = json;
         this.health = health;
         this.writeDelayNanos = properties.store().writeDelay().toNanos();
-        this.skippedFiles = Counter.builder("udp.store.skipped.files")
-            .description("Corrupt or half-written files skipped at start-up")
-            .register(registry);
         if (dir == null || dir.isBlank()) {
             this.root = null;
             this.images = null;
             this.lists = null;
             this.writer = null;
+            this.loader = null;
             log.info("udp.store.dir is empty: received images and lists are kept in memory only");
             return;
         }
@@ -160,6 +137,7 @@ public class StoreDirectory implements DisposableBean {
         catch (IOException ex) {
             throw new UncheckedIOException("cannot create the store directory " + this.root, ex);
         }
+        this.loader = new DirectoryLoader(this.images, this.lists, json, registry, this::originalFile);
         this.writer = new Thread(this::runWriter, "store-writer " + this.root);
         // destroy() waits for it; it must not hold the JVM up on its own
         this.writer.setDaemon(true);
@@ -170,71 +148,12 @@ public class StoreDirectory implements DisposableBean {
     // ---- start-up
     // ---------------------------------------------------------------------------------------------
 
+    /** What the directory holds, read once at start-up ({@link DirectoryLoader}). */
     public Loaded load() {
         if (this.writer == null) {
             return new Loaded(List.of(), List.of(), 0);
         }
-        int[] skipped = { 0 };
-        List<ReceivedImage> loadedImages = new ArrayList<>();
-        for (Path metadataFile : jsonFiles(this.images, skipped)) {
-            try {
-                ImageMetadata metadata = this.json.readValue(metadataFile.toFile(), ImageMetadata.class);
-                Path original = originalFile(metadata);
-                byte[] bytes = Files.readAllBytes(original);
-                if (bytes.length != metadata.bytes()) {
-                    throw new IOException(original.getFileName() + " has " + bytes.length + " bytes, its metadata says "
-                            + metadata.bytes());
-                }
-                loadedImages.add(new ReceivedImage(metadata, bytes));
-            }
-            catch (IOException | RuntimeException ex) {
-                skip(metadataFile, ex, skipped);
-            }
-        }
-        List<ReceivedList> loadedLists = new ArrayList<>();
-        for (Path listFile : jsonFiles(this.lists, skipped)) {
-            try {
-                loadedLists.add(this.json.readValue(listFile.toFile(), ReceivedList.class));
-            }
-            catch (RuntimeException ex) {
-                skip(listFile, ex, skipped);
-            }
-        }
-        loadedImages.sort(Comparator.comparingLong(ReceivedImage::id));
-        loadedLists.sort(Comparator.comparingLong(ReceivedList::id));
-        log.info("Loaded {} images and {} lists from the store ({} files skipped)", loadedImages.size(),
-                loadedLists.size(), skipped[0]);
-        return new Loaded(loadedImages, loadedLists, skipped[0]);
-    }
-
-    /**
-     * The complete {@code *.json} files of a folder; leftover temporary files are removed
-     * and reported.
-     */
-    private List<Path> jsonFiles(Path folder, int[] skipped) {
-        try (Stream<Path> files = Files.list(folder)) {
-            List<Path> complete = new ArrayList<>();
-            for (Path file : files.toList()) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(TMP)) {
-                    skip(file, new IOException("half-written (temporary file left by a crash)"), skipped);
-                    Files.deleteIfExists(file);
-                }
-                else if (name.endsWith(".json")) {
-                    complete.add(file);
-                }
-            }
-            return complete;
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("cannot read the store directory " + folder, ex);
-        }
-    }
-
-    private void skip(Path file, Exception why, int[] skipped) {
-        skipped[0]++;
-        this.skippedFiles.increment();
-        log.warn("Skipped {} at start-up: {}", file, why.getMessage());
+        return this.loader.load();
     }
 
     // ---- writing behind
@@ -342,7 +261,7 @@ public class StoreDirectory implements DisposableBean {
     }
 
     private void writeBehind() {
-        probe();
+        this.health.probe(this.root);
         while (true) {
             List<Object> writes;
             List<Object> deletes;
@@ -373,7 +292,7 @@ public class StoreDirectory implements DisposableBean {
                 }
             }
             if (writes == null) {
-                probe();
+                this.health.probe(this.root);
                 continue;
             }
             deletes.forEach(this::delete);
@@ -457,25 +376,6 @@ public class StoreDirectory implements DisposableBean {
     }
 
     /**
-     * Can the disk take a small file now? At start, so that a directory that cannot be
-     * written is DOWN from the start; then every second while the disk fails and nothing
-     * is to be written, so that the store comes back UP without waiting for an item.
-     */
-    private void probe() {
-        Path probe = this.root.resolve(".probe");
-        try {
-            writeAtomically(probe, new byte[PROBE_BYTES], true);
-            Files.delete(probe);
-            this.health.succeeded();
-        }
-        catch (IOException ex) {
-            if (!this.health.failing()) {
-                this.health.failed(ex);
-            }
-        }
-    }
-
-    /**
      * One group commit: every item's files written and fsync'd, then each directory that
      * got one fsync'd once.
      */
@@ -507,10 +407,10 @@ public class StoreDirectory implements DisposableBean {
         try {
             // only the directories that got a new name
             if (batch.keySet().stream().anyMatch(ReceivedImage.class::isInstance)) {
-                forceDirectory(this.images);
+                AtomicFiles.forceDirectory(this.images);
             }
             if (batch.keySet().stream().anyMatch(ReceivedList.class::isInstance)) {
-                forceDirectory(this.lists);
+                AtomicFiles.forceDirectory(this.lists);
             }
         }
         catch (IOException ex) {
@@ -531,12 +431,6 @@ public class StoreDirectory implements DisposableBean {
                 log.debug("Could not write {} durably to the store directory: {}", key(entry.getKey()), why.toString());
                 entry.getValue().completeExceptionally(new UncheckedIOException(why));
             }
-        }
-    }
-
-    private static void forceDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
         }
     }
 
@@ -564,18 +458,18 @@ public class StoreDirectory implements DisposableBean {
     private void writeFiles(Object item, boolean force) throws IOException {
         if (item instanceof ReceivedImage image) {
             Path original = originalFile(image.metadata());
-            writeAtomically(original, image.original(), force);
+            AtomicFiles.write(original, image.original(), force);
             try {
-                writeAtomically(this.images.resolve(image.id() + ".json"),
+                AtomicFiles.write(this.images.resolve(image.id() + ".json"),
                         this.json.writeValueAsBytes(image.metadata()), force);
             }
             catch (IOException | RuntimeException ex) {
-                deleteQuietly(original, ex);
+                AtomicFiles.deleteQuietly(original, ex);
                 throw ex;
             }
         }
         else if (item instanceof ReceivedList list) {
-            writeAtomically(this.lists.resolve(list.id() + ".json"), this.json.writeValueAsBytes(list), force);
+            AtomicFiles.write(this.lists.resolve(list.id() + ".json"), this.json.writeValueAsBytes(list), force);
         }
     }
 
@@ -601,44 +495,6 @@ public class StoreDirectory implements DisposableBean {
 
     private Path originalFile(ImageMetadata metadata) {
         return this.images.resolve(metadata.id() + "." + metadata.format().replaceAll("[^a-z0-9]", ""));
-    }
-
-    /**
-     * @param force fsync the file before it is renamed into place
-     */
-    private static void writeAtomically(Path target, byte[] bytes, boolean force) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + TMP);
-        try {
-            try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                for (int offset = 0; offset < bytes.length;) {
-                    offset += file.write(ByteBuffer.wrap(bytes, offset, Math.min(WRITE_SLICE, bytes.length - offset)));
-                }
-                if (force) {
-                    file.force(false);
-                }
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-            catch (AtomicMoveNotSupportedException ex) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        catch (IOException ex) {
-            // a full disk keeps no half-written file
-            deleteQuietly(tmp, ex);
-            throw ex;
-        }
-    }
-
-    private static void deleteQuietly(Path file, Exception failure) {
-        try {
-            Files.deleteIfExists(file);
-        }
-        catch (IOException ex) {
-            failure.addSuppressed(ex);
-        }
     }
 
     /**

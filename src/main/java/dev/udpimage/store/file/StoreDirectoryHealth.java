@@ -3,6 +3,8 @@ package dev.udpimage.store.file;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 
 import io.micrometer.core.instrument.Counter;
@@ -30,6 +32,9 @@ public class StoreDirectoryHealth implements HealthIndicator {
 
     private record Failure(String reason, Instant since) {
     }
+
+    /** The size of the file that tests whether a failing disk takes writes again. */
+    private static final int PROBE_BYTES = 64 * 1024;
 
     private final Counter failures;
 
@@ -70,6 +75,27 @@ public class StoreDirectoryHealth implements HealthIndicator {
         if (was != null && !this.stopped) {
             this.failure = null;
             log.info("The store directory can be written again (it could not since {}: {})", was.since(), was.reason());
+        }
+    }
+
+    /**
+     * Can the disk take a small file (64 KB) in {@code directory} now? A success turns
+     * the store UP; a failure, DOWN if it was not. The directory's writer probes at
+     * start, and every second while the disk fails and nothing waits; so does the
+     * recording while it is refused: the store comes back UP without a sender having to
+     * fail first.
+     */
+    public void probe(Path directory) {
+        Path probe = directory.resolve(".probe");
+        try {
+            AtomicFiles.write(probe, new byte[PROBE_BYTES], true);
+            Files.delete(probe);
+            succeeded();
+        }
+        catch (IOException ex) {
+            if (!failing()) {
+                failed(ex);
+            }
         }
     }
 
