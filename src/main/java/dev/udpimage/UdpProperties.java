@@ -340,13 +340,17 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * first)
      * @param minFree free space the disk keeps: below it the oldest segments of any
      * camera are deleted, whatever the other bounds allow
+     * @param maxCameras most cameras recorded at once: a flood of senders from addresses
+     * of their own cannot grow the recording's state without bound; frames of a camera
+     * beyond it are stored and answered but not recorded (counted, logged) until
+     * retention empties a camera
      * @param cameras per-camera overrides of {@code retention} and {@code max-bytes},
      * keyed by the camera ({@code udp.recording.cameras[192.168.1.20].retention=1d})
      */
     public record Recording(@DefaultValue("true") boolean enabled,
             @DefaultValue("1m") @NotNull Duration segmentDuration, @DefaultValue("64MB") @NotNull DataSize segmentBytes,
             @DefaultValue("7d") @NotNull Duration retention, @DefaultValue("20GB") @NotNull DataSize maxBytes,
-            @DefaultValue("5GB") @NotNull DataSize minFree,
+            @DefaultValue("5GB") @NotNull DataSize minFree, @DefaultValue("1024") @Min(1) int maxCameras,
             @DefaultValue @NotNull java.util.Map<String, Camera> cameras) {
 
         @AssertTrue(

@@ -59,6 +59,14 @@ public class FileRecording implements Recording, DisposableBean {
 
     private static final RateLimitedLog failureLog = new RateLimitedLog(log, 1);
 
+    /**
+     * Most cameras whose segment and lists files are open at once (three descriptors
+     * each): a camera beyond it closes the least recently written one's files (its open
+     * segment sealed), so that twenty thousand senders cannot run the process out of file
+     * descriptors.
+     */
+    static final int MAX_OPEN_CAMERAS = 128;
+
     /** Longest a durable append waits for the disk. */
     private static final int DURABLE_TIMEOUT_SECONDS = 30;
 
@@ -74,6 +82,9 @@ public class FileRecording implements Recording, DisposableBean {
 
     private final ConcurrentMap<String, CameraLog> cameras = new ConcurrentHashMap<>();
 
+    /** The cameras with open files, least recently written first. Guarded by itself. */
+    private final java.util.LinkedHashMap<CameraLog, Boolean> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
+
     private final GroupCommit commit;
 
     private final Retention retention;
@@ -87,6 +98,8 @@ public class FileRecording implements Recording, DisposableBean {
     private final Counter recovered;
 
     private final Counter lost;
+
+    private final Counter notRecorded;
 
     /**
      * Whether the disk refused the last append: then a probe file is tried every second,
@@ -115,6 +128,9 @@ public class FileRecording implements Recording, DisposableBean {
             .register(registry);
         this.lost = Counter.builder("udp.recording.lost")
             .description("Frames and lists the disk refused in async that the store dropped before the disk took them")
+            .register(registry);
+        this.notRecorded = Counter.builder("udp.recording.cameras.refused")
+            .description("Frames and lists not recorded: udp.recording.max-cameras cameras were recorded")
             .register(registry);
         try {
             Files.createDirectories(this.root);
@@ -193,9 +209,32 @@ public class FileRecording implements Recording, DisposableBean {
                 tornBytes > 0 ? ", a torn tail of " + tornBytes + " bytes cut off" : "");
     }
 
-    private CameraLog camera(String camera) {
+    /**
+     * A camera's log, new if need be.
+     * @throws IOException past {@code udp.recording.max-cameras}
+     */
+    private CameraLog camera(String camera) throws IOException {
+        CameraLog known = this.cameras.get(camera);
+        if (known != null) {
+            return known;
+        }
+        if (this.cameras.size() >= this.settings.maxCameras()) {
+            this.notRecorded.increment();
+            failureLog.warn("Not recording {}: {} cameras are recorded (udp.recording.max-cameras)", camera,
+                    this.cameras.size());
+            throw new TooManyCameras();
+        }
         return this.cameras.computeIfAbsent(camera,
                 key -> new CameraLog(key, this.root.resolve(CameraLog.dirName(key))));
+    }
+
+    /** Not an I/O failure: the disk is fine, the camera is one too many. */
+    private static final class TooManyCameras extends IOException {
+
+        TooManyCameras() {
+            super("too many cameras");
+        }
+
     }
 
     // ---- recording
@@ -229,6 +268,9 @@ public class FileRecording implements Recording, DisposableBean {
         try {
             written = append(item);
         }
+        catch (TooManyCameras ex) {
+            return; // stored and answered, not recorded: counted and logged
+        }
         catch (IOException ex) {
             refused(ex);
             if (durable) {
@@ -248,6 +290,7 @@ public class FileRecording implements Recording, DisposableBean {
             FileChannel written = camera.append(image, this.settings.segmentDuration().toNanos() / 1000,
                     this.settings.segmentBytes().toBytes());
             this.frames.increment();
+            opened(camera);
             if (camera.takeSealed()) {
                 // deleting a segment is an unlink or two: the byte bounds hold at once
                 this.retention.enforceBytes(this.cameras.values());
@@ -257,7 +300,26 @@ public class FileRecording implements Recording, DisposableBean {
         ReceivedList list = (ReceivedList) item;
         CameraLog camera = camera(this.streams.cameraOf(list.sender()));
         byte[] line = (this.json.writeValueAsString(list) + "\n").getBytes(StandardCharsets.UTF_8);
-        return camera.appendList(line, FrameRecord.micros(list.receivedAt()));
+        FileChannel written = camera.appendList(line, FrameRecord.micros(list.receivedAt()));
+        opened(camera);
+        return written;
+    }
+
+    /**
+     * Notes a camera's files as open, closing the least recently written past the cap.
+     */
+    private void opened(CameraLog camera) {
+        CameraLog eldest = null;
+        synchronized (this.open) {
+            this.open.put(camera, Boolean.TRUE);
+            if (this.open.size() > MAX_OPEN_CAMERAS) {
+                eldest = this.open.keySet().iterator().next();
+                this.open.remove(eldest);
+            }
+        }
+        if (eldest != null) {
+            eldest.close();
+        }
     }
 
     @Override
@@ -286,6 +348,9 @@ public class FileRecording implements Recording, DisposableBean {
             }
             try {
                 this.commit.dirty(append(next));
+            }
+            catch (TooManyCameras ex) {
+                // dropped below
             }
             catch (IOException ex) {
                 refused(ex);
