@@ -67,6 +67,12 @@ public class FileRecording implements Recording, DisposableBean {
      */
     static final int MAX_OPEN_CAMERAS = 128;
 
+    /**
+     * Most bytes of images waiting for the writer while the disk takes writes: a port
+     * that finds it full waits (the writer appends at the page cache's speed).
+     */
+    static final long BEHIND_BYTES = 8L << 20;
+
     /** Longest a durable append waits for the disk. */
     private static final int DURABLE_TIMEOUT_SECONDS = 30;
 
@@ -109,10 +115,20 @@ public class FileRecording implements Recording, DisposableBean {
     private volatile boolean refusing;
 
     /**
-     * What the disk refused in {@code async}, oldest first: a subset of what the store
-     * keeps in memory ({@link #forget}), so bounded by it.
+     * What waits for the writer in {@code async}, oldest first. While the disk takes
+     * writes, at most {@link #BEHIND_BYTES} (a port waits for room): the newest items,
+     * which the history holds too. While it refuses, what waits is a subset of what the
+     * store keeps in memory ({@link #forget}), so bounded by it. Guarded by itself.
      */
     private final java.util.ArrayDeque<Object> behind = new java.util.ArrayDeque<>();
+
+    /** Bytes of the images in {@link #behind}. Guarded by it. */
+    private long behindBytes;
+
+    private boolean closing;
+
+    /** Appends what waits in {@link #behind}: the ports never wait for a write. */
+    private final Thread writer;
 
     public FileRecording(UdpProperties properties, JsonMapper json, MeterRegistry registry,
             StoreDirectoryHealth health) {
@@ -166,6 +182,9 @@ public class FileRecording implements Recording, DisposableBean {
                     }
                 });
         this.retention = new Retention(this.settings, this.root, registry);
+        this.writer = new Thread(this::runWriter, "recording-writer " + this.root);
+        this.writer.setDaemon(true);
+        this.writer.start();
         this.retentionThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "recording-retention");
             thread.setDaemon(true);
@@ -251,18 +270,30 @@ public class FileRecording implements Recording, DisposableBean {
     }
 
     /**
-     * Appends now; in {@code async}, what the disk refuses waits (behind whatever already
-     * waits, so that the order holds) and is tried again every second while the store
-     * keeps it.
+     * {@code sync}: appends now, on the caller's thread (a store worker), and waits for
+     * the group commit. {@code async}: hands the item to the writer thread, behind
+     * whatever already waits, so that the order holds; what the disk refuses waits and is
+     * tried again every second while the store keeps it.
      */
     private void record(Object item, boolean durable) {
         if (!durable) {
+            long size = item instanceof ReceivedImage image ? image.original().length : 0;
             synchronized (this.behind) {
-                if (!this.behind.isEmpty()) {
-                    this.behind.add(item);
-                    return;
+                while (!this.refusing && !this.closing && this.behindBytes > 0
+                        && this.behindBytes + size > BEHIND_BYTES) {
+                    try {
+                        this.behind.wait(100);
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
                 }
+                this.behind.add(item);
+                this.behindBytes += size;
+                this.behind.notifyAll();
             }
+            return;
         }
         FileChannel written;
         try {
@@ -273,15 +304,42 @@ public class FileRecording implements Recording, DisposableBean {
         }
         catch (IOException ex) {
             refused(ex);
-            if (durable) {
-                throw new UncheckedIOException(ex);
-            }
-            synchronized (this.behind) {
-                this.behind.add(item);
-            }
-            return;
+            throw new UncheckedIOException(ex);
         }
         settle(written, durable);
+    }
+
+    /** The writer thread: appends what waits, and waits a second after a refusal. */
+    private void runWriter() {
+        while (true) {
+            synchronized (this.behind) {
+                while (this.behind.isEmpty() && !this.closing) {
+                    try {
+                        this.behind.wait();
+                    }
+                    catch (InterruptedException ex) {
+                        return;
+                    }
+                }
+                if (this.behind.isEmpty()) {
+                    return; // closing, and everything is written
+                }
+            }
+            if (!writeBehind()) {
+                synchronized (this.behind) {
+                    if (this.closing) {
+                        log.error("{} frames and lists could not be recorded before shutdown", this.behind.size());
+                        return;
+                    }
+                    try {
+                        this.behind.wait(1000);
+                    }
+                    catch (InterruptedException ex) {
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     private FileChannel append(Object item) throws IOException {
@@ -325,39 +383,52 @@ public class FileRecording implements Recording, DisposableBean {
     @Override
     public void forget(List<?> evicted) {
         synchronized (this.behind) {
-            if (this.behind.isEmpty()) {
+            // while the disk takes writes, everything is written, evicted or not
+            if (this.behind.isEmpty() || !this.refusing) {
                 return;
             }
             for (Object gone : evicted) {
                 if (this.behind.removeIf(item -> item == gone)) {
+                    this.behindBytes -= gone instanceof ReceivedImage image ? image.original().length : 0;
                     this.lost.increment();
                 }
             }
         }
     }
 
-    /** Appends what waits, in order, until the disk refuses again. */
-    private void writeBehind() {
+    /**
+     * Appends what waits, in order, until the disk refuses.
+     * @return false when it refused
+     */
+    private boolean writeBehind() {
         while (true) {
             Object next;
             synchronized (this.behind) {
                 next = this.behind.peekFirst();
             }
             if (next == null) {
-                return;
+                return true;
             }
             try {
                 this.commit.dirty(append(next));
+                if (this.refusing) {
+                    this.refusing = false;
+                    this.health.succeeded();
+                }
             }
             catch (TooManyCameras ex) {
-                // dropped below
+                // not recorded: counted and logged
             }
             catch (IOException ex) {
                 refused(ex);
-                return;
+                return false;
             }
             synchronized (this.behind) {
-                this.behind.removeIf(item -> item == next);
+                if (this.behind.peekFirst() == next) {
+                    this.behind.pollFirst();
+                    this.behindBytes -= next instanceof ReceivedImage image ? image.original().length : 0;
+                    this.behind.notifyAll();
+                }
             }
         }
     }
@@ -385,7 +456,6 @@ public class FileRecording implements Recording, DisposableBean {
 
     private void enforceRetention() {
         try {
-            writeBehind();
             if (this.refusing && behindCount() == 0) {
                 this.health.probe(this.root);
                 this.refusing = this.health.failing();
@@ -638,6 +708,11 @@ public class FileRecording implements Recording, DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         this.retentionThread.shutdownNow();
+        synchronized (this.behind) {
+            this.closing = true;
+            this.behind.notifyAll();
+        }
+        this.writer.join(TimeUnit.SECONDS.toMillis(DURABLE_TIMEOUT_SECONDS));
         this.commit.close();
         this.cameras.values().forEach(CameraLog::close);
     }
