@@ -59,37 +59,60 @@ final class CameraLog {
     }
 
     /**
-     * Appends a frame, sealing the open segment first when it is full, old, or the frame
-     * follows a gap of a segment's duration.
-     * @return the channel to force for it to be durable
+     * Appends frames in order, sealing the open segment first whenever it is full, old,
+     * or a frame follows a gap of a segment's duration; the frames between seals go in
+     * one write.
+     * @return the channel to force for them to be durable
      */
-    synchronized FileChannel append(ReceivedImage image, long maxSegmentMicros, long maxSegmentBytes)
+    synchronized FileChannel append(List<ReceivedImage> images, long maxSegmentMicros, long maxSegmentBytes)
             throws IOException {
-        long micros = FrameRecord.micros(image.metadata().receivedAt());
-        ByteBuffer header = FrameRecord.header(image);
-        long length = header.remaining() + (long) image.original().length;
+        List<Segment.Pending> run = new ArrayList<>(images.size());
         Segment open = openSegment();
-        if (open != null && (micros - open.firstMicros >= maxSegmentMicros
-                || micros - open.lastMicros >= maxSegmentMicros || open.bytes + length > maxSegmentBytes)) {
-            open.seal();
-            this.sealed = true;
-            open = null;
+        long runBytes = 0;
+        long last = open == null ? Long.MIN_VALUE : open.lastMicros;
+        for (ReceivedImage image : images) {
+            long micros = FrameRecord.micros(image.metadata().receivedAt());
+            Segment.Pending frame = new Segment.Pending(FrameRecord.header(image), image.original(), image.metadata(),
+                    Math.max(micros, last)); // time order within a segment, whatever the
+                                             // clock does
+            // an open segment's first time is its start until its first frame is in
+            boolean full = open != null && (frame.micros() - open.firstMicros >= maxSegmentMicros
+                    || frame.micros() - last >= maxSegmentMicros
+                    || open.bytes + runBytes + frame.length() > maxSegmentBytes);
+            if (full) {
+                if (!run.isEmpty()) {
+                    open.append(run);
+                    run = new ArrayList<>(images.size());
+                    runBytes = 0;
+                }
+                open.seal();
+                this.sealed = true;
+                open = null;
+            }
+            if (open == null) {
+                open = create(frame.micros());
+                frame = new Segment.Pending(frame.header(), frame.image(), frame.metadata(), micros);
+            }
+            run.add(frame);
+            runBytes += frame.length();
+            last = frame.micros();
         }
-        if (open == null) {
-            Files.createDirectories(this.dir);
-            // a frame whose time equals (or precedes: the clock went back) the last one's
-            // still starts a file of its own
-            Segment last = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
-            long start = last == null ? micros : Math.max(micros, last.start + 1);
-            open = Segment.create(this.dir, start);
-            this.segments.add(open);
+        if (!run.isEmpty()) {
+            open.append(run);
         }
-        if (micros < open.lastMicros) {
-            micros = open.lastMicros; // time order within a segment, whatever the clock
-                                      // does
-        }
-        open.append(header, image.original(), image.metadata(), micros);
         return open.framesChannel();
+    }
+
+    /** A new open segment for a frame received at {@code micros}. */
+    private Segment create(long micros) throws IOException {
+        Files.createDirectories(this.dir);
+        // a frame whose time equals (or precedes: the clock went back) the last one's
+        // still starts a file of its own
+        Segment last = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
+        long start = last == null ? micros : Math.max(micros, last.start + 1);
+        Segment segment = Segment.create(this.dir, start);
+        this.segments.add(segment);
+        return segment;
     }
 
     /** Whether an append sealed a segment since the last call. */

@@ -73,6 +73,9 @@ public class FileRecording implements Recording, DisposableBean {
      */
     static final long BEHIND_BYTES = 8L << 20;
 
+    /** Most items the writer appends in one go. */
+    private static final int BATCH = 256;
+
     /** Longest a durable append waits for the disk. */
     private static final int DURABLE_TIMEOUT_SECONDS = 30;
 
@@ -342,20 +345,27 @@ public class FileRecording implements Recording, DisposableBean {
         }
     }
 
+    /** Appends one item now (a durable save). */
     private FileChannel append(Object item) throws IOException {
         if (item instanceof ReceivedImage image) {
-            CameraLog camera = camera(this.streams.cameraOf(image.metadata().sender()));
-            FileChannel written = camera.append(image, this.settings.segmentDuration().toNanos() / 1000,
-                    this.settings.segmentBytes().toBytes());
-            this.frames.increment();
-            opened(camera);
-            if (camera.takeSealed()) {
-                // deleting a segment is an unlink or two: the byte bounds hold at once
-                this.retention.enforceBytes(this.cameras.values());
-            }
-            return written;
+            return appendImages(camera(this.streams.cameraOf(image.metadata().sender())), List.of(image));
         }
-        ReceivedList list = (ReceivedList) item;
+        return appendList((ReceivedList) item);
+    }
+
+    private FileChannel appendImages(CameraLog camera, List<ReceivedImage> images) throws IOException {
+        FileChannel written = camera.append(images, this.settings.segmentDuration().toNanos() / 1000,
+                this.settings.segmentBytes().toBytes());
+        this.frames.increment(images.size());
+        opened(camera);
+        if (camera.takeSealed()) {
+            // deleting a segment is an unlink or two: the byte bounds hold at once
+            this.retention.enforceBytes(this.cameras.values());
+        }
+        return written;
+    }
+
+    private FileChannel appendList(ReceivedList list) throws IOException {
         CameraLog camera = camera(this.streams.cameraOf(list.sender()));
         byte[] line = (this.json.writeValueAsString(list) + "\n").getBytes(StandardCharsets.UTF_8);
         FileChannel written = camera.appendList(line, FrameRecord.micros(list.receivedAt()));
@@ -397,38 +407,77 @@ public class FileRecording implements Recording, DisposableBean {
     }
 
     /**
-     * Appends what waits, in order, until the disk refuses.
+     * Appends what waits, in order, until the disk refuses: a batch at a time (up to
+     * {@link #BATCH} items), each camera's frames of it in one write.
      * @return false when it refused
      */
     private boolean writeBehind() {
         while (true) {
-            Object next;
+            List<Object> batch = new ArrayList<>();
             synchronized (this.behind) {
-                next = this.behind.peekFirst();
+                for (Object item : this.behind) {
+                    if (batch.size() == BATCH) {
+                        break;
+                    }
+                    batch.add(item);
+                }
             }
-            if (next == null) {
+            if (batch.isEmpty()) {
                 return true;
             }
-            try {
-                this.commit.dirty(append(next));
-                if (this.refusing) {
-                    this.refusing = false;
-                    this.health.succeeded();
+            java.util.Set<Object> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            IOException refusal = null;
+            java.util.Map<CameraLog, List<ReceivedImage>> byCamera = new java.util.LinkedHashMap<>();
+            for (Object item : batch) {
+                try {
+                    if (item instanceof ReceivedImage image) {
+                        byCamera
+                            .computeIfAbsent(camera(this.streams.cameraOf(image.metadata().sender())),
+                                    camera -> new ArrayList<>())
+                            .add(image);
+                    }
+                    else {
+                        this.commit.dirty(appendList((ReceivedList) item));
+                        done.add(item);
+                    }
+                }
+                catch (TooManyCameras ex) {
+                    done.add(item); // not recorded: counted and logged
+                }
+                catch (IOException ex) {
+                    refusal = ex;
+                    break;
                 }
             }
-            catch (TooManyCameras ex) {
-                // not recorded: counted and logged
-            }
-            catch (IOException ex) {
-                refused(ex);
-                return false;
+            if (refusal == null) {
+                for (java.util.Map.Entry<CameraLog, List<ReceivedImage>> camera : byCamera.entrySet()) {
+                    try {
+                        this.commit.dirty(appendImages(camera.getKey(), camera.getValue()));
+                        done.addAll(camera.getValue());
+                    }
+                    catch (IOException ex) {
+                        refusal = ex;
+                        break;
+                    }
+                }
             }
             synchronized (this.behind) {
-                if (this.behind.peekFirst() == next) {
-                    this.behind.pollFirst();
-                    this.behindBytes -= next instanceof ReceivedImage image ? image.original().length : 0;
-                    this.behind.notifyAll();
-                }
+                this.behind.removeIf(item -> {
+                    boolean written = done.contains(item);
+                    if (written) {
+                        this.behindBytes -= item instanceof ReceivedImage image ? image.original().length : 0;
+                    }
+                    return written;
+                });
+                this.behind.notifyAll();
+            }
+            if (refusal != null) {
+                refused(refusal);
+                return false;
+            }
+            if (this.refusing) {
+                this.refusing = false;
+                this.health.succeeded();
             }
         }
     }

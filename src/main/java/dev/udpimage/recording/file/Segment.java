@@ -90,26 +90,45 @@ final class Segment {
         return this.framesOut;
     }
 
+    /** A frame ready to be appended: its record's header, its image, its time. */
+    record Pending(ByteBuffer header, byte[] image, ImageMetadata metadata, long micros) {
+
+        long length() {
+            return this.header.remaining() + (long) this.image.length;
+        }
+    }
+
     /**
-     * Appends a frame: its record, then its index entry. When the disk refuses either,
-     * both files are cut back to where they were, and the segment is as before.
+     * Appends frames: their records in one gathering write, then their index entries in
+     * one write. When the disk refuses either, both files are cut back to where they
+     * were, and the segment is as before.
      */
-    void append(ByteBuffer header, byte[] image, ImageMetadata metadata, long micros) throws IOException {
+    void append(List<Pending> batch) throws IOException {
         long framesBefore = this.framesSize;
         long indexBefore = this.count * ENTRY;
         try {
-            ByteBuffer[] record = { header, ByteBuffer.wrap(image) };
-            long length = header.remaining() + (long) image.length;
+            ByteBuffer[] records = new ByteBuffer[2 * batch.size()];
+            ByteBuffer entries = ByteBuffer.allocate(ENTRY * batch.size());
+            long length = 0;
+            long offset = framesBefore;
+            for (int i = 0; i < batch.size(); i++) {
+                Pending frame = batch.get(i);
+                records[2 * i] = frame.header();
+                records[2 * i + 1] = ByteBuffer.wrap(frame.image());
+                ImageMetadata m = frame.metadata();
+                entries.putLong(frame.micros()).putLong(offset + frame.header().limit()).putInt(frame.image().length);
+                entries.putInt(m.width()).putInt(m.height()).put(formatCode(m.format()));
+                entries.position(ENTRY * (i + 1));
+                length += frame.length();
+                offset += frame.length();
+            }
             long written = 0;
             while (written < length) {
-                written += this.framesOut.write(record);
+                written += this.framesOut.write(records);
             }
-            ByteBuffer entry = ByteBuffer.allocate(ENTRY);
-            entry.putLong(micros).putLong(framesBefore + header.limit()).putInt(image.length);
-            entry.putInt(metadata.width()).putInt(metadata.height()).put(formatCode(metadata.format()));
-            entry.clear();
-            while (entry.hasRemaining()) {
-                this.indexOut.write(entry, indexBefore + entry.position());
+            entries.flip();
+            while (entries.hasRemaining()) {
+                this.indexOut.write(entries, indexBefore + entries.position());
             }
         }
         catch (IOException ex) {
@@ -125,10 +144,10 @@ final class Segment {
         }
         this.framesSize = this.framesOut.position();
         if (this.count == 0) {
-            this.firstMicros = micros;
+            this.firstMicros = batch.get(0).micros();
         }
-        this.lastMicros = micros;
-        this.count++;
+        this.lastMicros = batch.get(batch.size() - 1).micros();
+        this.count += batch.size();
         this.bytes = this.framesSize + this.count * ENTRY;
     }
 
