@@ -69,7 +69,7 @@ final class CameraLog {
         List<Segment.Pending> run = new ArrayList<>(images.size());
         Segment open = openSegment();
         long runBytes = 0;
-        long last = open == null ? Long.MIN_VALUE : open.lastMicros;
+        long last = open == null ? Long.MIN_VALUE : open.lastAppended();
         for (ReceivedImage image : images) {
             long micros = FrameRecord.micros(image.metadata().receivedAt());
             Segment.Pending frame = new Segment.Pending(FrameRecord.header(image), image.original(), image.metadata(),
@@ -100,6 +100,43 @@ final class CameraLog {
         if (!run.isEmpty()) {
             open.append(run);
         }
+        return open.framesChannel();
+    }
+
+    /**
+     * Buffers a small frame in the open segment (see {@link Segment#buffer}) when that
+     * needs no seal first.
+     * @return false when it cannot be buffered: it is to be appended
+     */
+    synchronized boolean buffer(ReceivedImage image, long maxSegmentMicros, long maxSegmentBytes, int capacity,
+            java.util.concurrent.atomic.AtomicLong budget) {
+        Segment open = openSegment();
+        if (open == null) {
+            return false;
+        }
+        long micros = FrameRecord.micros(image.metadata().receivedAt());
+        long last = open.lastAppended();
+        if (micros < last || micros - open.firstMicros >= maxSegmentMicros || micros - last >= maxSegmentMicros) {
+            return false;
+        }
+        Segment.Pending frame = new Segment.Pending(FrameRecord.header(image), image.original(), image.metadata(),
+                micros);
+        if (open.bytes + frame.length() > maxSegmentBytes) {
+            return false;
+        }
+        return open.buffer(frame, capacity, budget);
+    }
+
+    /**
+     * Writes what the open segment buffers.
+     * @return the channel to force, or null when nothing was buffered
+     */
+    synchronized FileChannel flush() throws IOException {
+        Segment open = openSegment();
+        if (open == null || !open.hasPending()) {
+            return null;
+        }
+        open.flush();
         return open.framesChannel();
     }
 

@@ -91,8 +91,10 @@ public class FileStore implements ReceivedStore {
             record(this.images, added, () -> this.recording.record(added.item(), this.sync));
             this.recording.forget(added.evicted());
             // images the directory still holds from before the recording was on
-            this.directory
-                .deleteAll(added.evicted().stream().filter(image -> image.id() <= this.lastDirectoryId).toList());
+            if (!added.evicted().isEmpty() && added.evicted().get(0).id() <= this.lastDirectoryId) {
+                this.directory
+                    .deleteAll(added.evicted().stream().filter(image -> image.id() <= this.lastDirectoryId).toList());
+            }
         }
         for (StoreListener listener : this.listeners) {
             listener.imageStored(added.item());

@@ -239,7 +239,10 @@ public class StoreDirectory implements DisposableBean {
     }
 
     private void enqueue(Object item, List<?> evicted) {
-        if (this.writer == null) {
+        if (this.writer == null || item == null && evicted.isEmpty()) {
+            // nothing to do: waking the writer for nothing, once a save, cost a
+            // small-image
+            // sender a third of its rate
             return;
         }
         synchronized (this.lock) {
