@@ -69,12 +69,10 @@ final class CameraLog {
         List<Segment.Pending> run = new ArrayList<>(images.size());
         Segment open = openSegment();
         long runBytes = 0;
-        long last = open == null ? Long.MIN_VALUE : open.lastAppended();
+        long last = lastAppended();
         for (ReceivedImage image : images) {
-            long micros = FrameRecord.micros(image.metadata().receivedAt());
             Segment.Pending frame = new Segment.Pending(FrameRecord.header(image), image.original(), image.metadata(),
-                    Math.max(micros, last)); // time order within a segment, whatever the
-                                             // clock does
+                    indexTime(image, last));
             // an open segment's first time is its start until its first frame is in
             boolean full = open != null && (frame.micros() - open.firstMicros >= maxSegmentMicros
                     || frame.micros() - last >= maxSegmentMicros
@@ -91,7 +89,6 @@ final class CameraLog {
             }
             if (open == null) {
                 open = create(frame.micros());
-                frame = new Segment.Pending(frame.header(), frame.image(), frame.metadata(), micros);
             }
             run.add(frame);
             runBytes += frame.length();
@@ -114,9 +111,9 @@ final class CameraLog {
         if (open == null) {
             return false;
         }
-        long micros = FrameRecord.micros(image.metadata().receivedAt());
         long last = open.lastAppended();
-        if (micros < last || micros - open.firstMicros >= maxSegmentMicros || micros - last >= maxSegmentMicros) {
+        long micros = indexTime(image, last);
+        if (micros - open.firstMicros >= maxSegmentMicros || micros - last >= maxSegmentMicros) {
             return false;
         }
         Segment.Pending frame = new Segment.Pending(FrameRecord.header(image), image.original(), image.metadata(),
@@ -138,6 +135,26 @@ final class CameraLog {
         }
         open.flush();
         return open.framesChannel();
+    }
+
+    /**
+     * A frame's time in the index: its received time, but strictly after the camera's
+     * last frame. Frames of one camera saved concurrently ({@code sync}: several store
+     * workers) or across a clock step can come out of order or share a microsecond; one
+     * microsecond apart, every frame has a time of its own, so that "from just after the
+     * last one" pages and exports never skip a frame.
+     */
+    private static long indexTime(ReceivedImage image, long last) {
+        long micros = FrameRecord.micros(image.metadata().receivedAt());
+        return last == Long.MIN_VALUE ? micros : Math.max(micros, last + 1);
+    }
+
+    /** The last frame's index time, buffered or not, or {@code Long.MIN_VALUE}. */
+    private long lastAppended() {
+        if (this.segments.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        return this.segments.get(this.segments.size() - 1).lastAppended();
     }
 
     /** A new open segment for a frame received at {@code micros}. */

@@ -133,10 +133,8 @@ final class Segment {
                 Pending frame = batch.get(i);
                 records[2 * i] = frame.header();
                 records[2 * i + 1] = ByteBuffer.wrap(frame.image());
-                ImageMetadata m = frame.metadata();
-                entries.putLong(frame.micros()).putLong(offset + frame.header().limit()).putInt(frame.image().length);
-                entries.putInt(m.width()).putInt(m.height()).put(formatCode(m.format()));
-                entries.position(ENTRY * (i + 1));
+                putEntry(entries, frame.micros(), offset + frame.header().limit(), frame.image().length,
+                        frame.metadata());
                 length += frame.length();
                 offset += frame.length();
             }
@@ -216,12 +214,9 @@ final class Segment {
         ByteBuffer header = frame.header().duplicate();
         int headerLength = header.remaining();
         target.put(header).put(frame.image());
-        ImageMetadata m = frame.metadata();
         ByteBuffer entry = ByteBuffer.allocate(ENTRY);
-        entry.putLong(frame.micros())
-            .putLong(this.framesSize + this.pendingBytes + headerLength)
-            .putInt(frame.image().length);
-        entry.putInt(m.width()).putInt(m.height()).put(formatCode(m.format()));
+        putEntry(entry, frame.micros(), this.framesSize + this.pendingBytes + headerLength, frame.image().length,
+                frame.metadata());
         this.pendingEntries.write(entry.array(), 0, ENTRY);
         this.pendingBytes += (int) frame.length();
         if (this.count == 0 && this.pendingCount == 0) {
@@ -367,6 +362,17 @@ final class Segment {
         }
     }
 
+    /**
+     * Puts one index entry (the layout above), {@link #ENTRY} bytes, at the buffer's
+     * position.
+     */
+    private static void putEntry(ByteBuffer into, long micros, long imageOffset, int length, ImageMetadata m) {
+        int start = into.position();
+        into.putLong(micros).putLong(imageOffset).putInt(length);
+        into.putInt(m.width()).putInt(m.height()).put(formatCode(m.format()));
+        into.position(start + ENTRY);
+    }
+
     private static byte formatCode(String format) {
         int code = FORMATS.indexOf(format);
         return (byte) Math.max(code, 0);
@@ -433,11 +439,15 @@ final class Segment {
         try (FileChannel index = FileChannel.open(this.index, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             FrameRecord.Read record;
+            long last = Long.MIN_VALUE;
             while ((record = FrameRecord.read(frames, position, framesSize, maxImageBytes)) != null) {
                 ImageMetadata m = record.metadata();
                 ByteBuffer entry = ByteBuffer.allocate(ENTRY);
-                entry.putLong(FrameRecord.micros(m.receivedAt())).putLong(record.imageOffset()).putInt(m.bytes());
-                entry.putInt(m.width()).putInt(m.height()).put(formatCode(m.format()));
+                // index times strictly increase, as when the frames were appended
+                long micros = Math.max(FrameRecord.micros(m.receivedAt()),
+                        last == Long.MIN_VALUE ? Long.MIN_VALUE : last + 1);
+                last = micros;
+                putEntry(entry, micros, record.imageOffset(), record.image().length, m);
                 entry.clear();
                 while (entry.hasRemaining()) {
                     index.write(entry, this.count * ENTRY + entry.position());
