@@ -148,15 +148,7 @@ final class Segment {
             }
         }
         catch (IOException ex) {
-            try {
-                this.framesOut.truncate(framesBefore);
-                this.framesOut.position(framesBefore);
-                this.indexOut.truncate(indexBefore);
-            }
-            catch (IOException cut) {
-                ex.addSuppressed(cut);
-            }
-            throw ex;
+            throw cutBack(framesBefore, indexBefore, ex);
         }
         this.framesSize = this.framesOut.position();
         if (this.count == 0) {
@@ -165,6 +157,23 @@ final class Segment {
         this.lastMicros = batch.get(batch.size() - 1).micros();
         this.count += batch.size();
         this.bytes = this.framesSize + this.count * ENTRY;
+    }
+
+    /**
+     * Cuts both files back to where they were before a refused write, so that the segment
+     * is as before.
+     * @return the refusal, to be thrown
+     */
+    private IOException cutBack(long framesBefore, long indexBefore, IOException refusal) {
+        try {
+            this.framesOut.truncate(framesBefore);
+            this.framesOut.position(framesBefore);
+            this.indexOut.truncate(indexBefore);
+        }
+        catch (IOException cut) {
+            refusal.addSuppressed(cut);
+        }
+        return refusal;
     }
 
     /** Forces both files to disk and closes them: from now on it is only read. */
@@ -249,14 +258,7 @@ final class Segment {
             }
         }
         catch (IOException ex) {
-            try {
-                this.framesOut.truncate(framesBefore);
-                this.indexOut.truncate(indexBefore);
-            }
-            catch (IOException cut) {
-                ex.addSuppressed(cut);
-            }
-            throw ex;
+            throw cutBack(framesBefore, indexBefore, ex);
         }
         this.framesSize += this.pendingBytes;
         this.framesOut.position(this.framesSize);
