@@ -292,9 +292,6 @@ public class FileRecording implements Recording, DisposableBean {
      * tried again every second while the store keeps it.
      */
     private void record(Object item, boolean durable) {
-        if (!durable && item instanceof ReceivedImage image && buffered(image)) {
-            return;
-        }
         if (!durable) {
             long size = item instanceof ReceivedImage image ? image.original().length : 0;
             synchronized (this.behind) {
