@@ -66,14 +66,12 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
      * images (file backend; the cluster's cache of recent images) and of lists, what
      * waits for the store workers, the legacy and the reliable-mode transfers in progress
      * (each up to {@code max-inflight-bytes}), the reassembler's pool of spare blocks,
-     * the streams' newest frames, the pixel decoder's share and the recording's write
-     * buffers.
+     * the streams' newest frames and the pixel decoder's share.
      */
     public long heldInMemory() {
         return this.store.bytesInMemory() + Store.LIST_BYTES + 2 * Store.WAITING_BYTES
                 + 2 * this.transfer.maxInflightBytes().toBytes() + ImageReassembler.POOLED_BYTES
-                + this.streams.maxBytes().toBytes() + PixelDecoder.HEAP_BYTES
-                + (this.recording.enabled() ? Recording.BUFFER_BYTES : 0);
+                + this.streams.maxBytes().toBytes() + PixelDecoder.HEAP_BYTES;
     }
 
     /**
@@ -354,12 +352,6 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
             @DefaultValue("7d") @NotNull Duration retention, @DefaultValue("20GB") @NotNull DataSize maxBytes,
             @DefaultValue("5GB") @NotNull DataSize minFree, @DefaultValue("1024") @Min(1) int maxCameras,
             @DefaultValue @NotNull java.util.Map<String, Camera> cameras) {
-
-        /**
-         * Most bytes the recording's write buffers take together (small frames of
-         * {@code async} saves, gathered per camera and written many at a time).
-         */
-        public static final long BUFFER_BYTES = 4L << 20;
 
         @AssertTrue(
                 message = "udp.recording.segment-duration must be at least 1s and udp.recording.segment-bytes at least 1MB")

@@ -101,43 +101,6 @@ final class CameraLog {
     }
 
     /**
-     * Buffers a small frame in the open segment (see {@link Segment#buffer}) when that
-     * needs no seal first.
-     * @return false when it cannot be buffered: it is to be appended
-     */
-    synchronized boolean buffer(ReceivedImage image, long maxSegmentMicros, long maxSegmentBytes, int capacity,
-            java.util.concurrent.atomic.AtomicLong budget) {
-        Segment open = openSegment();
-        if (open == null) {
-            return false;
-        }
-        long last = open.lastAppended();
-        long micros = indexTime(image, last);
-        if (micros - open.firstMicros >= maxSegmentMicros || micros - last >= maxSegmentMicros) {
-            return false;
-        }
-        Segment.Pending frame = new Segment.Pending(FrameRecord.header(image), image.original(), image.metadata(),
-                micros);
-        if (open.bytes + frame.length() > maxSegmentBytes) {
-            return false;
-        }
-        return open.buffer(frame, capacity, budget);
-    }
-
-    /**
-     * Writes what the open segment buffers.
-     * @return the channel to force, or null when nothing was buffered
-     */
-    synchronized FileChannel flush() throws IOException {
-        Segment open = openSegment();
-        if (open == null || !open.hasPending()) {
-            return null;
-        }
-        open.flush();
-        return open.framesChannel();
-    }
-
-    /**
      * A frame's time in the index: its received time, but strictly after the camera's
      * last frame. Frames of one camera saved concurrently ({@code sync}: several store
      * workers) or across a clock step can come out of order or share a microsecond; one
@@ -149,12 +112,12 @@ final class CameraLog {
         return last == Long.MIN_VALUE ? micros : Math.max(micros, last + 1);
     }
 
-    /** The last frame's index time, buffered or not, or {@code Long.MIN_VALUE}. */
+    /** The last frame's index time, or {@code Long.MIN_VALUE}. */
     private long lastAppended() {
         if (this.segments.isEmpty()) {
             return Long.MIN_VALUE;
         }
-        return this.segments.get(this.segments.size() - 1).lastAppended();
+        return this.segments.get(this.segments.size() - 1).lastMicros;
     }
 
     /** A new open segment for a frame received at {@code micros}. */

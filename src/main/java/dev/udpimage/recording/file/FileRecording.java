@@ -73,12 +73,6 @@ public class FileRecording implements Recording, DisposableBean {
      */
     static final long BEHIND_BYTES = 8L << 20;
 
-    /** A camera's write buffer for small frames in {@code async}. */
-    static final int BUFFER_CAPACITY = 128 << 10;
-
-    /** How long a buffered frame waits at most before it is written (and readable). */
-    static final long FLUSH_MILLIS = 50;
-
     /** Most items the writer appends in one go. */
     private static final int BATCH = 256;
 
@@ -135,13 +129,6 @@ public class FileRecording implements Recording, DisposableBean {
     private long behindBytes;
 
     private boolean closing;
-
-    /** What is left of {@link UdpProperties.Recording#BUFFER_BYTES}. */
-    private final java.util.concurrent.atomic.AtomicLong bufferBudget = new java.util.concurrent.atomic.AtomicLong(
-            UdpProperties.Recording.BUFFER_BYTES);
-
-    /** Cameras with buffered frames. Guarded by {@link #behind}. */
-    private final java.util.Set<CameraLog> buffering = new java.util.LinkedHashSet<>();
 
     /** Appends what waits in {@link #behind}: the ports never wait for a write. */
     private final Thread writer;
@@ -325,85 +312,27 @@ public class FileRecording implements Recording, DisposableBean {
         settle(written, durable);
     }
 
-    /**
-     * The cheap way of an {@code async} small frame, on the port's thread: copied into
-     * its camera's write buffer, no system call, no other thread woken; the writer writes
-     * the buffers every {@link #FLUSH_MILLIS}. Only while nothing waits for the writer
-     * (so that the order holds: what is buffered is older than anything that waits) and
-     * for a camera with an open segment that needs no seal first.
-     */
-    private boolean buffered(ReceivedImage image) {
-        if (image.original().length > BUFFER_CAPACITY / 2 || this.refusing) {
-            return false;
-        }
-        CameraLog camera = this.cameras.get(this.streams.cameraOf(image.metadata().sender()));
-        if (camera == null) {
-            return false;
-        }
-        synchronized (this.behind) {
-            if (!this.behind.isEmpty() || this.closing) {
-                return false;
-            }
-            if (!camera.buffer(image, this.settings.segmentDuration().toNanos() / 1000,
-                    this.settings.segmentBytes().toBytes(), BUFFER_CAPACITY, this.bufferBudget)) {
-                return false;
-            }
-            this.frames.increment();
-            if (this.buffering.add(camera) && this.buffering.size() == 1) {
-                this.behind.notifyAll(); // the writer now waits with a timeout
-            }
-            return true;
-        }
-    }
-
-    /** Writes every camera's buffered frames; what the disk refuses stays buffered. */
-    private boolean flushBuffers() {
-        List<CameraLog> cameras;
-        synchronized (this.behind) {
-            cameras = new ArrayList<>(this.buffering);
-            this.buffering.clear();
-        }
-        for (int i = 0; i < cameras.size(); i++) {
-            try {
-                FileChannel written = cameras.get(i).flush();
-                if (written != null) {
-                    this.commit.dirty(written);
-                }
-            }
-            catch (IOException ex) {
-                refused(ex);
-                synchronized (this.behind) {
-                    this.buffering.addAll(cameras.subList(i, cameras.size()));
-                }
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The writer thread: appends what waits, and waits a second after a refusal. */
     private void runWriter() {
         while (true) {
             synchronized (this.behind) {
-                if (this.behind.isEmpty() && !this.closing) {
+                while (this.behind.isEmpty() && !this.closing) {
                     try {
-                        // buffered frames are written within FLUSH_MILLIS
-                        this.behind.wait(this.buffering.isEmpty() ? 0 : FLUSH_MILLIS);
+                        this.behind.wait();
                     }
                     catch (InterruptedException ex) {
                         return;
                     }
                 }
-                if (this.behind.isEmpty() && this.buffering.isEmpty() && this.closing) {
+                if (this.behind.isEmpty()) {
                     return; // closing, and everything is written
                 }
             }
-            boolean written = flushBuffers() && writeBehind();
+            boolean written = writeBehind();
             if (!written) {
                 synchronized (this.behind) {
                     if (this.closing) {
-                        log.error("{} frames and lists could not be recorded before shutdown",
-                                this.behind.size() + this.buffering.size());
+                        log.error("{} frames and lists could not be recorded before shutdown", this.behind.size());
                         return;
                     }
                     try {

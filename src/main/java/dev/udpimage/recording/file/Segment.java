@@ -58,23 +58,6 @@ final class Segment {
 
     private long framesSize;
 
-    /**
-     * Small frames appended but not yet written (see {@link #buffer}): their records back
-     * to back, and their index entries. Guarded by the camera's lock.
-     */
-    private byte[] pending;
-
-    private int pendingBytes;
-
-    private final java.io.ByteArrayOutputStream pendingEntries = new java.io.ByteArrayOutputStream();
-
-    private long pendingCount;
-
-    private long pendingLast;
-
-    /** The buffers' budget, shared by every segment: what {@link #pending} takes. */
-    private java.util.concurrent.atomic.AtomicLong budget;
-
     private Segment(Path dir, long start) {
         this.start = start;
         this.frames = dir.resolve(start + FRAMES);
@@ -121,7 +104,6 @@ final class Segment {
      * were, and the segment is as before.
      */
     void append(List<Pending> batch) throws IOException {
-        flush();
         long framesBefore = this.framesSize;
         long indexBefore = this.count * ENTRY;
         try {
@@ -181,99 +163,11 @@ final class Segment {
         if (this.framesOut == null) {
             return;
         }
-        // a refused flush leaves the segment open, its frames buffered, to be tried again
-        flush();
-        release();
         try (FileChannel frames = this.framesOut; FileChannel index = this.indexOut) {
             this.framesOut = null;
             this.indexOut = null;
             frames.force(false);
             index.force(false);
-        }
-    }
-
-    /** When the last frame was appended, buffered or not. */
-    long lastAppended() {
-        return this.pendingCount > 0 ? this.pendingLast : this.lastMicros;
-    }
-
-    boolean hasPending() {
-        return this.pendingBytes > 0;
-    }
-
-    /**
-     * Buffers a small frame instead of writing it: copied into this segment's buffer
-     * (taken from {@code budget} the first time), to be written with the others by
-     * {@link #flush}, one write for many frames. Readers see it once it is written.
-     * @return false when it does not fit (the buffer is full, or no budget is left)
-     */
-    boolean buffer(Pending frame, int capacity, java.util.concurrent.atomic.AtomicLong budget) {
-        if (this.framesOut == null || this.pendingBytes + frame.length() > capacity) {
-            return false;
-        }
-        if (this.pending == null) {
-            if (budget.addAndGet(-capacity) < 0) {
-                budget.addAndGet(capacity);
-                return false;
-            }
-            this.budget = budget;
-            this.pending = new byte[capacity];
-        }
-        ByteBuffer target = ByteBuffer.wrap(this.pending, this.pendingBytes, (int) frame.length());
-        ByteBuffer header = frame.header().duplicate();
-        int headerLength = header.remaining();
-        target.put(header).put(frame.image());
-        ByteBuffer entry = ByteBuffer.allocate(ENTRY);
-        putEntry(entry, frame.micros(), this.framesSize + this.pendingBytes + headerLength, frame.image().length,
-                frame.metadata());
-        this.pendingEntries.write(entry.array(), 0, ENTRY);
-        this.pendingBytes += (int) frame.length();
-        if (this.count == 0 && this.pendingCount == 0) {
-            this.firstMicros = frame.micros();
-        }
-        this.pendingCount++;
-        this.pendingLast = frame.micros();
-        this.bytes += frame.length() + ENTRY;
-        return true;
-    }
-
-    /**
-     * Writes what is buffered: one write of the records, one of their index entries. When
-     * the disk refuses, both files are cut back and the frames stay buffered.
-     */
-    void flush() throws IOException {
-        if (this.pendingBytes == 0) {
-            return;
-        }
-        long framesBefore = this.framesSize;
-        long indexBefore = this.count * ENTRY;
-        try {
-            ByteBuffer records = ByteBuffer.wrap(this.pending, 0, this.pendingBytes);
-            while (records.hasRemaining()) {
-                this.framesOut.write(records, framesBefore + records.position());
-            }
-            ByteBuffer entries = ByteBuffer.wrap(this.pendingEntries.toByteArray());
-            while (entries.hasRemaining()) {
-                this.indexOut.write(entries, indexBefore + entries.position());
-            }
-        }
-        catch (IOException ex) {
-            throw cutBack(framesBefore, indexBefore, ex);
-        }
-        this.framesSize += this.pendingBytes;
-        this.framesOut.position(this.framesSize);
-        this.count += this.pendingCount;
-        this.lastMicros = this.pendingLast;
-        this.pendingBytes = 0;
-        this.pendingCount = 0;
-        this.pendingEntries.reset();
-    }
-
-    /** Gives the buffer back to the budget (the segment is sealed or closed). */
-    private void release() {
-        if (this.pending != null) {
-            this.budget.addAndGet(this.pending.length);
-            this.pending = null;
         }
     }
 
@@ -284,7 +178,6 @@ final class Segment {
         }
         catch (IOException ex) {
             // what could not be forced is found by the recovery at the next start
-            release();
             try {
                 if (this.framesOut != null) {
                     this.framesOut.close();
