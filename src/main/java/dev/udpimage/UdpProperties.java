@@ -212,8 +212,14 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
             @DefaultValue("8") @Min(1) int workers, @DefaultValue("32") @Min(1) int workerQueue,
             @DefaultValue("async") @NotNull Durability durability) {
 
-        /** Most bytes of recent images the cluster backend keeps in memory. */
+        /** Most bytes of sealed segments the cluster backend keeps in memory. */
         public static final long CLUSTER_CACHE_BYTES = 64L << 20;
+
+        /**
+         * The largest segment the cluster backend seals: it is built on the heap, while
+         * its rows are read in batches.
+         */
+        public static final long CLUSTER_SEGMENT_BYTES = 32L << 20;
 
         /**
          * Most bytes the items waiting for a port's store workers hold together (where
@@ -234,11 +240,12 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
 
         /**
          * The image bytes held on the heap: the file backend's whole history, the cluster
-         * backend's cache of recent images (its history is in object storage).
+         * backend's cache of sealed segments and the segment it seals (its history is in
+         * PostgreSQL and object storage).
          */
         public long bytesInMemory() {
-            long history = this.maxBytes.toBytes();
-            return (this.backend == Backend.FILE) ? history : Math.min(history, CLUSTER_CACHE_BYTES);
+            return (this.backend == Backend.FILE) ? this.maxBytes.toBytes()
+                    : CLUSTER_CACHE_BYTES + CLUSTER_SEGMENT_BYTES;
         }
 
         /**

@@ -7,10 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,15 +29,16 @@ import dev.udpimage.store.StoreListener;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The store every instance of a cluster shares: image bytes in object storage, their
- * metadata, the lists and the one order of ids in PostgreSQL. {@code save*} returns only
- * once the object is written and the row committed, so what a reply acknowledges is
- * durable and any instance serves it. The newest {@code udp.store.history} images and
- * lists (and at most {@code udp.store.max-bytes} of images) are kept cluster-wide: each
- * save deletes what falls out, rows first, then their objects; an object whose row never
- * committed is removed by the {@link OrphanSweeper}. Every row records which instance
- * received it and the SHA-256 of its bytes. Recent image bytes are kept in memory, at
- * most {@code udp.store.max-bytes} or 64 MB.
+ * The store every instance of a cluster shares, in PostgreSQL: image metadata, lists and
+ * the one order of ids. {@code save*} returns only once the row is committed, with the
+ * image's bytes in it, so what a reply acknowledges is durable without this machine's
+ * disk and any instance serves it. With the recording on, the {@link SegmentSealer} later
+ * moves each camera's held bytes into one object per segment; the newest
+ * {@code udp.store.history} images and lists are listed, and each save deletes the rows
+ * beyond them that the recording no longer needs (sealed ones: their frames stay in the
+ * recording). With the recording off, bytes stay in the rows, the newest {@code history}
+ * (and at most {@code udp.store.max-bytes}) kept. Every row records which instance
+ * received it and the SHA-256 of its bytes.
  */
 public class ClusterStore implements ReceivedStore {
 
@@ -47,16 +48,32 @@ public class ClusterStore implements ReceivedStore {
     private static final RateLimitedLog itemLog = new RateLimitedLog(log, 20);
 
     private static final String IMAGE_COLUMNS = "id, sender, received_at, bytes, datagrams, width, height, format, "
-            + "transport, transfer_ms, object_key";
+            + "transport, transfer_ms";
+
+    /** An image's columns and where its bytes are, for reading them. */
+    private static final String IMAGE_WITH_BYTES = "select i.id, i.sender, i.received_at, i.bytes, i.datagrams, "
+            + "i.width, i.height, i.format, i.transport, i.transfer_ms, i.data, i.object_key, i.segment_offset, "
+            + "s.object_key as segment_key, s.bytes as segment_bytes from image i left join segment s "
+            + "on s.id = i.segment_id ";
 
     /**
-     * The images beyond the history or the byte budget, newest kept; their object keys.
+     * Recording off: the images beyond the history or the byte budget, newest kept; the
+     * objects of rows from before the recording.
      */
     private static final String IMAGE_RETENTION = """
             delete from image where id in (
                 select id from (select id, row_number() over (order by id desc) as n,
                                        sum(bytes) over (order by id desc) as total from image) kept
                 where kept.n > :history or (kept.total > :maxBytes and kept.n > 1))
+            returning object_key""";
+
+    /**
+     * Recording on: the rows beyond the history that hold no bytes the recording still
+     * needs (sealed, or from before the recording); found by the primary key's index.
+     */
+    private static final String RECORDED_IMAGE_RETENTION = """
+            delete from image where id <= (select id from image order by id desc offset :history limit 1)
+                and not (data is not null and segment_id is null)
             returning object_key""";
 
     private static final String LIST_RETENTION = """
@@ -68,7 +85,7 @@ public class ClusterStore implements ReceivedStore {
 
     private final TransactionTemplate transactions;
 
-    private final ObjectStore objects;
+    private final SegmentObjects segments;
 
     private final JsonMapper json;
 
@@ -80,73 +97,63 @@ public class ClusterStore implements ReceivedStore {
 
     private final long maxBytes;
 
-    private final long cacheBytes;
+    /** Whether the recording keeps every frame (then lists are kept by its retention). */
+    private final boolean recording;
 
-    /**
-     * Recent image bytes by object key, at most {@link #cacheBytes} of them. Guarded by
-     * itself.
-     */
-    private final Map<String, byte[]> recent = new LinkedHashMap<>(16, 0.75f, true);
-
-    private long recentBytes;
+    private final UnaryOperator<String> cameraOf;
 
     /** Rung after each save, so that the other instances read what is new. */
     private volatile Runnable doorbell = () -> {
     };
 
-    /** Where a save's time goes: the object's PUT, and the row's transaction. */
-    private final Timer putTime;
-
+    /** Where a save's time goes: the row's transaction. */
     private final Timer commitTime;
 
-    public ClusterStore(JdbcClient jdbc, TransactionTemplate transactions, ObjectStore objects, JsonMapper json,
-            List<StoreListener> listeners, String instance, int history, long maxBytes, long cacheBytes,
-            MeterRegistry registry) {
-        this.putTime = Timer.builder("udp.store.put")
-            .description("Writing an image's bytes to object storage")
-            .register(registry);
+    public ClusterStore(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments, JsonMapper json,
+            List<StoreListener> listeners, String instance, int history, long maxBytes, boolean recording,
+            UnaryOperator<String> cameraOf, MeterRegistry registry) {
         this.commitTime = Timer.builder("udp.store.commit")
             .description("Inserting and committing an item's row, with retention")
             .tag("item", "image")
             .register(registry);
         this.jdbc = jdbc;
         this.transactions = transactions;
-        this.objects = objects;
+        this.segments = segments;
         this.json = json;
         this.listeners = listeners;
         this.instance = instance;
         this.history = history;
         this.maxBytes = maxBytes;
-        this.cacheBytes = cacheBytes;
-        objects.ensureBucket();
-        log.info("Cluster store: instance {}, keeping {} images and lists (at most {} bytes of images)", instance,
-                history, maxBytes);
+        this.recording = recording;
+        this.cameraOf = cameraOf;
+        segments.objects().ensureBucket();
+        log.info("Cluster store: instance {}, listing {} images and lists{}", instance, history,
+                recording ? ", every frame recorded" : " (at most " + maxBytes + " bytes of images)");
     }
 
     @Override
     public ReceivedImage saveImage(ImageMetadata metadata, byte[] original) {
-        String key = ObjectKeys.imageKey(System.currentTimeMillis());
-        this.putTime.record(() -> this.objects.put(key, original, "image/" + metadata.format()));
         byte[] sha256 = sha256(original);
         Saved<ReceivedImage> saved = this.commitTime.record(() -> this.transactions.execute(status -> {
             long id = this.jdbc.sql("""
-                    insert into image (sender, received_at, bytes, datagrams, width, height, format, transport,
-                                       transfer_ms, object_key, sha256, instance)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""")
-                .params(metadata.sender(), utc(metadata), metadata.bytes(), metadata.datagrams(), metadata.width(),
-                        metadata.height(), metadata.format(), metadata.transport(), metadata.transferMs(), key, sha256,
-                        this.instance)
+                    insert into image (sender, camera, received_at, bytes, datagrams, width, height, format,
+                                       transport, transfer_ms, data, sha256, instance)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""")
+                .params(metadata.sender(), this.cameraOf.apply(metadata.sender()), utc(metadata), metadata.bytes(),
+                        metadata.datagrams(), metadata.width(), metadata.height(), metadata.format(),
+                        metadata.transport(), metadata.transferMs(), original, sha256, this.instance)
                 .query(Long.class)
                 .single();
-            List<String> evicted = this.jdbc.sql(IMAGE_RETENTION)
+            List<String> evicted = this.jdbc.sql(this.recording ? RECORDED_IMAGE_RETENTION : IMAGE_RETENTION)
                 .param("history", this.history)
                 .param("maxBytes", this.maxBytes)
                 .query(String.class)
-                .list();
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .toList();
             return new Saved<>(new ReceivedImage(metadata.withId(id), original), evicted);
         }));
-        remember(key, original);
-        forget(saved.evictedKeys());
         deleteObjects(saved.evictedKeys());
         this.doorbell.run();
         for (StoreListener listener : this.listeners) {
@@ -161,13 +168,16 @@ public class ClusterStore implements ReceivedStore {
         byte[] sha256 = sha256(value.getBytes(StandardCharsets.UTF_8));
         ReceivedList saved = this.transactions.execute(status -> {
             long id = this.jdbc.sql("""
-                    insert into list (sender, received_at, bytes, value, sha256, instance)
-                    values (?, ?, ?, cast(? as json), ?, ?) returning id""")
-                .params(list.sender(), OffsetDateTime.ofInstant(list.receivedAt(), ZoneOffset.UTC), list.bytes(), value,
-                        sha256, this.instance)
+                    insert into list (sender, camera, received_at, bytes, value, sha256, instance)
+                    values (?, ?, ?, ?, cast(? as json), ?, ?) returning id""")
+                .params(list.sender(), this.cameraOf.apply(list.sender()),
+                        OffsetDateTime.ofInstant(list.receivedAt(), ZoneOffset.UTC), list.bytes(), value, sha256,
+                        this.instance)
                 .query(Long.class)
                 .single();
-            this.jdbc.sql(LIST_RETENTION).param("history", this.history).update();
+            if (!this.recording) {
+                this.jdbc.sql(LIST_RETENTION).param("history", this.history).update();
+            }
             return list.withId(id);
         });
         this.doorbell.run();
@@ -193,30 +203,20 @@ public class ClusterStore implements ReceivedStore {
 
     @Override
     public Optional<ReceivedImage> latestImage() {
-        return this.jdbc.sql("select " + IMAGE_COLUMNS + " from image order by id desc limit 1")
-            .query(this::imageRow)
-            .optional()
-            .map(this::withBytes);
+        return this.jdbc.sql(IMAGE_WITH_BYTES + "order by i.id desc limit 1").query(this::imageWithBytes).optional();
     }
 
     @Override
     public Optional<ReceivedImage> image(long id) {
-        return this.jdbc.sql("select " + IMAGE_COLUMNS + " from image where id = ?")
-            .param(id)
-            .query(this::imageRow)
-            .optional()
-            .map(this::withBytes);
+        return this.jdbc.sql(IMAGE_WITH_BYTES + "where i.id = ?").param(id).query(this::imageWithBytes).optional();
     }
 
     @Override
     public List<ImageMetadata> images() {
         return this.jdbc.sql("select " + IMAGE_COLUMNS + " from image order by id desc limit ?")
             .param(this.history)
-            .query(this::imageRow)
-            .list()
-            .stream()
-            .map(ImageRow::metadata)
-            .toList();
+            .query(ClusterStore::metadata)
+            .list();
     }
 
     @Override
@@ -251,7 +251,7 @@ public class ClusterStore implements ReceivedStore {
     List<Stored<ImageMetadata>> imagesAfter(long id) {
         return this.jdbc.sql("select " + IMAGE_COLUMNS + ", instance from image where id > ? order by id")
             .param(id)
-            .query((rs, row) -> new Stored<>(imageRow(rs, row).metadata(), rs.getString("instance")))
+            .query((rs, row) -> new Stored<>(metadata(rs, row), rs.getString("instance")))
             .list();
     }
 
@@ -265,54 +265,30 @@ public class ClusterStore implements ReceivedStore {
             .list();
     }
 
-    /** An image's row: its metadata and where its bytes are. */
-    private record ImageRow(ImageMetadata metadata, String objectKey) {
-    }
-
     private record Saved<T>(T item, List<String> evictedKeys) {
     }
 
-    private ImageRow imageRow(ResultSet rs, int row) throws SQLException {
-        return new ImageRow(new ImageMetadata(rs.getLong("id"), rs.getString("sender"),
+    private static ImageMetadata metadata(ResultSet rs, int row) throws SQLException {
+        return new ImageMetadata(rs.getLong("id"), rs.getString("sender"),
                 rs.getObject("received_at", OffsetDateTime.class).toInstant(), rs.getInt("bytes"),
                 rs.getInt("datagrams"), rs.getInt("width"), rs.getInt("height"), rs.getString("format"),
-                rs.getString("transport"), rs.getDouble("transfer_ms")), rs.getString("object_key"));
+                rs.getString("transport"), rs.getDouble("transfer_ms"));
     }
 
-    private ReceivedImage withBytes(ImageRow row) {
-        byte[] bytes;
-        synchronized (this.recent) {
-            bytes = this.recent.get(row.objectKey());
-        }
+    /**
+     * An image read with {@link #IMAGE_WITH_BYTES}: its bytes from its row while held
+     * there, then from its segment (or, from before the recording, its own object).
+     */
+    private ReceivedImage imageWithBytes(ResultSet rs, int row) throws SQLException {
+        ImageMetadata metadata = metadata(rs, row);
+        byte[] bytes = rs.getBytes("data");
         if (bytes == null) {
-            bytes = this.objects.get(row.objectKey());
-            remember(row.objectKey(), bytes);
+            String segment = rs.getString("segment_key");
+            bytes = (segment != null) ? this.segments.read(segment, rs.getLong("segment_bytes"),
+                    rs.getLong("segment_offset"), metadata.bytes())
+                    : this.segments.objects().get(rs.getString("object_key"));
         }
-        return new ReceivedImage(row.metadata(), bytes);
-    }
-
-    private void remember(String key, byte[] bytes) {
-        synchronized (this.recent) {
-            if (this.recent.put(key, bytes) == null) {
-                this.recentBytes += bytes.length;
-            }
-            var oldest = this.recent.entrySet().iterator();
-            while (this.recentBytes > this.cacheBytes && oldest.hasNext()) {
-                this.recentBytes -= oldest.next().getValue().length;
-                oldest.remove();
-            }
-        }
-    }
-
-    private void forget(List<String> keys) {
-        synchronized (this.recent) {
-            for (String key : keys) {
-                byte[] bytes = this.recent.remove(key);
-                if (bytes != null) {
-                    this.recentBytes -= bytes.length;
-                }
-            }
-        }
+        return new ReceivedImage(metadata, bytes);
     }
 
     /** Objects of rows that are gone; what fails here the sweeper removes later. */
@@ -321,7 +297,7 @@ public class ClusterStore implements ReceivedStore {
             return;
         }
         try {
-            this.objects.delete(keys);
+            this.segments.objects().delete(keys);
         }
         catch (RuntimeException ex) {
             itemLog.warn("Could not delete {} objects of evicted images now ({}); the sweeper will", keys.size(),

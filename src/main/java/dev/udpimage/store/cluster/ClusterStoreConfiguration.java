@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -73,14 +74,47 @@ public class ClusterStoreConfiguration {
         return new ObjectStoreHealth(objectStore);
     }
 
+    /** Sealed segments' bytes, the most recently read kept in memory. */
     @Bean
-    ClusterStore clusterStore(JdbcClient jdbc, TransactionTemplate transactions, ObjectStore objectStore,
+    SegmentObjects segmentObjects(ObjectStore objectStore) {
+        return new SegmentObjects(objectStore, UdpProperties.Store.CLUSTER_CACHE_BYTES);
+    }
+
+    @Bean
+    ClusterStore clusterStore(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
             JsonMapper json, ObjectProvider<StoreListener> listeners, UdpProperties properties,
             MeterRegistry registry) {
         UdpProperties.Store store = properties.store();
-        return new ClusterStore(jdbc, transactions, objectStore, json, listeners.orderedStream().toList(),
-                instanceName(store.instance()), store.history(), store.maxBytes().toBytes(), store.bytesInMemory(),
-                registry);
+        return new ClusterStore(jdbc, transactions, segmentObjects, json, listeners.orderedStream().toList(),
+                instanceName(store.instance()), store.history(), store.maxBytes().toBytes(),
+                properties.recording().enabled(), properties.streams()::cameraOf, registry);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
+    ClusterRecording clusterRecording(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
+            ClusterStore clusterStore, JsonMapper json, UdpProperties properties) {
+        return new ClusterRecording(jdbc, transactions, segmentObjects, clusterStore, json, properties);
+    }
+
+    /** Its reads stream a segment's bytes in batches of rows. */
+    @Bean
+    @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
+    SegmentSealer segmentSealer(DataSource dataSource, TransactionTemplate transactions, SegmentObjects segmentObjects,
+            UdpProperties properties, MeterRegistry registry) {
+        JdbcTemplate streaming = new JdbcTemplate(dataSource);
+        streaming.setFetchSize(16);
+        UdpProperties.Recording recording = properties.recording();
+        return new SegmentSealer(JdbcClient.create(streaming), transactions, segmentObjects,
+                instanceName(properties.store().instance()), recording.segmentDuration(),
+                recording.segmentBytes().toBytes(), registry);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
+    ClusterRetention clusterRetention(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
+            UdpProperties properties, MeterRegistry registry) {
+        return new ClusterRetention(jdbc, transactions, segmentObjects, properties.recording(), registry);
     }
 
     /**

@@ -19,6 +19,14 @@ final class ObjectKeys {
         return "images/" + uuidV7(nowMillis);
     }
 
+    /**
+     * A segment's key: under {@code segments/} and its camera, so that lifecycle rules
+     * can match by prefix.
+     */
+    static String segmentKey(String camera, long startMillis) {
+        return "segments/" + camera.replaceAll("[^A-Za-z0-9.-]", "_") + "/" + uuidV7(startMillis);
+    }
+
     static UUID uuidV7(long nowMillis) {
         long random = RANDOM.nextLong();
         long high = (nowMillis << 16) | 0x7000L | ((random >>> 52) & 0x0fffL);

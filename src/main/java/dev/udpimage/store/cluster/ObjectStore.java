@@ -19,9 +19,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Image bytes in one bucket of S3-compatible storage (AWS SDK v2). Objects are written
- * once, under keys that never collide ({@link ObjectKeys}), with {@code If-None-Match: *}
- * where the server supports conditional writes, and never changed.
+ * Segments (and, from before the recording, single images) in one bucket of S3-compatible
+ * storage (AWS SDK v2). Objects are written once, under keys that never collide
+ * ({@link ObjectKeys}), with {@code If-None-Match: *} where the server supports
+ * conditional writes, and never changed.
  */
 class ObjectStore {
 
@@ -91,6 +92,17 @@ class ObjectStore {
 
     byte[] get(String key) {
         return this.s3.getObjectAsBytes(request -> request.bucket(this.bucket).key(key)).asByteArray();
+    }
+
+    /** {@code length} bytes of an object from {@code offset}. */
+    byte[] getRange(String key, long offset, int length) {
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        byte[] bytes = this.s3.getObjectAsBytes(request -> request.bucket(this.bucket).key(key).range(range))
+            .asByteArray();
+        if (bytes.length != length) {
+            throw new IllegalStateException(key + " answered " + bytes.length + " bytes for " + range);
+        }
+        return bytes;
     }
 
     void delete(List<String> keys) {

@@ -2,7 +2,9 @@ package dev.udpimage.store.cluster;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,11 +13,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
- * Deletes image objects that no committed row names, once they are older than
- * {@code udp.store.sweep-grace}: the object of a save whose row never committed (the
- * instance died between the PUT and the commit), or of an evicted row whose delete
- * failed. Any instance may sweep; the grace keeps it off objects whose row is about to
- * commit.
+ * Deletes objects that no committed row names, once they are older than
+ * {@code udp.store.sweep-grace}: a segment whose sealing transaction never committed (the
+ * instance died between the PUT and the commit), an object whose row retention deleted
+ * but whose own delete failed, and images from before the recording whose rows are gone.
+ * Any instance may sweep; the grace keeps it off objects whose row is about to commit.
  */
 class OrphanSweeper {
 
@@ -48,18 +50,23 @@ class OrphanSweeper {
      * @return how many objects were deleted
      */
     int sweep() {
-        List<String> old = this.objects.keysOlderThan("images/", Instant.now().minus(this.grace));
+        return sweep("images/", "image") + sweep("segments/", "segment");
+    }
+
+    private int sweep(String prefix, String table) {
+        List<String> old = this.objects.keysOlderThan(prefix, Instant.now().minus(this.grace));
         if (old.isEmpty()) {
             return 0;
         }
-        List<String> named = this.jdbc.sql("select object_key from image where object_key = any(?)")
-            .param(old.toArray(String[]::new))
-            .query(String.class)
-            .list();
+        Set<String> named = new HashSet<>(
+                this.jdbc.sql("select object_key from " + table + " where object_key = any(?)")
+                    .param(old.toArray(String[]::new))
+                    .query(String.class)
+                    .list());
         List<String> orphans = old.stream().filter(key -> !named.contains(key)).toList();
         if (!orphans.isEmpty()) {
             this.objects.delete(orphans);
-            log.info("Deleted {} objects that no committed image names", orphans.size());
+            log.info("Deleted {} objects under {} that no committed {} names", orphans.size(), prefix, table);
         }
         return orphans.size();
     }

@@ -33,9 +33,11 @@ import dev.udpimage.support.TestImages;
 /**
  * The cluster store's engines fail under traffic: PostgreSQL restarted as a crash would
  * ({@code pg_ctl restart -m immediate}), then the object storage hung (SIGSTOP) for
- * longer than a call may take. While each is down, saves fail and are answered with an
- * error (never a hang); afterwards the service recovers by itself; and every image that
- * was acknowledged is in the store.
+ * longer than a call may take. While PostgreSQL is down, saves fail and are answered with
+ * an error (never a hang); while the object storage hangs, saves are acknowledged as ever
+ * (PostgreSQL holds their bytes) and only sealing waits; afterwards the service recovers
+ * by itself, every image that was acknowledged is in the store, and every one is sealed
+ * into a segment.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("cluster")
@@ -51,7 +53,8 @@ class ClusterOutageIT extends ServiceTestSupport {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
-        LocalClusterStore.register(registry, Map.of("udp.store.history", "100000", "udp.store.max-bytes", "1GB"));
+        LocalClusterStore.register(registry, Map.of("udp.store.history", "100000", "udp.store.max-bytes", "1GB",
+                "udp.recording.segment-duration", "1s"));
     }
 
     @Test
@@ -97,6 +100,7 @@ class ClusterOutageIT extends ServiceTestSupport {
             int errorsBeforeS3 = errors.get();
             LocalS3 s3 = LocalS3.get();
             s3.pause();
+            int beforeS3 = acknowledged.size();
             try {
                 Thread.sleep(12_000); // longer than a call may take
                                       // (udp.store.s3.call-timeout)
@@ -104,7 +108,8 @@ class ClusterOutageIT extends ServiceTestSupport {
             finally {
                 s3.resume();
             }
-            assertThat(errors.get()).as("saves refused while the object store hung").isGreaterThan(errorsBeforeS3);
+            assertThat(errors.get()).as("no save refused while the object store hung").isEqualTo(errorsBeforeS3);
+            assertThat(acknowledged.size() - beforeS3).as("saves acknowledged while it hung").isGreaterThan(50);
             int afterS3 = acknowledged.size();
             awaitMore(acknowledged, afterS3 + 50);
             System.out.printf("cluster outages: %d images acknowledged, %d refused, %d unanswered%n",
@@ -122,6 +127,17 @@ class ClusterOutageIT extends ServiceTestSupport {
             .list()
             .forEach(stored::add);
         assertThat(stored).as("every acknowledged image is in the store").containsAll(acknowledged);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long held;
+        while ((held = this.jdbc.sql("select count(*) from image where data is not null and segment_id is null")
+            .query(Long.class)
+            .single()) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(held).as("every image sealed into a segment once the object storage is back").isZero();
+        assertThat(this.jdbc.sql("select count(*) from image i join segment s on s.id = i.segment_id")
+            .query(Long.class)
+            .single()).isEqualTo(stored.size());
         assertThat(unanswered.get()).as("no save hung past 20 s").isZero();
     }
 

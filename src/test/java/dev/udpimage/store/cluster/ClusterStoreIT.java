@@ -36,14 +36,16 @@ import dev.udpimage.support.LocalPostgres;
 import dev.udpimage.support.LocalS3;
 import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
+import tools.jackson.databind.JsonNode;
 import dev.udpimage.udp.ReceiverPorts;
 
 /**
  * The cluster backend against a real PostgreSQL and a real S3-compatible server (S3Mock):
- * an acknowledged image is committed with its SHA-256 and its object written; a second
+ * an acknowledged image is committed with its SHA-256 and its bytes in its row; a second
  * instance on the same store serves it byte for byte, and the first serves what the
- * second received; retention holds cluster-wide; the sweeper removes objects no row
- * names.
+ * second received; a camera's frames, whoever received them, are sealed into one object
+ * that both instances' recordings read; the history holds cluster-wide; the sweeper
+ * removes objects no row names.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("cluster")
@@ -63,6 +65,9 @@ class ClusterStoreIT extends ServiceTestSupport {
 
     @Autowired
     OrphanSweeper sweeper;
+
+    @Autowired
+    SegmentSealer sealer;
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
@@ -111,14 +116,16 @@ class ClusterStoreIT extends ServiceTestSupport {
             client.sendChunked(jpeg);
             assertThat(client.reply()).isEqualTo("get message!!!");
         }
-        // at the reply, the row is committed and its object written
-        var row = this.jdbc.sql("select id, object_key, sha256, instance from image order by id desc limit 1")
-            .query((rs, n) -> new Object[] { rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getString(4) })
+        // at the reply, the row is committed with its bytes: no object is written per
+        // image
+        var row = this.jdbc.sql("select id, data, sha256, instance from image order by id desc limit 1")
+            .query((rs, n) -> new Object[] { rs.getLong(1), rs.getBytes(2), rs.getBytes(3), rs.getString(4) })
             .single();
         long id = (Long) row[0];
         assertThat((byte[]) row[2]).isEqualTo(ClusterStore.sha256(jpeg));
         assertThat(row[3]).isEqualTo("a");
-        assertThat(this.objects.get((String) row[1])).isEqualTo(jpeg);
+        assertThat((byte[]) row[1]).isEqualTo(jpeg);
+        assertThat(this.objects.keysOlderThan("images/", java.time.Instant.now().plusSeconds(60))).isEmpty();
 
         Http.Response fromSecond = secondHttp().get("/received/images/" + id + "/original");
         assertThat(fromSecond.status()).isEqualTo(200);
@@ -147,7 +154,7 @@ class ClusterStoreIT extends ServiceTestSupport {
     }
 
     @Test
-    void theHistoryIsKeptClusterWideAndEvictedObjectsAreDeleted() {
+    void theHistoryIsListedClusterWideAndRowsBeyondItGoOnceSealed() {
         for (int i = 0; i < HISTORY + 3; i++) {
             LegacyTestClient client = new LegacyTestClient(
                     i % 2 == 0 ? this.ports.image() : second.getBean(ReceiverPorts.class).image());
@@ -156,10 +163,17 @@ class ClusterStoreIT extends ServiceTestSupport {
                 assertThat(client.reply()).isEqualTo("get message!!!");
             }
         }
-        assertThat(this.jdbc.sql("select count(*) from image").query(Long.class).single()).isEqualTo(HISTORY);
-        List<String> keys = this.jdbc.sql("select object_key from image").query(String.class).list();
-        assertThat(this.objects.keysOlderThan("images/", java.time.Instant.now().plusSeconds(60)))
-            .containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(http().get("/received/images").json().size()).isEqualTo(HISTORY);
+        assertThat(secondHttp().get("/received/images").text()).isEqualTo(http().get("/received/images").text());
+        // held rows stay until sealed; the next save after sealing trims the history
+        this.sealer.sealDue(java.time.Instant.now().plusSeconds(3600));
+        try (LegacyTestClient client = new LegacyTestClient(this.ports.image())) {
+            client.sendChunked(TestImages.smallJpeg(919));
+            assertThat(client.reply()).isEqualTo("get message!!!");
+        }
+        assertThat(this.jdbc.sql("select count(*) from image where segment_id is not null or data is null")
+            .query(Long.class)
+            .single()).isLessThanOrEqualTo(HISTORY);
         assertThat(http().get("/received/images").json().size()).isEqualTo(HISTORY);
     }
 
@@ -214,12 +228,62 @@ class ClusterStoreIT extends ServiceTestSupport {
     }
 
     @Test
+    void aCamerasFramesFromBothInstancesAreSealedIntoOneObjectThatBothRecordingsRead() throws Exception {
+        java.net.InetAddress camera = java.net.InetAddress.getByName("127.0.0.31");
+        List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] jpeg = TestImages.smallJpeg(930 + i);
+            int port = (i < 10) ? this.ports.image() : second.getBean(ReceiverPorts.class).image();
+            try (LegacyTestClient client = new LegacyTestClient(camera, port)) {
+                client.sendChunked(jpeg);
+                assertThat(client.reply()).isEqualTo("get message!!!");
+            }
+            sent.add(TestImages.sha256(jpeg));
+        }
+        // held in PostgreSQL: listed already, before any object is written
+        assertThat(frameHashes(secondHttp(), "127.0.0.31")).isEqualTo(sent);
+        assertThat(this.sealer.sealDue(java.time.Instant.now().plusSeconds(3600))).isGreaterThanOrEqualTo(1);
+        List<String> segments = this.objects.keysOlderThan("segments/127.0.0.31/",
+                java.time.Instant.now().plusSeconds(60));
+        assertThat(segments).as("one object for the camera's 20 frames").hasSize(1);
+        assertThat(this.jdbc.sql("select count(*) from image where camera = '127.0.0.31' and data is not null")
+            .query(Long.class)
+            .single()).as("rows let go of their bytes").isZero();
+        for (Http http : List.of(http(), secondHttp())) {
+            assertThat(frameHashes(http, "127.0.0.31")).as("the sealed recording, frame by frame").isEqualTo(sent);
+            JsonNode cameras = http.get("/recordings").json();
+            JsonNode entry = null;
+            for (JsonNode one : cameras) {
+                entry = "127.0.0.31".equals(one.get("sender").asString()) ? one : entry;
+            }
+            assertThat(entry).isNotNull();
+            assertThat(entry.get("frames").asLong()).isEqualTo(20);
+            assertThat(entry.get("segments").asInt()).isEqualTo(1);
+        }
+    }
+
+    /** A camera's recorded frames, each read by its time, as SHA-256s. */
+    private static List<String> frameHashes(Http http, String camera) {
+        List<String> hashes = new java.util.ArrayList<>();
+        for (JsonNode frame : http.get("/recordings/frames?sender=" + camera + "&limit=1000").json()) {
+            Http.Response bytes = http
+                .get("/recordings/frame?sender=" + camera + "&at=" + frame.get("receivedAt").asString());
+            assertThat(bytes.status()).isEqualTo(200);
+            hashes.add(TestImages.sha256(bytes.body()));
+        }
+        return hashes;
+    }
+
+    @Test
     void theSweeperDeletesObjectsThatNoRowNames() throws IOException {
         this.objects.put("images/orphan-of-a-crash", new byte[] { 1, 2, 3 }, "image/jpeg");
-        List<String> named = this.jdbc.sql("select object_key from image").query(String.class).list();
-        assertThat(this.sweeper.sweep()).isGreaterThanOrEqualTo(1);
-        List<String> left = this.objects.keysOlderThan("images/", java.time.Instant.now().plusSeconds(60));
-        assertThat(left).doesNotContain("images/orphan-of-a-crash").containsAll(named);
+        this.objects.put("segments/127.0.0.1/orphan-of-a-crash", new byte[] { 1, 2, 3 }, "application/octet-stream");
+        this.sealer.sealDue(java.time.Instant.now().plusSeconds(3600));
+        List<String> named = this.jdbc.sql("select object_key from segment").query(String.class).list();
+        assertThat(this.sweeper.sweep()).isGreaterThanOrEqualTo(2);
+        assertThat(this.objects.keysOlderThan("images/", java.time.Instant.now().plusSeconds(60))).isEmpty();
+        List<String> left = this.objects.keysOlderThan("segments/", java.time.Instant.now().plusSeconds(60));
+        assertThat(left).doesNotContain("segments/127.0.0.1/orphan-of-a-crash").containsAll(named);
     }
 
 }
