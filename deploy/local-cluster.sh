@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A cluster on this machine, without Docker: PostgreSQL, an S3-compatible server (S3Mock), three instances of
-# the service in the cluster profile (UDP_CLUSTER_INSTANCES, 3 by default), and nginx in front.
+# the service in the cluster profile (UDP_CLUSTER_INSTANCES, 3 by default), the kernel's UDP load balancing in
+# front (deploy/udp-balancer.sh: nftables, so every camera keeps its own address; needs root) and nginx for HTTP.
+# UDP_CLUSTER_LB=nginx balances UDP with nginx instead (no root needed; every sender then has nginx's address).
 #
 #   deploy/local-cluster.sh up        start everything (builds the jar if missing or older than src/main);
 #                                     returns once all are healthy
@@ -8,8 +10,11 @@
 #   deploy/local-cluster.sh start N   start instance N again
 #   deploy/local-cluster.sh down      stop everything it started and delete its state
 #
-# nginx: UDP images 127.0.0.1:19999, lists :19998, HTTP :18088. Instances: HTTP 18091-18093 (UDP 19101-19103 and
-# 19201-19203, behind nginx). HTTP asks for credentials (user admin, the password in $STATE/password, or
+# UDP images to port 19999 of any of this machine's addresses, lists :19998; HTTP 127.0.0.1:18088 (nginx).
+# Instances: HTTP 18091-18093, UDP 19101-19103 and 19201-19203 on 127.0.0.1 (UDP_CLUSTER_BIND), each in its own
+# working directory $STATE/instance-N (it keeps nothing there but its log: the store is PostgreSQL and S3).
+# Cameras on other hosts reach 127.0.0.1 receivers only through an interface with route_localnet=1 (or bind the
+# receivers to a routable address). HTTP asks for credentials (user admin, the password in $STATE/password, or
 # UDP_CLUSTER_PASSWORD): requests through nginx are not local. State: target/local-cluster (UDP_CLUSTER_STATE).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +22,10 @@ STATE="${UDP_CLUSTER_STATE:-$REPO/target/local-cluster}"
 PG_PORT="${UDP_CLUSTER_PG_PORT:-15432}"
 INSTANCES="${UDP_CLUSTER_INSTANCES:-3}" # 1 to 9
 S3_PORT="${UDP_CLUSTER_S3_PORT:-19090}"
+BIND="${UDP_CLUSTER_BIND:-127.0.0.1}"
+if [ -z "${UDP_CLUSTER_LB:-}" ]; then
+    if [ "$(id -u)" = 0 ] && command -v nft >/dev/null; then UDP_CLUSTER_LB=nftables; else UDP_CLUSTER_LB=nginx; fi
+fi
 
 log() { echo "local-cluster: $*" >&2; }
 
@@ -44,13 +53,14 @@ start_instance() {
     local n="$1"
     local password; password="$(cat "$STATE/password")"
     log "starting instance $n"
-    UDP_SECURITY_USERNAME=admin UDP_SECURITY_PASSWORD="$password" \
-    nohup java "@$REPO/jvm.options" -jar "$(jar)" --spring.profiles.active=cluster \
+    mkdir -p "$STATE/instance-$n"
+    (cd "$STATE/instance-$n" && UDP_SECURITY_USERNAME=admin UDP_SECURITY_PASSWORD="$password" \
+    exec nohup java "@$REPO/jvm.options" -jar "$(jar)" --spring.profiles.active=cluster \
         --server.port=$((18090 + n)) --udp.image-port=$((19100 + n)) --udp.list-port=$((19200 + n)) \
-        --udp.bind-address=127.0.0.1 --udp.store.instance="r$n" --udp.store.dir= \
+        --udp.bind-address="$BIND" --udp.store.instance="r$n" --udp.store.dir= \
         --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/udpimage" \
         --udp.store.s3.endpoint="http://127.0.0.1:$S3_PORT" \
-        > "$STATE/instance-$n.log" 2>&1 &
+        > "$STATE/instance-$n.log" 2>&1) &
     echo $! > "$STATE/instance-$n.pid"
 }
 
@@ -93,20 +103,32 @@ up() {
     for n in $(seq 1 "$INSTANCES"); do start_instance "$n"; sleep 2; done
     for n in $(seq 1 "$INSTANCES"); do await_instance "$n"; done
 
-    log "nginx: UDP 127.0.0.1:19999 (images), :19998 (lists), HTTP 127.0.0.1:18088"
-    local modules=""
-    if [ -f /usr/lib/nginx/modules/ngx_stream_module.so ]; then
-        modules="load_module /usr/lib/nginx/modules/ngx_stream_module.so;"
-    fi
-    local images="" lists="" http=""
+    local modules="" stream="" images="" lists="" http="" backends_images="" backends_lists="" health=""
     for n in $(seq 1 "$INSTANCES"); do
-        images+="        server 127.0.0.1:$((19100 + n)) max_fails=1 fail_timeout=10s;\n"
-        lists+="        server 127.0.0.1:$((19200 + n)) max_fails=1 fail_timeout=10s;\n"
+        images+="        server $BIND:$((19100 + n)) max_fails=1 fail_timeout=10s;\n"
+        lists+="        server $BIND:$((19200 + n)) max_fails=1 fail_timeout=10s;\n"
         http+="        server 127.0.0.1:$((18090 + n)) max_fails=1 fail_timeout=5s;\n"
+        backends_images+="${backends_images:+,}$BIND:$((19100 + n))"
+        backends_lists+="${backends_lists:+,}$BIND:$((19200 + n))"
+        health+="${health:+ }http://127.0.0.1:$((18090 + n))/actuator/health/liveness"
     done
-    sed -e "s|@STATE@|$STATE|g" -e "s|@MODULES@|$modules|" -e "s|@IMAGE_SERVERS@|$images|" \
-        -e "s|@LIST_SERVERS@|$lists|" -e "s|@HTTP_SERVERS@|$http|" \
-        "$REPO/deploy/nginx/nginx.conf.template" > "$STATE/nginx.conf"
+    if [ "$UDP_CLUSTER_LB" = nftables ]; then
+        log "UDP: the kernel balances :19999 (images) and :19998 (lists); senders keep their addresses"
+        UDP_LB_TABLE=udpimg_lb UDP_LB_PORTS="19999=$backends_images 19998=$backends_lists" UDP_LB_HEALTH="$health" \
+            nohup bash "$REPO/deploy/udp-balancer.sh" watch > "$STATE/balancer.log" 2>&1 &
+        echo $! > "$STATE/balancer.pid"
+    else
+        log "UDP: nginx balances 127.0.0.1:19999 (images) and :19998 (lists); senders have nginx's address"
+        if [ -f /usr/lib/nginx/modules/ngx_stream_module.so ]; then
+            modules="load_module /usr/lib/nginx/modules/ngx_stream_module.so;"
+        fi
+        sed -e "s|@IMAGE_SERVERS@|$images|" -e "s|@LIST_SERVERS@|$lists|" \
+            "$REPO/deploy/nginx/stream.conf.template" > "$STATE/nginx-stream.conf"
+        stream="include $STATE/nginx-stream.conf;"
+    fi
+    log "nginx: HTTP 127.0.0.1:18088"
+    sed -e "s|@STATE@|$STATE|g" -e "s|@MODULES@|$modules|" -e "s|@STREAM_INCLUDE@|$stream|" \
+        -e "s|@HTTP_SERVERS@|$http|" "$REPO/deploy/nginx/nginx.conf.template" > "$STATE/nginx.conf"
     nginx -c "$STATE/nginx.conf" -p "$STATE" -g "daemon on;"
     wait_for "nginx" "http://127.0.0.1:18088/actuator/health" 30
     log "up; HTTP user admin, password in $STATE/password"
@@ -121,6 +143,8 @@ kill_instance() {
 
 down() {
     [ -f "$STATE/nginx.pid" ] && kill "$(cat "$STATE/nginx.pid")" 2>/dev/null || true
+    [ -f "$STATE/balancer.pid" ] && kill "$(cat "$STATE/balancer.pid")" 2>/dev/null || true
+    if [ "$(id -u)" = 0 ] && command -v nft >/dev/null; then UDP_LB_PORTS=- UDP_LB_HEALTH=- UDP_LB_TABLE=udpimg_lb bash "$REPO/deploy/udp-balancer.sh" stop; fi
     for pidfile in "$STATE"/instance-*.pid; do
         [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
     done

@@ -213,7 +213,7 @@ public record UdpProperties(@DefaultValue("9999") @Min(0) @Max(65535) int imageP
             @DefaultValue("async") @NotNull Durability durability) {
 
         /** Most bytes of sealed segments the cluster backend keeps in memory. */
-        public static final long CLUSTER_CACHE_BYTES = 64L << 20;
+        public static final long CLUSTER_CACHE_BYTES = 32L << 20;
 
         /**
          * The largest segment the cluster backend seals: it is built on the heap, while

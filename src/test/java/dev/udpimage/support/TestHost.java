@@ -19,10 +19,16 @@ public final class TestHost implements AutoCloseable {
 
     private final String address;
 
-    private TestHost(String namespace, String hostAddress, String address) {
+    private final String outside;
+
+    /** Which of this process's hosts: each gets its own /30. */
+    private static final java.util.concurrent.atomic.AtomicInteger CREATED = new java.util.concurrent.atomic.AtomicInteger();
+
+    private TestHost(String namespace, String hostAddress, String address, String outside) {
         this.namespace = namespace;
         this.hostAddress = hostAddress;
         this.address = address;
+        this.outside = outside;
     }
 
     /** Whether this machine lets tests make hosts (root, {@code ip}). */
@@ -36,7 +42,7 @@ public final class TestHost implements AutoCloseable {
     }
 
     public static TestHost create() throws IOException {
-        int id = (int) (ProcessHandle.current().pid() % 16000) * 4 + (int) (System.nanoTime() & 3);
+        int id = (int) (ProcessHandle.current().pid() % 4000) * 8 + (CREATED.getAndIncrement() & 7);
         String namespace = "udpimg-" + id;
         String outside = "uih" + id;
         String inside = "uin" + id;
@@ -45,7 +51,7 @@ public final class TestHost implements AutoCloseable {
         String prefix = "198." + (18 + (base >> 16)) + "." + ((base >> 8) & 0xff) + ".";
         String hostAddress = prefix + ((base & 0xff) + 1);
         String address = prefix + ((base & 0xff) + 2);
-        TestHost host = new TestHost(namespace, hostAddress, address);
+        TestHost host = new TestHost(namespace, hostAddress, address, outside);
         try {
             must("ip", "netns", "add", namespace);
             must("ip", "link", "add", outside, "type", "veth", "peer", "name", inside);
@@ -63,6 +69,15 @@ public final class TestHost implements AutoCloseable {
         return host;
     }
 
+    /**
+     * Lets this host's datagrams be forwarded to this machine's loopback addresses
+     * ({@code route_localnet} on its interface), where a load balancer's DNAT sends them
+     * to receivers bound to 127.0.0.1.
+     */
+    public void routeToLoopback() throws IOException {
+        must("sysctl", "-q", "-w", "net.ipv4.conf." + this.outside + ".route_localnet=1");
+    }
+
     /** This machine's address as the test host sees it. */
     public String hostAddress() {
         return this.hostAddress;
@@ -78,6 +93,13 @@ public final class TestHost implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", this.namespace));
         all.addAll(List.of(command));
         return run(all);
+    }
+
+    /** Starts a command on the test host, its output and errors together. */
+    public Process start(String... command) throws IOException {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", this.namespace));
+        all.addAll(List.of(command));
+        return new ProcessBuilder(all).redirectErrorStream(true).start();
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.Map;
 class SegmentObjects {
 
     /** Segments up to this size are fetched whole. */
-    static final int WHOLE_BYTES = 16 << 20;
+    static final int WHOLE_BYTES = 32 << 20;
 
     private final ObjectStore objects;
 

@@ -1,6 +1,5 @@
 package dev.udpimage.store.cluster;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -173,13 +172,18 @@ class SegmentSealer {
                 .map(time -> SegmentIndex.micros(time.toInstant()))
                 .orElse(Long.MIN_VALUE);
             long total = frames.stream().mapToLong(Frame::bytes).sum();
-            ByteArrayOutputStream object = new ByteArrayOutputStream(Math.toIntExact(total));
+            byte[] bytes = new byte[Math.toIntExact(total)];
+            int[] filled = new int[1];
             long[] ids = frames.stream().mapToLong(Frame::id).toArray();
             this.jdbc.sql("select data from image where id = any(?) order by received_at, id").param(ids).query(rs -> {
-                object.writeBytes(rs.getBytes(1));
+                byte[] frame = rs.getBytes(1);
+                if (filled[0] + frame.length > bytes.length) {
+                    throw new IllegalStateException(camera + ": held frames changed while sealing");
+                }
+                System.arraycopy(frame, 0, bytes, filled[0], frame.length);
+                filled[0] += frame.length;
             });
-            byte[] bytes = object.toByteArray();
-            if (bytes.length != total) {
+            if (filled[0] != bytes.length) {
                 throw new IllegalStateException(camera + ": held frames changed while sealing");
             }
             List<SegmentIndex.Entry> entries = new ArrayList<>(frames.size());
