@@ -1,6 +1,7 @@
 package dev.udpimage.cluster;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +13,17 @@ import java.util.concurrent.TimeUnit;
 
 import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code deploy/local-cluster.sh} driven from a test: PostgreSQL, S3Mock, three instances
- * and nginx, in a state directory of the test's own.
+ * {@code deploy/local-cluster.sh} driven from a test: PostgreSQL, S3Mock, three
+ * instances, the UDP load balancer and nginx for HTTP, in a state directory of the test's
+ * own. UDP goes to {@link #NGINX_IMAGES} and {@link #NGINX_LISTS} of any of this
+ * machine's addresses (the ports nginx balanced before the kernel did).
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -24,6 +32,9 @@ public final class LocalCluster implements AutoCloseable {
     public static final int NGINX_LISTS = 19998;
 
     public static final int NGINX_HTTP = 18088;
+
+    /** S3Mock's port (the script's default). */
+    public static final int S3_PORT = 19090;
 
     private final Path state;
 
@@ -68,6 +79,23 @@ public final class LocalCluster implements AutoCloseable {
     /** The password of user {@code admin}. */
     public String password() throws IOException {
         return Files.readString(this.state.resolve("password")).strip();
+    }
+
+    /** What the cluster's bucket holds: key and size of each object. */
+    public Map<String, Long> objects() {
+        try (S3Client s3 = S3Client.builder()
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .endpointOverride(URI.create("http://127.0.0.1:" + S3_PORT))
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("udpimage", "udpimage")))
+            .build()) {
+            Map<String, Long> objects = new java.util.TreeMap<>();
+            s3.listObjectsV2Paginator(request -> request.bucket("udp-images"))
+                .contents()
+                .forEach(object -> objects.put(object.key(), object.size()));
+            return objects;
+        }
     }
 
     public void kill(int n) throws IOException {

@@ -29,9 +29,9 @@ import dev.udpimage.support.TestImages;
  * <p>
  * Arguments: the build directory (holding the service jar), the seedproto directory,
  * {@code full}, {@code quick} for a smaller run, {@code reliable} for the reliable-mode
- * rows only, {@code cluster} for the cluster through nginx ({@link ClusterBench}) or
- * {@code durability} for {@code udp.store.durability} async against sync
- * ({@link DurabilityBench}), and the file of the service's JVM options
+ * rows only, {@code cluster} for one receiver of the cluster against the file store
+ * ({@link ClusterBench}) or {@code durability} for {@code udp.store.durability} async
+ * against sync ({@link DurabilityBench}), and the file of the service's JVM options
  * ({@code jvm.options}). Figures are for comparison in one run on one machine, not
  * absolute.
  */
@@ -87,10 +87,8 @@ public final class Bench {
             return;
         }
         if ("cluster".equals(mode)) {
-            System.out.println();
-            System.out.println("| workload, through nginx | completed/sent | per s | MB/s | p50 / p99 ms |");
-            System.out.println("| --- | --- | --- | --- | --- |");
-            ClusterBench.run(sender, small, medium, scale).forEach(System.out::println);
+            ClusterBench.run(sender, Processes.serviceJar(build), jvmOptions, build, small, medium, scale)
+                .forEach(System.out::println);
             return;
         }
         boolean withReference = legacy && ReferenceProcess.available(seedproto);
