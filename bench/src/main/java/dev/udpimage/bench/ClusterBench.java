@@ -66,12 +66,12 @@ final class ClusterBench {
             long bytes = objects.values().stream().mapToLong(Long::longValue).sum();
             String perThousand = String.format(Locale.ROOT, "%.2f PUTs, %.1f MB (%d objects, %d frames)",
                     objects.size() * 1000.0 / frames, bytes * 1000.0 / frames / 1e6, objects.size(), frames);
-            double[] cluster = rows.stream().mapToDouble(Row::perSecond).toArray();
+            double[] clusterRates = rows.stream().mapToDouble(Row::perSecond).toArray();
             for (int i = 0; i < rows.size(); i++) {
                 lines.add(line(rows.get(i), "cluster", perThousand));
-                lines.add(
-                        String.format(Locale.ROOT, "| (%s) | cluster / file sync %.2fx, / file async %.2fx | | | | | |",
-                                rows.get(i).workload(), cluster[i] / rates.get(1)[i], cluster[i] / rates.get(0)[i]));
+                lines.add(String.format(Locale.ROOT,
+                        "| (%s) | cluster / file sync %.2fx, / file async %.2fx | | | | | |", rows.get(i).workload(),
+                        clusterRates[i] / rates.get(1)[i], clusterRates[i] / rates.get(0)[i]));
             }
             lines.add(String.format(Locale.ROOT,
                     "| (cluster, mean per image) commit %.1f ms, seal %.1f ms a segment | | | | | | |",
