@@ -20,6 +20,8 @@ create index segment_ended on segment (ended_at);
 alter table image alter column object_key drop not null;
 alter table image add column camera text;
 alter table image add column data bytea;
+-- images are compressed already: stored out of line as they are, without pglz's attempt at each
+alter table image alter column data set storage external;
 alter table image add column segment_id bigint references segment (id) on delete cascade;
 alter table image add column segment_offset bigint;
 -- what is held until sealed

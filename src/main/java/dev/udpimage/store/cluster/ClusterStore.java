@@ -69,7 +69,8 @@ public class ClusterStore implements ReceivedStore {
 
     /**
      * Recording on: the rows beyond the history that hold no bytes the recording still
-     * needs (sealed, or from before the recording); found by the primary key's index.
+     * needs (sealed, or from before the recording); found by the primary key's index. Run
+     * after sealing ({@link #trimHistory}), not with each save.
      */
     private static final String RECORDED_IMAGE_RETENTION = """
             delete from image where id <= (select id from image order by id desc offset :history limit 1)
@@ -144,14 +145,7 @@ public class ClusterStore implements ReceivedStore {
                         metadata.transport(), metadata.transferMs(), original, sha256, this.instance)
                 .query(Long.class)
                 .single();
-            List<String> evicted = this.jdbc.sql(this.recording ? RECORDED_IMAGE_RETENTION : IMAGE_RETENTION)
-                .param("history", this.history)
-                .param("maxBytes", this.maxBytes)
-                .query(String.class)
-                .list()
-                .stream()
-                .filter(Objects::nonNull)
-                .toList();
+            List<String> evicted = this.recording ? List.of() : evict(IMAGE_RETENTION);
             return new Saved<>(new ReceivedImage(metadata.withId(id), original), evicted);
         }));
         deleteObjects(saved.evictedKeys());
@@ -185,6 +179,27 @@ public class ClusterStore implements ReceivedStore {
             listener.listStored(saved);
         }
         return saved;
+    }
+
+    /**
+     * With the recording on: deletes the rows beyond the history that sealing let go of
+     * (the {@link SegmentSealer} calls it after sealing), so a save is one insert and its
+     * commit.
+     */
+    void trimHistory() {
+        deleteObjects(this.transactions.execute(status -> evict(RECORDED_IMAGE_RETENTION)));
+    }
+
+    /** Runs a retention statement; the objects of the rows it deleted. */
+    private List<String> evict(String retention) {
+        return this.jdbc.sql(retention)
+            .param("history", this.history)
+            .param("maxBytes", this.maxBytes)
+            .query(String.class)
+            .list()
+            .stream()
+            .filter(Objects::nonNull)
+            .toList();
     }
 
     /** What to ring after each save ({@link ClusterEvents}). */

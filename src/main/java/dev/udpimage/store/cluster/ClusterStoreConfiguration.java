@@ -101,11 +101,11 @@ public class ClusterStoreConfiguration {
     @Bean
     @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
     SegmentSealer segmentSealer(DataSource dataSource, TransactionTemplate transactions, SegmentObjects segmentObjects,
-            UdpProperties properties, MeterRegistry registry) {
+            ClusterStore clusterStore, UdpProperties properties, MeterRegistry registry) {
         JdbcTemplate streaming = new JdbcTemplate(dataSource);
         streaming.setFetchSize(16);
         UdpProperties.Recording recording = properties.recording();
-        return new SegmentSealer(JdbcClient.create(streaming), transactions, segmentObjects,
+        return new SegmentSealer(JdbcClient.create(streaming), transactions, segmentObjects, clusterStore,
                 instanceName(properties.store().instance()), recording.segmentDuration(),
                 recording.segmentBytes().toBytes(), registry);
     }

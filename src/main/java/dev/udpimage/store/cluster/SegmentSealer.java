@@ -46,6 +46,8 @@ class SegmentSealer {
 
     private final SegmentObjects segments;
 
+    private final ClusterStore store;
+
     private final String instance;
 
     private final Duration duration;
@@ -68,11 +70,12 @@ class SegmentSealer {
      * @param jdbc whose template reads rows in batches (a fetch size), so a segment's
      * bytes are not all buffered twice
      */
-    SegmentSealer(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments, String instance,
-            Duration duration, long maxBytes, MeterRegistry registry) {
+    SegmentSealer(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments, ClusterStore store,
+            String instance, Duration duration, long maxBytes, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.segments = segments;
+        this.store = store;
         this.instance = instance;
         this.duration = duration;
         this.maxBytes = Math.min(maxBytes, UdpProperties.Store.CLUSTER_SEGMENT_BYTES);
@@ -132,6 +135,9 @@ class SegmentSealer {
             if (camera.bytes() >= this.maxBytes || !camera.oldest().plus(this.duration).isAfter(now)) {
                 count += seal(camera.camera()) ? 1 : 0;
             }
+        }
+        if (count > 0) {
+            this.store.trimHistory();
         }
         return count;
     }
