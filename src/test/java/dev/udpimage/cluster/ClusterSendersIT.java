@@ -55,15 +55,16 @@ import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Three receivers behind nginx's UDP load balancer on one PostgreSQL and one
- * S3-compatible store ({@code deploy/local-cluster.sh}): every legacy sender, Java or the
- * Python reference client, is answered, every image and list is stored exactly once and
- * served identically by every instance, viewers see what any instance received (a camera
- * sending to one plays on another), and a receiver killed mid-run costs its senders at
- * most the transfer in flight.
+ * Three receivers behind the UDP load balancer on one PostgreSQL and one S3-compatible
+ * store ({@code deploy/local-cluster.sh}): every legacy sender, Java or the Python
+ * reference client, is answered, senders on this machine keep their own 127.x.y.z
+ * addresses, every image and list is stored exactly once and served identically by every
+ * instance, viewers see what any instance received (a camera sending to one plays on
+ * another), and a receiver killed mid-run costs its senders at most the transfer in
+ * flight.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterThroughNginxIT {
+class ClusterSendersIT {
 
     private static final Path SEED_CLIENT = Path.of("clients/python/tutorial_client.py");
 
@@ -363,6 +364,27 @@ class ClusterThroughNginxIT {
             .forEach(shas -> assertThat(stored).as("every acknowledged image is kept").containsAll(shas));
         assertThat(acknowledged.values().stream().mapToInt(List::size).sum()).isEqualTo(senders * each);
         cluster.start(2);
+    }
+
+    @Test
+    @Order(5)
+    void aSenderOnThisMachineKeepsItsOwnAddressThroughTheBalancer() throws Exception {
+        InetAddress camera = InetAddress.getByName("127.0.0.77");
+        try (LegacyTestClient sender = new LegacyTestClient(camera, LocalCluster.NGINX_IMAGES)) {
+            for (int i = 0; i < 3; i++) {
+                sender.sendChunked(TestImages.smallJpeg(7700 + i));
+                assertThat(sender.reply()).isEqualTo("get message!!!");
+            }
+        }
+        for (int n = 1; n <= 3; n++) {
+            assertThat(stream(cluster.http(n).get("/received/streams").json(), "127.0.0.77"))
+                .as("r" + n + " lists the sender by its own address")
+                .isNotNull();
+            assertThat(cluster.http(n).get("/recordings/frames?sender=127.0.0.77").json().size())
+                .as("r" + n + "'s recording of it")
+                .isEqualTo(3);
+        }
+        assertThat(psql("select count(*) from image where sender like '127.0.0.77:%'")).isEqualTo("3");
     }
 
     private static Sent sendImages(int sender, List<byte[]> images, boolean whole) {
