@@ -117,6 +117,12 @@ up() {
         UDP_LB_TABLE=udpimg_lb UDP_LB_PORTS="19999=$backends_images 19998=$backends_lists" UDP_LB_HEALTH="$health" \
             nohup bash "$REPO/deploy/udp-balancer.sh" watch > "$STATE/balancer.log" 2>&1 &
         echo $! > "$STATE/balancer.pid"
+        # up means balanced: the first datagram after it must find the rules
+        local deadline=$((SECONDS + 10))
+        until nft list table ip udpimg_lb >/dev/null 2>&1; do
+            if [ $SECONDS -ge $deadline ]; then log "the balancer did not install its rules: $STATE/balancer.log"; exit 1; fi
+            sleep 0.1
+        done
     else
         log "UDP: nginx balances 127.0.0.1:19999 (images) and :19998 (lists); senders have nginx's address"
         if [ -f /usr/lib/nginx/modules/ngx_stream_module.so ]; then

@@ -69,6 +69,12 @@ class ClusterStoreIT extends ServiceTestSupport {
     @Autowired
     SegmentSealer sealer;
 
+    @Autowired
+    ClusterRetention retention;
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
         LocalPostgres postgres = LocalPostgres.get();
@@ -82,7 +88,11 @@ class ClusterStoreIT extends ServiceTestSupport {
                 java.util.Map.entry("udp.store.s3.bucket", BUCKET), java.util.Map.entry("udp.store.instance", instance),
                 java.util.Map.entry("udp.store.history", String.valueOf(HISTORY)),
                 java.util.Map.entry("udp.store.sweep-grace", "0s"), java.util.Map.entry("udp.image-port", "0"),
-                java.util.Map.entry("udp.list-port", "0"), java.util.Map.entry("udp.bind-address", "127.0.0.1"));
+                java.util.Map.entry("udp.list-port", "0"), java.util.Map.entry("udp.bind-address", "127.0.0.1"),
+                // a camera with a byte bound of its own, smaller than one of its frames
+                java.util.Map.entry("udp.recording.cameras[127.0.0.42].max-bytes", "1KB"),
+                // retention only when a test asks
+                java.util.Map.entry("udp.recording.retention-interval", "1h"));
     }
 
     @BeforeAll
@@ -260,6 +270,34 @@ class ClusterStoreIT extends ServiceTestSupport {
             assertThat(entry.get("frames").asLong()).isEqualTo(20);
             assertThat(entry.get("segments").asInt()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void retentionDeletesWholeSegmentsAndTheirObjectsClusterWide() throws Exception {
+        for (String address : List.of("127.0.0.42", "127.0.0.43")) {
+            try (LegacyTestClient client = new LegacyTestClient(java.net.InetAddress.getByName(address),
+                    second.getBean(ReceiverPorts.class).image())) {
+                client.sendChunked(TestImages.smallJpeg(address.hashCode()));
+                assertThat(client.reply()).isEqualTo("get message!!!");
+            }
+        }
+        this.sealer.sealDue(java.time.Instant.now().plusSeconds(3600));
+        java.time.Instant later = java.time.Instant.now().plusSeconds(60);
+        assertThat(this.objects.keysOlderThan("segments/127.0.0.42/", later)).hasSize(1);
+        // 127.0.0.42's own bound (1 KB) is smaller than its one segment
+        List<String> deleted = this.retention.enforce(java.time.Instant.now());
+        assertThat(deleted).anyMatch(key -> key.startsWith("segments/127.0.0.42/"))
+            .noneMatch(key -> key.startsWith("segments/127.0.0.43/"));
+        assertThat(this.registry.get("udp.recording.segments.deleted").tag("reason", "camera-bytes").counter().count())
+            .isGreaterThanOrEqualTo(1);
+        assertThat(this.objects.keysOlderThan("segments/127.0.0.42/", later)).isEmpty();
+        assertThat(secondHttp().get("/recordings/frames?sender=127.0.0.42").json().size()).isZero();
+        assertThat(http().get("/recordings/frames?sender=127.0.0.43").json().size()).isEqualTo(1);
+        // eight days on, everything sealed is past the 7-day age bound
+        this.retention.enforce(java.time.Instant.now().plus(java.time.Duration.ofDays(8)));
+        assertThat(this.objects.keysOlderThan("segments/127.0.0.43/", later)).isEmpty();
+        assertThat(this.jdbc.sql("select count(*) from segment").query(Long.class).single()).isZero();
+        assertThat(http().get("/recordings/frames?sender=127.0.0.43").json().size()).isZero();
     }
 
     /** A camera's recorded frames, each read by its time, as SHA-256s. */
