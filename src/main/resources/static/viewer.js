@@ -219,7 +219,7 @@ async function refreshStreams() {
       tiles.append(tile);
     }
     // A browser opens at most 6 connections to a server, and each MJPEG stream holds one for good: the busiest
-    // MAX_LIVE streams play live, the others show their latest frame, refreshed every second
+    // MAX_LIVE streams play live, the others show their latest frame, refreshed every second while it changes
     const img = tile.querySelector('img');
     const sender = encodeURIComponent(stream.sender);
     if (stream.active && index < MAX_LIVE) {
@@ -227,10 +227,13 @@ async function refreshStreams() {
         img.src = `/received/stream.mjpeg?sender=${sender}`;
         tile.dataset.live = 'true';
       }
-    } else {
+    } else if (tile.dataset.live !== 'false' || tile.dataset.frames !== String(stream.frames)) {
+      // a still only when there is a new frame: a page with many stopped cameras asks nothing of them, and
+      // leaves its connections to the live streams, the events and what the user asks for
       img.src = `/received/stream.jpg?sender=${sender}&at=${Date.now()}`;
       tile.dataset.live = 'false';
     }
+    tile.dataset.frames = String(stream.frames);
     tile.classList.toggle('stopped', !stream.active);
     tile.querySelector('.caption').textContent = describeStream(stream) + (stream.active ? '' : ' · stopped');
     tile.dataset.fps = stream.fps;

@@ -158,6 +158,11 @@ public class SendService {
      * exactly that address.
      */
     private InetSocketAddress resolve(String host, int port) {
+        if (isInvalidName(host)) {
+            // RFC 6761 6.4: names under .invalid never resolve, so no resolver is asked
+            // (and waited for)
+            throw new SendException.Invalid("unknown host '" + host + "'");
+        }
         InetAddress address;
         try {
             address = InetAddress.getByName(host);
@@ -175,6 +180,14 @@ public class SendService {
                     + this.allowedPorts + ", nor one of this service's own UDP ports");
         }
         return new InetSocketAddress(address, port);
+    }
+
+    static boolean isInvalidName(String host) {
+        String name = host.toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name.equals("invalid") || name.endsWith(".invalid");
     }
 
     private interface Send<T> {
