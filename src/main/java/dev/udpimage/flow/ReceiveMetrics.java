@@ -20,6 +20,14 @@ import dev.udpimage.udp.SocketDrops;
  */
 final class ReceiveMetrics {
 
+    /** A failure that is no {@link Rejection}: the receive path itself failed. */
+    static final String INTERNAL = "internal";
+
+    private static final String FAILED = "Transfers dropped, by reason";
+
+    private static final String LIMITED = "Replies not sent: over the source's reply budget (3x what it sent) "
+            + "or error reply rate";
+
     private final MeterRegistry registry;
 
     private final String port;
@@ -35,13 +43,14 @@ final class ReceiveMetrics {
     private final Counter repliesDropped;
 
     /**
-     * By reason, made on first use: no registry lookup per drop, which a flood would pay
-     * for every datagram.
+     * By reason: every reason this service knows is registered at start (at 0, so that
+     * rates and alerts see the series before its first failure); no registry lookup per
+     * drop, which a flood would pay for every datagram.
      */
-    /** Replies not sent, by reason, made on first use. */
-    private final Map<String, Counter> limited = new ConcurrentHashMap<>();
-
     private final Map<String, Counter> failed = new ConcurrentHashMap<>();
+
+    /** Replies not sent, by reason, likewise. */
+    private final Map<String, Counter> limited = new ConcurrentHashMap<>();
 
     /** The socket's UDP port, once bound; -1 before. */
     private volatile int socketPort = -1;
@@ -84,6 +93,13 @@ final class ReceiveMetrics {
                     .tag("port", port)
                     .description("Time from an image's header to its last chunk")
                     .register(registry);
+        for (Rejection.Reason reason : Rejection.Reason.values()) {
+            byReason(this.failed, "udp.transfers.failed", FAILED, reason.tag());
+        }
+        byReason(this.failed, "udp.transfers.failed", FAILED, INTERNAL);
+        for (ReplyBudget.Refusal refusal : ReplyBudget.Refusal.values()) {
+            byReason(this.limited, "udp.replies.limited", LIMITED, refusal.tag());
+        }
     }
 
     void datagram(int length) {
@@ -103,7 +119,7 @@ final class ReceiveMetrics {
     }
 
     void failed(String reason) {
-        byReason(this.failed, "udp.transfers.failed", "Transfers dropped, by reason", reason).increment();
+        byReason(this.failed, "udp.transfers.failed", FAILED, reason).increment();
     }
 
     void replied() {
@@ -119,9 +135,7 @@ final class ReceiveMetrics {
      * ({@link ReplyBudget}).
      */
     void replyLimited(String reason) {
-        byReason(this.limited, "udp.replies.limited",
-                "Replies not sent: over the source's reply budget (3x what it sent) or error reply rate", reason)
-            .increment();
+        byReason(this.limited, "udp.replies.limited", LIMITED, reason).increment();
     }
 
     /**

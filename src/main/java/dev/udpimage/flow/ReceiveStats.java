@@ -40,6 +40,9 @@ public class ReceiveStats {
         this.registry.find("udp.transfers.failed")
             .tag("port", port)
             .counters()
+            .stream()
+            .filter(c -> c.count() > 0) // every reason is registered at 0: show those
+                                        // that happened
             .forEach(c -> failed.merge(c.getId().getTag("reason"), (long) c.count(), Long::sum));
         return new PortStats(count("udp.datagrams", port), count("udp.received.bytes", port),
                 count("udp.transfers.completed", port), failed, count("udp.replies", port),

@@ -102,7 +102,7 @@ final class Replies {
             reply = rejected(sender, rejection);
         }
         else {
-            this.metrics.failed("internal");
+            this.metrics.failed(ReceiveMetrics.INTERNAL);
             dropLog.error("Failed to process datagram from {}", sender, error);
             reply = LegacyProtocol.errorReply("internal error");
         }

@@ -106,6 +106,10 @@ public class StreamHub implements StoreListener {
         Gauge.builder("udp.streams", this, StreamHub::size)
             .description("Streams (senders) the hub keeps")
             .register(registry);
+        Gauge.builder("udp.viewers", this, StreamHub::viewers)
+            .description("Viewers open: MJPEG streams, or pages on the live events")
+            .tag("kind", "mjpeg")
+            .register(registry);
         Gauge.builder("udp.streams.bytes", this, hub -> hub.heldBytes())
             .description("Bytes of the streams' newest frames, together")
             .register(registry);
@@ -309,6 +313,10 @@ public class StreamHub implements StoreListener {
         Viewer viewer = new Viewer(key, stream == null ? 0 : stream.frames - 1);
         this.viewers.add(viewer);
         return viewer;
+    }
+
+    private synchronized int viewers() {
+        return this.viewers.size();
     }
 
     public synchronized void close(Viewer viewer) {

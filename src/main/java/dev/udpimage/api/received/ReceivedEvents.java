@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,10 @@ public class ReceivedEvents implements StoreListener, DisposableBean {
         this.maxSubscribers = properties.viewers().maxEvents();
         this.dropped = Counter.builder("udp.events.dropped")
             .description("Viewer events dropped because pages fell behind")
+            .register(registry);
+        Gauge.builder("udp.viewers", this.emitters, List::size)
+            .description("Viewers open: MJPEG streams, or pages on the live events")
+            .tag("kind", "events")
             .register(registry);
         this.publisher = new Thread(this::publish, "viewer-events");
         this.publisher.setDaemon(true);

@@ -87,8 +87,7 @@ class FullDiskIT {
         assertThat(leftovers()).as("no half-written file stays").isEmpty();
 
         this.disk.free();
-        await().atMost(Duration.ofSeconds(10))
-            .untilAsserted(() -> assertThat(http.get("/actuator/health").status()).isEqualTo(200));
+        assertReadyAgain(http);
         byte[] afterwards = TestImages.mediumJpeg(100);
         assertThat(sendImage(afterwards)).isEqualTo("get message!!!");
         acknowledged.add(TestImages.sha256(afterwards));
@@ -98,8 +97,7 @@ class FullDiskIT {
         assertThat(sendImage(TestImages.smallJpeg(101))).isEqualTo("error: store unavailable");
         assertStoreDown(http, "Read-only file system");
         this.disk.readOnly(false);
-        await().atMost(Duration.ofSeconds(10))
-            .untilAsserted(() -> assertThat(http.get("/actuator/health").status()).isEqualTo(200));
+        assertReadyAgain(http);
         byte[] last = TestImages.smallJpeg(102);
         assertThat(sendImage(last)).isEqualTo("get message!!!");
         acknowledged.add(TestImages.sha256(last));
@@ -212,6 +210,23 @@ class FullDiskIT {
         JsonNode store = health.json().get("components").get("store");
         assertThat(store.get("status").asString()).isEqualTo("DOWN");
         assertThat(store.get("details").get("reason").asString()).isEqualTo(reason);
+        // an orchestrator stops sending traffic here, but does not restart it: the disk
+        // is the problem
+        Http.Response readiness = http.get("/actuator/health/readiness");
+        assertThat(readiness.status()).as(readiness.text()).isEqualTo(503);
+        assertThat(readiness.json().get("status").asString()).isEqualTo("DOWN");
+        assertThat(http.get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(http.get("/actuator/prometheus").text()).contains("udp_health{component=\"store\"} 0.0")
+            .contains("udp_health{component=\"readiness\"} 0.0")
+            .contains("udp_health{component=\"liveness\"} 1.0");
+    }
+
+    private static void assertReadyAgain(Http http) {
+        await().atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(http.get("/actuator/health").status()).isEqualTo(200));
+        assertThat(http.get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(http.get("/actuator/prometheus").text()).contains("udp_health{component=\"store\"} 1.0")
+            .contains("udp_health{component=\"readiness\"} 1.0");
     }
 
     private static double counted(Http http, String meter, String tag) {
