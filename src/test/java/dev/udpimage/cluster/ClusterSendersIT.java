@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +52,7 @@ import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.MjpegViewer;
+import dev.udpimage.support.MonitoringNames;
 import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
@@ -385,6 +387,25 @@ class ClusterSendersIT {
                 .isEqualTo(3);
         }
         assertThat(psql("select count(*) from image where sender like '127.0.0.77:%'")).isEqualTo("3");
+    }
+
+    /**
+     * The cluster's side of {@code MonitoringIT}: every metric the alert rules and the
+     * dashboard name is exported by an instance, but the file store's own; its readiness
+     * includes PostgreSQL and object storage.
+     */
+    @Test
+    @Order(6)
+    void everyMetricTheRulesAndTheDashboardNameIsExportedAndReadinessHasTheSharedEngines() throws Exception {
+        Set<String> named = MonitoringNames.named();
+        Set<String> missing = new TreeSet<>(named);
+        missing.removeAll(MonitoringNames.exported(cluster.http(1).get("/actuator/prometheus").text()));
+        assertThat(missing).as("named but not exported by the cluster backend")
+            .isEqualTo(new TreeSet<>(MonitoringNames.FILE_ONLY.stream().filter(named::contains).toList()));
+        JsonNode readiness = cluster.http(1).get("/actuator/health/readiness").json();
+        assertThat(readiness.get("status").asString()).isEqualTo("UP");
+        assertThat(readiness.get("components").propertyNames()).as(readiness.toString())
+            .containsExactlyInAnyOrder("readinessState", "db", "objectStore");
     }
 
     private static Sent sendImages(int sender, List<byte[]> images, boolean whole) {
