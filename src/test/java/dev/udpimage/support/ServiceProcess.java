@@ -56,7 +56,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), UdpImageServiceApplication.class.getName(),
                 "--server.port=" + ports[0], "--udp.image-port=" + ports[1], "--udp.list-port=" + ports[2],
-                "--udp.bind-address=127.0.0.1", "--spring.main.banner-mode=off"));
+                "--udp.bind-address=127.0.0.1"));
         command.addAll(List.of(settings));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
