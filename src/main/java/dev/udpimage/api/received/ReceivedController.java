@@ -114,6 +114,7 @@ public class ReceivedController {
     }
 
     @Operation(summary = "The latest JSON list with its metadata")
+    @ApiResponse(responseCode = "200", description = "The latest list")
     @ApiResponse(responseCode = "404", description = "No list received yet")
     @GetMapping("/lists/latest")
     public ReceivedList latestList() {

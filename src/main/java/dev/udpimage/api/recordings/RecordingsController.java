@@ -285,7 +285,8 @@ public class RecordingsController {
             .body(body);
     }
 
-    @Operation(summary = "A sender's recorded lists in [from, to) as JSON lines (application/x-ndjson)")
+    @Operation(operationId = "recordedLists",
+            summary = "A sender's recorded lists in [from, to) as JSON lines (application/x-ndjson)")
     @GetMapping(value = "/lists", produces = "application/x-ndjson")
     public ResponseEntity<StreamingResponseBody> lists(@RequestParam String sender,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,

@@ -7,6 +7,7 @@ import java.time.Duration;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -55,17 +56,27 @@ public class SendController {
         this.maxImageBytes = properties.transfer().maxImageBytes().toBytes();
     }
 
-    @Operation(summary = "Send an image (multipart part `file`, or the raw body as image/*)",
+    @Operation(operationId = "sendImage", summary = "Send an image (multipart part `file`, or the raw body as image/*)",
             description = "Sends like the Python clients (mode=chunked: 8-byte length header, then chunks; "
                     + "mode=whole: one datagram) and waits for the peer's reply, or in reliable mode "
                     + "(mode=reliable: windowed, retransmitting, checksummed; reports retransmissions). Defaults send to this service's "
                     + "own image port, so GET /received/latest.png shows the image afterwards.")
-    @ApiResponse(responseCode = "200", description = "The peer replied")
+    @ApiResponse(responseCode = "200", description = "The peer replied",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = SendService.ImageSent.class),
+                    examples = @ExampleObject(name = "chunked", value = """
+                            {"target": "127.0.0.1:9999", "bytes": 10234, "datagrams": 11, "reply": "get message!!!",
+                             "elapsedMs": 3, "retransmissions": 0, "megabytesPerSecond": 3.41, "rate": 6.0}""")))
     @ApiResponse(responseCode = "400",
-            description = "Empty or oversized image, bad host or port, whole mode over " + "65507 bytes",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-    @ApiResponse(responseCode = "504", description = "No reply within timeoutMs",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+            description = "No image, an image of too many pixels, a bad host, port or chunk size, whole mode over "
+                    + "65507 bytes")
+    @ApiResponse(responseCode = "403",
+            description = "A target or port not in udp.send.allowed-*, or protected mode "
+                    + "and the request is not from this machine")
+    @ApiResponse(responseCode = "413", description = "Over udp.transfer.max-image-bytes")
+    @ApiResponse(responseCode = "429", description = "Over udp.send.requests-per-second for this client")
+    @ApiResponse(responseCode = "502", description = "Nothing listens at the target, or a reliable peer failed")
+    @ApiResponse(responseCode = "504", description = "No reply within timeoutMs")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = {
                     @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
@@ -117,10 +128,21 @@ public class SendController {
 
     @Operation(summary = "Send a JSON value (usually a list such as [0, 0, 0, 7]) to a list port",
             description = "One datagram of compact UTF-8 JSON; waits for the peer's reply (`get the msg`).")
-    @ApiResponse(responseCode = "400", description = "Invalid JSON, bad host or port",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-    @ApiResponse(responseCode = "504", description = "No reply within timeoutMs",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(responseCode = "200", description = "The peer replied",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = SendService.ListSent.class),
+                    examples = @ExampleObject(name = "list", value = """
+                            {"target": "127.0.0.1:9998", "bytes": 9, "reply": "get the msg", "elapsedMs": 1}""")))
+    @ApiResponse(responseCode = "400", description = "Invalid JSON, bad host or port")
+    @ApiResponse(responseCode = "403",
+            description = "A target or port not in udp.send.allowed-*, or protected mode "
+                    + "and the request is not from this machine")
+    @ApiResponse(responseCode = "429", description = "Over udp.send.requests-per-second for this client")
+    @ApiResponse(responseCode = "502", description = "Nothing listens at the target")
+    @ApiResponse(responseCode = "504", description = "No reply within timeoutMs")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "Any JSON value",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    examples = @ExampleObject(name = "list", value = "[0, 0, 0, 7]")))
     @PostMapping(value = "/list", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     public SendService.ListSent sendList(@RequestBody JsonNode list,
@@ -133,7 +155,8 @@ public class SendController {
     }
 
     /** The multipart form of {@code POST /send/image}, for the docs' file picker. */
-    record Upload(@Schema(type = "string", format = "binary", description = "the image file") String file) {
+    record Upload(@Schema(type = "string", format = "binary", description = "the image file",
+            requiredMode = Schema.RequiredMode.REQUIRED) String file) {
     }
 
     private SendService.ImageSent sendImage(byte[] image, String host, Integer port, SendMode mode, Integer chunkSize,
