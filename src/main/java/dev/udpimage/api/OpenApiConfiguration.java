@@ -70,7 +70,9 @@ class OpenApiConfiguration {
                         + "service's own machine are answered, without credentials; with `udp.security.*` set, "
                         + "every request presents HTTP Basic or the bearer token.")
                 .license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0")))
-            .servers(List.of(new Server().url("http://localhost:8080").description("the service on this machine")))
+            // relative: Swagger UI and a client resolve it against where they fetched the
+            // document
+            .servers(List.of(new Server().url("/").description("this service")))
             .components(new Components()
                 .addSecuritySchemes("basicAuth",
                         new SecurityScheme().type(SecurityScheme.Type.HTTP)
