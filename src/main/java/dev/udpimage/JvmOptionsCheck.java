@@ -63,8 +63,17 @@ public class JvmOptionsCheck {
         return options;
     }
 
+    /**
+     * The tuned options the JVM runs without. A heap sized as a share of the machine's or
+     * container's memory ({@code -XX:MaxRAMPercentage}, deploy/jvm.container.options)
+     * stands for the fixed {@code -Xms}/{@code -Xmx}.
+     */
     static List<String> missing(List<String> tuned, List<String> running) {
-        return tuned.stream().filter(option -> !running.contains(option)).toList();
+        boolean heapByShare = running.stream().anyMatch(option -> option.startsWith("-XX:MaxRAMPercentage="));
+        return tuned.stream()
+            .filter(option -> !running.contains(option))
+            .filter(option -> !(heapByShare && (option.startsWith("-Xms") || option.startsWith("-Xmx"))))
+            .toList();
     }
 
 }
