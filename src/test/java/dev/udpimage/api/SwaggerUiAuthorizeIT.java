@@ -3,25 +3,17 @@ package dev.udpimage.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.test.context.TestPropertySource;
 
-import dev.udpimage.support.Chromium;
+import dev.udpimage.support.BrowserTestSupport;
 import dev.udpimage.support.ServiceTest;
-import dev.udpimage.support.ServiceTestSupport;
 
 /**
  * Swagger UI in a real Chromium, with credentials configured: its Authorize button takes
@@ -32,21 +24,7 @@ import dev.udpimage.support.ServiceTestSupport;
 @ServiceTest
 @TestPropertySource(properties = { "udp.security.username=client", "udp.security.password=client-secret",
         "udp.security.token=client-token" })
-class SwaggerUiAuthorizeIT extends ServiceTestSupport {
-
-    private static WebDriver browser;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
+class SwaggerUiAuthorizeIT extends BrowserTestSupport {
 
     private WebElement await(String what, By by) {
         return new WebDriverWait(browser, Duration.ofSeconds(15)).withMessage(what)
@@ -55,17 +33,15 @@ class SwaggerUiAuthorizeIT extends ServiceTestSupport {
 
     @Test
     void authorizeTakesTheTokenAndTryItOutSendsIt() throws IOException {
-        // what the browser's Basic prompt does: the credentials, once given, go with
-        // every request to the origin
-        // (a page whose own URL holds them cannot fetch: fetch refuses URLs with
-        // credentials)
+        // as after the browser's Basic prompt: the credentials, once given, go with every
+        // request to the origin (a page whose own URL holds them cannot fetch at all)
         browser.get("http://client:client-secret@127.0.0.1:" + this.httpPort + "/v3/api-docs");
         browser.get("http://127.0.0.1:" + this.httpPort + "/swagger-ui.html");
         try {
             authorizeAndTry();
         }
         finally {
-            screenshot();
+            screenshot("swagger-authorized");
         }
     }
 
@@ -88,12 +64,6 @@ class SwaggerUiAuthorizeIT extends ServiceTestSupport {
             .getText();
         assertThat(curl).contains("Authorization: Bearer client-token");
         assertThat(status.getText()).startsWith("200");
-    }
-
-    private static void screenshot() throws IOException {
-        Path file = Path.of("target", "swagger-authorized.png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
 }

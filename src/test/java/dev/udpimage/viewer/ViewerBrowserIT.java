@@ -7,23 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.udpimage.api.received.ReceivedEvents;
-import dev.udpimage.support.Chromium;
+import dev.udpimage.support.BrowserTestSupport;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
-import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 
 /**
@@ -33,35 +25,17 @@ import dev.udpimage.support.TestImages;
  * Screenshots go to {@code target/viewer-*.png}. Needs {@link Chromium}.
  */
 @ServiceTest
-class ViewerBrowserIT extends ServiceTestSupport {
-
-    private static WebDriver browser;
+class ViewerBrowserIT extends BrowserTestSupport {
 
     @Autowired
     ReceivedEvents events;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     private String url(String path) {
         return "http://127.0.0.1:" + this.httpPort + path;
     }
 
-    private Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
-    }
-
-    private void waitFor(String what, java.util.function.Supplier<Boolean> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(what).until(driver -> condition.get());
+    private static void waitFor(String what, java.util.function.Supplier<Boolean> condition) {
+        waitFor(what, Duration.ofSeconds(10), condition);
     }
 
     private long largeNaturalWidth() {
@@ -70,12 +44,6 @@ class ViewerBrowserIT extends ServiceTestSupport {
 
     private long largeNaturalHeight() {
         return (Long) js("return document.getElementById('large').naturalHeight;");
-    }
-
-    private static void screenshot(String name) throws IOException {
-        Path file = Path.of("target", "viewer-" + name + ".png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
     @Test
@@ -101,7 +69,7 @@ class ViewerBrowserIT extends ServiceTestSupport {
                 () -> browser.findElement(By.cssSelector("#lists li")).getText().startsWith("[0,0,0,4242]"));
         waitFor("counters are shown", () -> !browser.findElements(By.cssSelector("#counters dd")).isEmpty());
         assertThat(js("return window.notReloaded === true;")).as("no reload happened").isEqualTo(true);
-        screenshot("live");
+        screenshot("viewer-live");
 
         Path upload = Files.createTempFile("viewer-upload-", ".jpg");
         Files.write(upload, TestImages.jpeg(TestImages.photo(200, 100, 10, 502), 0.9f));
@@ -111,7 +79,7 @@ class ViewerBrowserIT extends ServiceTestSupport {
                 () -> browser.findElement(By.id("send-result")).getText().startsWith("get message!!!"));
         waitFor("the sent image becomes the large one", () -> largeNaturalWidth() == 200);
         assertThat(largeNaturalHeight()).isEqualTo(100);
-        screenshot("after-send");
+        screenshot("viewer-after-send");
 
         browser.findElement(By.id("send-host")).clear();
         browser.findElement(By.id("send-host")).sendKeys("no-such-host.invalid");
@@ -154,7 +122,7 @@ class ViewerBrowserIT extends ServiceTestSupport {
                 () -> browser.findElements(By.cssSelector(".opblock")).size() >= 9);
         String page = browser.findElement(By.tagName("body")).getText();
         assertThat(page).contains("/send/image", "/send/list", "/received/latest.png", "/received/events");
-        screenshot("swagger");
+        screenshot("viewer-swagger");
     }
 
 }

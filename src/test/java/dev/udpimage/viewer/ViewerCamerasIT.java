@@ -2,27 +2,17 @@ package dev.udpimage.viewer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import dev.udpimage.support.Chromium;
+import dev.udpimage.support.BrowserTestSupport;
 import dev.udpimage.support.Commands;
 import dev.udpimage.support.ServiceTest;
-import dev.udpimage.support.ServiceTestSupport;
 
 /**
  * The viewer with a camera sending ({@code clients/python/camera_send.py}, 640x480 at 25
@@ -32,29 +22,15 @@ import dev.udpimage.support.ServiceTestSupport;
  * the screen. Screenshots go to {@code target/viewer-cameras-*.png}.
  */
 @ServiceTest
-class ViewerCamerasIT extends ServiceTestSupport {
-
-    private static WebDriver browser;
+class ViewerCamerasIT extends BrowserTestSupport {
 
     @BeforeAll
-    static void startBrowser() throws Exception {
+    static void requirePythonOpenCv() {
         Commands.require(Commands.hasPythonOpenCv(), "no python3 with OpenCV (apt-get install python3-opencv)");
-        browser = Chromium.start();
     }
 
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    private Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
-    }
-
-    private void waitFor(String what, java.util.function.Supplier<Boolean> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(15)).withMessage(what).until(driver -> condition.get());
+    private static void waitFor(String what, java.util.function.Supplier<Boolean> condition) {
+        waitFor(what, Duration.ofSeconds(15), condition);
     }
 
     @Test
@@ -97,12 +73,12 @@ class ViewerCamerasIT extends ServiceTestSupport {
             assertThat((Long) js("return document.querySelectorAll('#send-mode option[value=\"reliable\"]').length;"))
                 .as("every mode the API has")
                 .isEqualTo(1);
-            screenshot("1280");
+            screenshot("viewer-cameras-1280");
 
             browser.manage().window().setSize(new Dimension(375, 800));
             Thread.sleep(300);
             assertFitsTheScreen();
-            screenshot("375");
+            screenshot("viewer-cameras-375");
 
             String output = new String(camera.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(camera.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -130,12 +106,6 @@ class ViewerCamerasIT extends ServiceTestSupport {
         assertThat((Boolean) js("return document.documentElement.scrollWidth <= window.innerWidth + 1;"))
             .as("nothing wider than the window (%s px)", js("return window.innerWidth;"))
             .isTrue();
-    }
-
-    private static void screenshot(String name) throws IOException {
-        Path file = Path.of("target", "viewer-cameras-" + name + ".png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
 }

@@ -2,31 +2,21 @@ package dev.udpimage.viewer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.test.context.TestPropertySource;
 
-import dev.udpimage.support.Chromium;
+import dev.udpimage.support.BrowserTestSupport;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.ServiceTest;
-import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
 
 /**
@@ -38,28 +28,10 @@ import dev.udpimage.support.TestImages;
  */
 @ServiceTest
 @TestPropertySource(properties = "udp.recording.segment-duration=1s")
-class ViewerRecordingsIT extends ServiceTestSupport {
+class ViewerRecordingsIT extends BrowserTestSupport {
 
-    private static WebDriver browser;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    private Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
-    }
-
-    private void waitFor(String what, java.util.function.Supplier<Boolean> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(15)).withMessage(what).until(driver -> condition.get());
+    private static void waitFor(String what, java.util.function.Supplier<Boolean> condition) {
+        waitFor(what, Duration.ofSeconds(15), condition);
     }
 
     @Test
@@ -114,7 +86,7 @@ class ViewerRecordingsIT extends ServiceTestSupport {
         assertThat((Boolean) js("return document.documentElement.scrollWidth <= window.innerWidth + 1;"))
             .as("nothing wider than the phone's 375 px")
             .isTrue();
-        screenshot("375");
+        screenshot("viewer-recordings-375");
     }
 
     private static void send(LegacyTestClient camera, byte[] frame, int first) throws InterruptedException {
@@ -123,12 +95,6 @@ class ViewerRecordingsIT extends ServiceTestSupport {
             assertThat(camera.reply(Duration.ofSeconds(2))).isEqualTo("get message!!!");
             TimeUnit.MILLISECONDS.sleep(40);
         }
-    }
-
-    private static void screenshot(String name) throws IOException {
-        Path file = Path.of("target", "viewer-recordings-" + name + ".png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
 }
