@@ -8,6 +8,9 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -21,6 +24,28 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 public abstract class BrowserTestSupport extends ServiceTestSupport {
 
     protected static WebDriver browser;
+
+    /**
+     * A failed test's page, said in the test output (CI keeps nothing else of it): where
+     * the browser is, whether the page loaded, and what holds its connections.
+     */
+    @RegisterExtension
+    static final TestWatcher PAGE_ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            try {
+                System.out.println("browser after " + context.getDisplayName() + " failed: "
+                        + js("return location.href + ' readyState=' + document.readyState + ' camera tiles=' "
+                                + "+ document.querySelectorAll('#stream-tiles li').length + ' live=' "
+                                + "+ document.querySelectorAll('#stream-tiles li[data-live=\"true\"]').length "
+                                + "+ ' resources=' + performance.getEntriesByType('resource').length;"));
+                screenshot("failed-" + context.getRequiredTestMethod().getName());
+            }
+            catch (RuntimeException | IOException | LinkageError ex) {
+                System.out.println("browser after " + context.getDisplayName() + " failed, and does not answer: " + ex);
+            }
+        }
+    };
 
     @BeforeAll
     static void startBrowser() throws IOException {
