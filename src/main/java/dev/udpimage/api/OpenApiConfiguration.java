@@ -42,9 +42,9 @@ import tools.jackson.databind.JsonNode;
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
-    static final String PROBLEM = "Problem";
+    private static final String PROBLEM = "Problem";
 
-    static final String JSON_VALUE = "JsonValue";
+    private static final String JSON_VALUE = "JsonValue";
 
     private static final String PROBLEM_JSON = "application/problem+json";
 

@@ -41,8 +41,8 @@ public class ReceiveStats {
             .tag("port", port)
             .counters()
             .stream()
-            .filter(c -> c.count() > 0) // every reason is registered at 0: show those
-                                        // that happened
+            // every reason is registered at 0: show those that happened
+            .filter(c -> c.count() > 0)
             .forEach(c -> failed.merge(c.getId().getTag("reason"), (long) c.count(), Long::sum));
         return new PortStats(count("udp.datagrams", port), count("udp.received.bytes", port),
                 count("udp.transfers.completed", port), failed, count("udp.replies", port),

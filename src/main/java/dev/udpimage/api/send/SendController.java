@@ -40,6 +40,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag(name = "send", description = "Send images and lists to UDP peers with the legacy protocol")
 public class SendController {
 
+    // the errors both sends answer alike, described once
+    private static final String NOT_ALLOWED = "A target or port not in udp.send.allowed-*, or protected mode and the "
+            + "request is not from this machine";
+
+    private static final String TOO_MANY = "Over udp.send.requests-per-second for this client";
+
+    private static final String NO_REPLY = "No reply within timeoutMs";
+
     private final SendService sendService;
 
     private final ReceiverPorts ports;
@@ -70,13 +78,11 @@ public class SendController {
     @ApiResponse(responseCode = "400",
             description = "No image, an image of too many pixels, a bad host, port or chunk size, whole mode over "
                     + "65507 bytes")
-    @ApiResponse(responseCode = "403",
-            description = "A target or port not in udp.send.allowed-*, or protected mode "
-                    + "and the request is not from this machine")
+    @ApiResponse(responseCode = "403", description = NOT_ALLOWED)
     @ApiResponse(responseCode = "413", description = "Over udp.transfer.max-image-bytes")
-    @ApiResponse(responseCode = "429", description = "Over udp.send.requests-per-second for this client")
+    @ApiResponse(responseCode = "429", description = TOO_MANY)
     @ApiResponse(responseCode = "502", description = "Nothing listens at the target, or a reliable peer failed")
-    @ApiResponse(responseCode = "504", description = "No reply within timeoutMs")
+    @ApiResponse(responseCode = "504", description = NO_REPLY)
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = {
                     @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
@@ -134,12 +140,10 @@ public class SendController {
                     examples = @ExampleObject(name = "list", value = """
                             {"target": "127.0.0.1:9998", "bytes": 9, "reply": "get the msg", "elapsedMs": 1}""")))
     @ApiResponse(responseCode = "400", description = "Invalid JSON, bad host or port")
-    @ApiResponse(responseCode = "403",
-            description = "A target or port not in udp.send.allowed-*, or protected mode "
-                    + "and the request is not from this machine")
-    @ApiResponse(responseCode = "429", description = "Over udp.send.requests-per-second for this client")
+    @ApiResponse(responseCode = "403", description = NOT_ALLOWED)
+    @ApiResponse(responseCode = "429", description = TOO_MANY)
     @ApiResponse(responseCode = "502", description = "Nothing listens at the target")
-    @ApiResponse(responseCode = "504", description = "No reply within timeoutMs")
+    @ApiResponse(responseCode = "504", description = NO_REPLY)
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "Any JSON value",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     examples = @ExampleObject(name = "list", value = "[0, 0, 0, 7]")))
