@@ -38,16 +38,15 @@ class HttpRequestsIT extends ServiceTestSupport {
 
     @Test
     void everyRequestAnswersAsItsFileSays() throws IOException {
-        Commands.require(Files.isExecutable(Path.of("/usr/bin/npx")), "npx (nodejs)");
         int requests = 0;
         for (String file : FILES) {
             requests += Files.readString(DIRECTORY.resolve(file)).split("(?m)^### ").length - 1;
         }
-        List<String> command = new ArrayList<>(List.of("npx", "--yes", "httpyac@6.16.7", "send"));
-        FILES.forEach(file -> command.add(DIRECTORY.resolve(file).toString()));
-        command.addAll(List.of("--all", "--env", "local", "--var", "base=http://127.0.0.1:" + this.httpPort, "--var",
+        List<String> arguments = new ArrayList<>(List.of("send"));
+        FILES.forEach(file -> arguments.add(DIRECTORY.resolve(file).toString()));
+        arguments.addAll(List.of("--all", "--env", "local", "--var", "base=http://127.0.0.1:" + this.httpPort, "--var",
                 "imagePort=" + this.ports.image(), "--var", "listPort=" + this.ports.list(), "-o", "short"));
-        Commands.Result sent = Commands.run(command, 300);
+        Commands.Result sent = Commands.npx("httpyac@6.16.7", arguments, 300);
         assertThat(sent.exit()).as(sent.output()).isZero();
         Matcher summary = SUMMARY.matcher(sent.output());
         assertThat(summary.find()).as(sent.output()).isTrue();

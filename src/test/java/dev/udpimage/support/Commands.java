@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +92,18 @@ public final class Commands {
             }
             Assumptions.abort(missing);
         }
+    }
+
+    /**
+     * Runs a pinned npm tool through npx (it fetches it from the npm registry once),
+     * where npx is installed ({@link #require}).
+     * @param tool the package at its version, e.g. {@code httpyac@6.16.7}
+     */
+    public static Result npx(String tool, List<String> arguments, int timeoutSeconds) throws IOException {
+        require(Files.isExecutable(Path.of("/usr/bin/npx")), "npx (apt-get install nodejs npm)");
+        List<String> command = new ArrayList<>(List.of("npx", "--yes", tool));
+        command.addAll(arguments);
+        return run(command, timeoutSeconds);
     }
 
     /** Whether the tests run as root (mounts, network namespaces). */
