@@ -3,7 +3,9 @@ package dev.udpimage.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
+import org.openqa.selenium.PageLoadStrategy;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -28,6 +30,17 @@ public final class Chromium {
                 "no " + CHROMIUM + " / " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
         Path profile = Files.createTempDirectory("viewer-chromium-");
         ChromeOptions options = new ChromeOptions();
+        // a navigation returns once the document is parsed, not at its load event: the
+        // viewer's MJPEG tiles
+        // (multipart/x-mixed-replace) start right after load and never finish, and
+        // chromedriver, waiting for
+        // the page to finish loading, then waited out its page-load timeout
+        // (ViewerBrowserIT: browser.get
+        // hung 300 s once in five fresh-clone CI runs; the page itself had loaded and was
+        // refreshing).
+        // Every test waits for what it needs on the page.
+        options.setPageLoadStrategy(PageLoadStrategy.EAGER);
+        options.setPageLoadTimeout(Duration.ofSeconds(30));
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
