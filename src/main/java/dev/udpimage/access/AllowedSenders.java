@@ -8,8 +8,6 @@ import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import dev.udpimage.UdpProperties;
-
 /**
  * Who may send to the UDP ports ({@code udp.allowed-senders}, CIDR ranges): by default
  * loopback and the private and link-local ranges, what a camera on the user's own network
@@ -24,7 +22,7 @@ public class AllowedSenders {
     private final boolean everyone;
 
     @Autowired
-    public AllowedSenders(UdpProperties properties) {
+    public AllowedSenders(AllowedSendersProperties properties) {
         this(properties.allowedSenders());
     }
 

@@ -14,10 +14,10 @@ import javax.imageio.spi.ServiceRegistry;
 import javax.imageio.stream.ImageInputStream;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.protocol.Rejection;
+import dev.udpimage.udp.TransferProperties;
 
 /**
  * Identifies received bytes with ImageIO (JPEG, PNG, BMP, GIF, WBMP, TIFF): a reader must
@@ -62,11 +62,15 @@ public class ImageDecoder {
     /** Most pixels an image may have ({@code udp.transfer.max-pixels}). */
     private final long maxPixels;
 
+    @Autowired
+    public ImageDecoder(TransferProperties transfer) {
+        this(transfer.maxPixels());
+    }
+
     /**
      * @param maxPixels most pixels (width x height) an image may have
      */
-    @Autowired
-    public ImageDecoder(@Value("${udp.transfer.max-pixels:50000000}") long maxPixels) {
+    public ImageDecoder(long maxPixels) {
         this.maxPixels = maxPixels;
         ImageIO.setUseCache(false); // decode in memory, never through temp files
     }

@@ -13,7 +13,6 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.access.AllowedSenders;
 import dev.udpimage.decode.ImageDecoder;
 import dev.udpimage.protocol.ImageReassembler.Assembled;
@@ -27,6 +26,7 @@ import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedStore;
 import dev.udpimage.udp.BatchedInboundAdapter;
 import dev.udpimage.udp.UdpPort;
+import dev.udpimage.store.StoreProperties;
 
 /**
  * The image port's flow, a datagram's journey: <pre>
@@ -73,9 +73,9 @@ public class ImagePortFlow implements DisposableBean {
 
     @Bean
     IntegrationFlow imageFlow(BatchedInboundAdapter imageInbound, ImageDecoder decoder, ReceivedStore store,
-            UdpProperties properties) {
+            StoreProperties properties) {
         if (store.blocksOnSave()) { // the last steps on the store's workers, by sender
-            this.storeStage = new StoreStage("image", properties.store().workers(), properties.store().workerQueue());
+            this.storeStage = new StoreStage("image", properties.workers(), properties.workerQueue());
             return IntegrationFlow.from(imageInbound)
                 .handle(byte[].class, this::reassemble)
                 .handle(Assembled.class, (image, headers) -> identify(image, decoder, headers))

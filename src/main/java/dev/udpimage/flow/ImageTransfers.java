@@ -6,12 +6,12 @@ import java.nio.ByteBuffer;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.ImageReassembler;
 import dev.udpimage.protocol.ImageReassembler.Assembled;
 import dev.udpimage.protocol.Rejection;
 import dev.udpimage.protocol.reliable.ReliableCodec;
 import dev.udpimage.protocol.reliable.ReliableReceiver;
+import dev.udpimage.udp.TransferProperties;
 
 /**
  * The image port's transfers in progress: legacy ones in the {@link ImageReassembler},
@@ -35,10 +35,9 @@ public class ImageTransfers {
     /** Reliable-mode sessions evicted as of the last {@link #expireStalledTransfers}. */
     private long countedReliableEvictions;
 
-    ImageTransfers(UdpProperties properties, ReceiveMetrics imageMetrics, Replies imageReplies) {
+    ImageTransfers(TransferProperties transfer, ReceiveMetrics imageMetrics, Replies imageReplies) {
         this.metrics = imageMetrics;
         this.replies = imageReplies;
-        UdpProperties.Transfer transfer = properties.transfer();
         this.reassembler = new ImageReassembler<>(transfer.limits(), dropped -> {
             Replies.dropLog.warn("Discarded {} transfer from {}: {} of {} bytes in {} datagrams",
                     dropped.reason().tag(), dropped.sender(), dropped.received(), dropped.expected(),

@@ -11,7 +11,6 @@ import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.access.AllowedSenders;
 import dev.udpimage.decode.ListDecoder;
 import dev.udpimage.protocol.LegacyProtocol;
@@ -19,6 +18,8 @@ import dev.udpimage.protocol.Rejection;
 import dev.udpimage.store.ReceivedList;
 import dev.udpimage.store.ReceivedStore;
 import dev.udpimage.udp.DatagramInboundAdapter;
+import dev.udpimage.store.StoreProperties;
+import dev.udpimage.udp.UdpPortsProperties;
 
 /**
  * The list port's flow, a datagram's journey: <pre>
@@ -43,7 +44,7 @@ public class ListPortFlow implements DisposableBean {
     }
 
     @Bean
-    DatagramInboundAdapter listInbound(UdpProperties properties, AllowedSenders allowedSenders) {
+    DatagramInboundAdapter listInbound(UdpPortsProperties properties, AllowedSenders allowedSenders) {
         DatagramInboundAdapter adapter = new DatagramInboundAdapter(this.socket, "udp-list", properties.receiveSpin(),
                 this.replies.senderCheck(allowedSenders));
         adapter.setErrorChannelName("listErrors.input");
@@ -52,9 +53,9 @@ public class ListPortFlow implements DisposableBean {
 
     @Bean
     IntegrationFlow listFlow(DatagramInboundAdapter listInbound, ListDecoder decoder, ReceivedStore store,
-            UdpProperties properties) {
+            StoreProperties properties) {
         if (store.blocksOnSave()) { // the last steps on the store's workers, by sender
-            this.storeStage = new StoreStage("list", properties.store().workers(), properties.store().workerQueue());
+            this.storeStage = new StoreStage("list", properties.workers(), properties.workerQueue());
             return IntegrationFlow.from(listInbound)
                 .handle(byte[].class, (datagram, headers) -> parse(datagram, decoder, headers))
                 .handle(ReceivedList.class, (list, headers) -> handOff(list, headers, store))
@@ -81,7 +82,7 @@ public class ListPortFlow implements DisposableBean {
      */
     private Object handOff(ReceivedList list, MessageHeaders headers, ReceivedStore store) {
         SocketAddress sender = Replies.source(headers);
-        this.storeStage.handOff(sender, "a list", (long) list.bytes() * UdpProperties.Store.JSON_TREE_FACTOR,
+        this.storeStage.handOff(sender, "a list", (long) list.bytes() * StoreProperties.JSON_TREE_FACTOR,
                 new StoreStage.Steps() {
                     @Override
                     public byte[] store() {

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.Rejection;
+import dev.udpimage.store.StoreProperties;
 
 /**
  * Where the last steps of a flow (store, acknowledge, reply) run when the store waits on
@@ -27,7 +27,7 @@ import dev.udpimage.protocol.Rejection;
 final class StoreStage implements DisposableBean {
 
     /** Most bytes waiting in the workers' queues together. */
-    static final long MAX_WAITING_BYTES = UdpProperties.Store.WAITING_BYTES;
+    static final long MAX_WAITING_BYTES = StoreProperties.WAITING_BYTES;
 
     private final ThreadPoolExecutor[] workers;
 

@@ -14,7 +14,6 @@ import java.util.Map;
 
 import org.springframework.stereotype.Service;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.access.CidrRange;
 import dev.udpimage.decode.ImageDecoder;
 import dev.udpimage.protocol.LegacySender;
@@ -60,12 +59,12 @@ public class SendService {
             }
         });
 
-    public SendService(UdpProperties properties, ReceiverPorts ownPorts, ImageDecoder images) {
+    public SendService(SendProperties properties, ReceiverPorts ownPorts, ImageDecoder images) {
         this.images = images;
-        this.defaultRate = properties.send().rate();
-        this.burstBytes = (int) properties.send().burst().toBytes();
-        this.allowedTargets = properties.send().allowedTargets().stream().map(CidrRange::parse).toList();
-        this.allowedPorts = properties.send().allowedPorts().stream().map(PortRange::parse).toList();
+        this.defaultRate = properties.rate();
+        this.burstBytes = (int) properties.burst().toBytes();
+        this.allowedTargets = properties.allowedTargets().stream().map(CidrRange::parse).toList();
+        this.allowedPorts = properties.allowedPorts().stream().map(PortRange::parse).toList();
         this.ownPorts = ownPorts;
     }
 

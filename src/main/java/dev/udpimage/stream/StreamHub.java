@@ -19,7 +19,6 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.decode.JpegEncoder;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
@@ -53,7 +52,7 @@ public class StreamHub implements StoreListener {
     /** A stream silent this long is shown as stopped; twice this long, forgotten. */
     static final Duration STOPPED_AFTER = Duration.ofSeconds(5);
 
-    private final UdpProperties.Streams settings;
+    private final StreamsProperties settings;
 
     private final int maxStreams;
 
@@ -86,16 +85,15 @@ public class StreamHub implements StoreListener {
 
     private final List<Viewer> viewers = new ArrayList<>();
 
-    public StreamHub(UdpProperties properties, ObjectProvider<ReceivedStore> store, JpegEncoder encoder,
-            MeterRegistry registry) {
+    public StreamHub(StreamsProperties settings, ViewersProperties viewers, ObjectProvider<ReceivedStore> store,
+            JpegEncoder encoder, MeterRegistry registry) {
         this.store = store;
         this.encoder = encoder;
-        UdpProperties.Streams settings = properties.streams();
         this.settings = settings;
         this.maxStreams = settings.maxStreams();
         this.streams = new StreamTable<>(this.maxStreams);
         this.maxBytes = settings.maxBytes().toBytes();
-        this.maxViewers = properties.viewers().maxMjpeg();
+        this.maxViewers = viewers.maxMjpeg();
         this.skipped = Counter.builder("udp.streams.frames.skipped")
             .description("Frames a stream viewer skipped because it read slower than they came")
             .register(registry);

@@ -13,8 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.unit.DataSize;
 
-import dev.udpimage.UdpProperties;
-
 /**
  * Binds the UDP ports, with the largest SO_RCVBUF the kernel allows. The list port's
  * socket is a non-blocking {@link DatagramChannel}: the receive loop reads each datagram
@@ -35,14 +33,14 @@ final class UdpSockets {
     private UdpSockets() {
     }
 
-    static DatagramChannel bind(String name, int port, UdpProperties properties) {
+    static DatagramChannel bind(String name, int port, UdpPortsProperties properties) {
         String address = properties.bindAddress();
         DataSize receiveBuffer = properties.socketReceiveBuffer();
         try {
             InetAddress local = InetAddress.getByName(address);
             DatagramChannel channel = DatagramChannel
                 .open(local instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes(properties));
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, properties.receiveBufferBytes());
             channel.bind(new InetSocketAddress(local, port));
             channel.configureBlocking(false);
             // Java reports what was granted of the request; Linux books twice that for
@@ -61,20 +59,12 @@ final class UdpSockets {
      * Binds the image port's {@link UdpPort}, with the same receive buffer and bind
      * address as the list port.
      */
-    static UdpPort bindBatched(String name, int port, UdpProperties properties) {
+    static UdpPort bindBatched(String name, int port, UdpPortsProperties properties) {
         InetSocketAddress address = new InetSocketAddress(properties.bindAddress(), port);
         if (address.isUnresolved()) {
             throw new IllegalStateException("udp.bind-address " + properties.bindAddress() + " does not resolve");
         }
-        return UdpPort.bind(name, address, receiveBufferBytes(properties), properties.receiveSpin());
-    }
-
-    /**
-     * {@code udp.socket-receive-buffer} as SO_RCVBUF takes it; the kernel caps it at
-     * {@code net.core.rmem_max}.
-     */
-    private static int receiveBufferBytes(UdpProperties properties) {
-        return (int) Math.min(Integer.MAX_VALUE, properties.socketReceiveBuffer().toBytes());
+        return UdpPort.bind(name, address, properties.receiveBufferBytes(), properties.receiveSpin());
     }
 
     static int port(DatagramChannel channel) {

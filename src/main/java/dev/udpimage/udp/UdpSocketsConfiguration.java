@@ -5,8 +5,6 @@ import java.nio.channels.DatagramChannel;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.udpimage.UdpProperties;
-
 /**
  * The two UDP sockets, bound when the context starts (so their ports are known before
  * anything reads them) and closed with it: the image port's {@link UdpPort}, and the list
@@ -17,12 +15,12 @@ import dev.udpimage.UdpProperties;
 public class UdpSocketsConfiguration {
 
     @Bean
-    UdpPort imageSocket(UdpProperties properties) {
+    UdpPort imageSocket(UdpPortsProperties properties) {
         return UdpSockets.bindBatched("image", properties.imagePort(), properties);
     }
 
     @Bean
-    DatagramChannel listSocket(UdpProperties properties) {
+    DatagramChannel listSocket(UdpPortsProperties properties) {
         return UdpSockets.bind("list", properties.listPort(), properties);
     }
 

@@ -21,11 +21,11 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.api.Problems;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedList;
 import dev.udpimage.store.StoreListener;
+import dev.udpimage.stream.ViewersProperties;
 
 /**
  * Server-Sent Events for the live viewer ({@code GET /received/events}): {@code image}
@@ -61,8 +61,8 @@ public class ReceivedEvents implements StoreListener, DisposableBean {
 
     private final int maxSubscribers;
 
-    public ReceivedEvents(UdpProperties properties, MeterRegistry registry) {
-        this.maxSubscribers = properties.viewers().maxEvents();
+    public ReceivedEvents(ViewersProperties viewers, MeterRegistry registry) {
+        this.maxSubscribers = viewers.maxEvents();
         this.dropped = Counter.builder("udp.events.dropped")
             .description("Viewer events dropped because pages fell behind")
             .register(registry);

@@ -32,7 +32,6 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
-import dev.udpimage.UdpProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -58,9 +57,8 @@ public class SecurityConfiguration {
     private static final String REALM = "udp-image-service";
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, UdpProperties properties, JsonMapper json,
+    SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityProperties security, JsonMapper json,
             AuthenticationManager authenticationManager) throws Exception {
-        UdpProperties.Security security = properties.security();
         ProblemResponses problems = new ProblemResponses(json);
         // CrossOriginCheck instead: no token for clients to carry
         http.csrf(csrf -> csrf.disable())
@@ -114,8 +112,7 @@ public class SecurityConfiguration {
      * name; in protected mode, nobody (and Spring Boot makes no user of its own).
      */
     @Bean
-    AuthenticationManager authenticationManager(UdpProperties properties) {
-        UdpProperties.Security security = properties.security();
+    AuthenticationManager authenticationManager(SecurityProperties security) {
         if (!security.configured()) {
             return authentication -> {
                 throw new BadCredentialsException("no credentials are configured (udp.security.*)");

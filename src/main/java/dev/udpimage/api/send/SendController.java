@@ -25,12 +25,12 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.protocol.LegacyProtocol;
 import dev.udpimage.udp.ReceiverPorts;
 import dev.udpimage.api.Problems;
 import dev.udpimage.send.SendMode;
 import dev.udpimage.send.SendService;
+import dev.udpimage.udp.TransferProperties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,11 +57,11 @@ public class SendController {
     private final long maxImageBytes;
 
     public SendController(SendService sendService, ReceiverPorts ports, JsonMapper jsonMapper,
-            UdpProperties properties) {
+            TransferProperties transfer) {
         this.sendService = sendService;
         this.ports = ports;
         this.jsonMapper = jsonMapper;
-        this.maxImageBytes = properties.transfer().maxImageBytes().toBytes();
+        this.maxImageBytes = transfer.maxImageBytes().toBytes();
     }
 
     @Operation(operationId = "sendImage", summary = "Send an image (multipart part `file`, or the raw body as image/*)",

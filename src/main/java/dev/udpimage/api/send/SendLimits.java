@@ -11,10 +11,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.api.ProblemResponses;
 import dev.udpimage.limit.PerKey;
 import dev.udpimage.limit.TokenBucket;
+import dev.udpimage.send.SendProperties;
+import dev.udpimage.udp.TransferProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,9 +44,9 @@ class SendLimits extends OncePerRequestFilter {
 
     private final ProblemResponses problems;
 
-    SendLimits(UdpProperties properties, JsonMapper json) {
-        this.maxImageBytes = properties.transfer().maxImageBytes().toBytes();
-        this.perSecond = properties.send().requestsPerSecond();
+    SendLimits(TransferProperties transfer, SendProperties send, JsonMapper json) {
+        this.maxImageBytes = transfer.maxImageBytes().toBytes();
+        this.perSecond = send.requestsPerSecond();
         this.clients = new PerKey<>(MAX_CLIENTS,
                 client -> new TokenBucket(2 * this.perSecond, this.perSecond, System.nanoTime()));
         this.problems = new ProblemResponses(json);

@@ -31,7 +31,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.limit.RateLimitedLog;
 import dev.udpimage.recording.CameraRecording;
 import dev.udpimage.recording.RecordedFrame;
@@ -39,6 +38,11 @@ import dev.udpimage.recording.Recording;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedList;
 import dev.udpimage.store.file.StoreDirectoryHealth;
+import dev.udpimage.recording.RecordingProperties;
+import dev.udpimage.store.CameraKey;
+import dev.udpimage.store.StoreProperties;
+import dev.udpimage.stream.StreamsProperties;
+import dev.udpimage.udp.TransferProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -79,9 +83,9 @@ public class FileRecording implements Recording, DisposableBean {
     /** Longest a durable append waits for the disk. */
     private static final int DURABLE_TIMEOUT_SECONDS = 30;
 
-    private final UdpProperties.Recording settings;
+    private final RecordingProperties settings;
 
-    private final UdpProperties.Streams streams;
+    private final CameraKey streams;
 
     private final int maxImageBytes;
 
@@ -133,14 +137,14 @@ public class FileRecording implements Recording, DisposableBean {
     /** Appends what waits in {@link #behind}: the ports never wait for a write. */
     private final Thread writer;
 
-    public FileRecording(UdpProperties properties, JsonMapper json, MeterRegistry registry,
-            StoreDirectoryHealth health) {
-        this.settings = properties.recording();
-        this.streams = properties.streams();
-        this.maxImageBytes = (int) properties.transfer().maxImageBytes().toBytes();
+    public FileRecording(RecordingProperties settings, StoreProperties store, StreamsProperties streams,
+            TransferProperties transfer, JsonMapper json, MeterRegistry registry, StoreDirectoryHealth health) {
+        this.settings = settings;
+        this.streams = streams.key();
+        this.maxImageBytes = (int) transfer.maxImageBytes().toBytes();
         this.json = json;
         this.health = health;
-        this.root = Path.of(properties.store().dir()).toAbsolutePath().normalize().resolve("recording");
+        this.root = Path.of(store.dir()).toAbsolutePath().normalize().resolve("recording");
         this.frames = Counter.builder("udp.recording.frames").description("Frames recorded").register(registry);
         this.recovered = Counter.builder("udp.recording.recovered.segments")
             .description("Segments whose index was rebuilt at start-up (a crash while they were open)")
@@ -162,7 +166,7 @@ public class FileRecording implements Recording, DisposableBean {
             .description("Bytes the recording's segments take on disk")
             .baseUnit("bytes")
             .register(registry);
-        this.commit = new GroupCommit("recording-commit " + this.root, properties.store().writeDelay().toNanos(),
+        this.commit = new GroupCommit("recording-commit " + this.root, store.writeDelay().toNanos(),
                 DURABLE_TIMEOUT_SECONDS, new GroupCommit.Forced() {
 
                     @Override

@@ -17,8 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.limit.RateLimitedLog;
+import dev.udpimage.recording.RecordingProperties;
 
 /**
  * What the recording may keep, enforced on whole segments, oldest first: each camera's
@@ -33,7 +33,7 @@ final class Retention {
 
     private static final RateLimitedLog floorLog = new RateLimitedLog(log, 1);
 
-    private final UdpProperties.Recording settings;
+    private final RecordingProperties settings;
 
     private final Path root;
 
@@ -43,7 +43,7 @@ final class Retention {
 
     private final Counter floorReached;
 
-    Retention(UdpProperties.Recording settings, Path root, MeterRegistry registry) {
+    Retention(RecordingProperties settings, Path root, MeterRegistry registry) {
         this.settings = settings;
         this.root = root;
         this.registry = registry;

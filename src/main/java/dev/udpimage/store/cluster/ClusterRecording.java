@@ -22,7 +22,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.udpimage.UdpProperties;
+import dev.udpimage.recording.RecordingProperties;
+import dev.udpimage.store.CameraKey;
 import dev.udpimage.recording.CameraRecording;
 import dev.udpimage.recording.RecordedFrame;
 import dev.udpimage.recording.Recording;
@@ -53,12 +54,12 @@ class ClusterRecording implements Recording {
 
     private final JsonMapper json;
 
-    private final UdpProperties.Recording settings;
+    private final RecordingProperties settings;
 
-    private final UdpProperties.Streams streams;
+    private final CameraKey streams;
 
     ClusterRecording(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments, ReceivedStore store,
-            JsonMapper json, UdpProperties properties) {
+            JsonMapper json, RecordingProperties settings, CameraKey cameras) {
         this.jdbc = jdbc;
         this.snapshot = new TransactionTemplate(transactions.getTransactionManager());
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -66,8 +67,8 @@ class ClusterRecording implements Recording {
         this.segments = segments;
         this.store = store;
         this.json = json;
-        this.settings = properties.recording();
-        this.streams = properties.streams();
+        this.settings = settings;
+        this.streams = cameras;
     }
 
     @Override

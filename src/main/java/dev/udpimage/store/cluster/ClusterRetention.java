@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.udpimage.UdpProperties;
+import dev.udpimage.recording.RecordingProperties;
 
 /**
  * What the cluster's recording may keep, enforced on whole segments, cluster-wide, by
@@ -41,14 +41,14 @@ class ClusterRetention {
 
     private final SegmentObjects segments;
 
-    private final UdpProperties.Recording settings;
+    private final RecordingProperties settings;
 
     private final MeterRegistry registry;
 
     private final Map<String, Counter> deleted = new ConcurrentHashMap<>();
 
     ClusterRetention(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments,
-            UdpProperties.Recording settings, MeterRegistry registry) {
+            RecordingProperties settings, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.segments = segments;

@@ -21,7 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.udpimage.UdpProperties;
+import dev.udpimage.recording.RecordingProperties;
+import dev.udpimage.store.StoreProperties;
+import dev.udpimage.stream.StreamsProperties;
 import dev.udpimage.store.StoreListener;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -42,8 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class ClusterStoreConfiguration {
 
     @Bean(destroyMethod = "close")
-    S3Client s3Client(UdpProperties properties) {
-        UdpProperties.S3 s3 = properties.store().s3();
+    S3Client s3Client(ClusterProperties properties) {
+        ClusterProperties.S3 s3 = properties.s3();
         // no call waits forever on a hung or unreachable object store: each attempt, and
         // the call with its retries, has a deadline, and the retries are bounded
         S3ClientBuilder builder = S3Client.builder()
@@ -64,8 +66,8 @@ public class ClusterStoreConfiguration {
     }
 
     @Bean
-    ObjectStore objectStore(S3Client s3Client, UdpProperties properties) {
-        return new ObjectStore(s3Client, properties.store().s3().bucket(), properties.store().s3().ifNoneMatch());
+    ObjectStore objectStore(S3Client s3Client, ClusterProperties properties) {
+        return new ObjectStore(s3Client, properties.s3().bucket(), properties.s3().ifNoneMatch());
     }
 
     /** {@code objectStore} in {@code /actuator/health}. */
@@ -77,44 +79,43 @@ public class ClusterStoreConfiguration {
     /** Sealed segments' bytes, the most recently read kept in memory. */
     @Bean
     SegmentObjects segmentObjects(ObjectStore objectStore) {
-        return new SegmentObjects(objectStore, UdpProperties.Store.CLUSTER_CACHE_BYTES);
+        return new SegmentObjects(objectStore, StoreProperties.CLUSTER_CACHE_BYTES);
     }
 
     @Bean
     ClusterStore clusterStore(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
-            JsonMapper json, ObjectProvider<StoreListener> listeners, UdpProperties properties,
-            MeterRegistry registry) {
-        UdpProperties.Store store = properties.store();
+            JsonMapper json, ObjectProvider<StoreListener> listeners, StoreProperties store, ClusterProperties cluster,
+            RecordingProperties recording, StreamsProperties streams, MeterRegistry registry) {
         return new ClusterStore(jdbc, transactions, segmentObjects, json, listeners.orderedStream().toList(),
-                instanceName(store.instance()), store.history(), store.maxBytes().toBytes(),
-                properties.recording().enabled(), properties.streams()::cameraOf, registry);
+                instanceName(cluster.instance()), store.history(), store.maxBytes().toBytes(), recording.enabled(),
+                streams::cameraOf, registry);
     }
 
     @Bean
     @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
     ClusterRecording clusterRecording(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
-            ClusterStore clusterStore, JsonMapper json, UdpProperties properties) {
-        return new ClusterRecording(jdbc, transactions, segmentObjects, clusterStore, json, properties);
+            ClusterStore clusterStore, JsonMapper json, RecordingProperties recording, StreamsProperties streams) {
+        return new ClusterRecording(jdbc, transactions, segmentObjects, clusterStore, json, recording, streams.key());
     }
 
     /** Its reads stream a segment's bytes in batches of rows. */
     @Bean
     @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
     SegmentSealer segmentSealer(DataSource dataSource, TransactionTemplate transactions, SegmentObjects segmentObjects,
-            ClusterStore clusterStore, UdpProperties properties, MeterRegistry registry) {
+            ClusterStore clusterStore, RecordingProperties recording, ClusterProperties cluster,
+            MeterRegistry registry) {
         JdbcTemplate streaming = new JdbcTemplate(dataSource);
         streaming.setFetchSize(16);
-        UdpProperties.Recording recording = properties.recording();
         return new SegmentSealer(JdbcClient.create(streaming), transactions, segmentObjects, clusterStore,
-                instanceName(properties.store().instance()), recording.segmentDuration(),
-                recording.segmentBytes().toBytes(), registry);
+                instanceName(cluster.instance()), recording.segmentDuration(), recording.segmentBytes().toBytes(),
+                registry);
     }
 
     @Bean
     @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
     ClusterRetention clusterRetention(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
-            UdpProperties properties, MeterRegistry registry) {
-        return new ClusterRetention(jdbc, transactions, segmentObjects, properties.recording(), registry);
+            RecordingProperties recording, MeterRegistry registry) {
+        return new ClusterRetention(jdbc, transactions, segmentObjects, recording, registry);
     }
 
     /**
@@ -137,8 +138,8 @@ public class ClusterStoreConfiguration {
     }
 
     @Bean
-    OrphanSweeper orphanSweeper(ObjectStore objectStore, JdbcClient jdbc, UdpProperties properties) {
-        return new OrphanSweeper(objectStore, jdbc, properties.store().sweepGrace());
+    OrphanSweeper orphanSweeper(ObjectStore objectStore, JdbcClient jdbc, ClusterProperties cluster) {
+        return new OrphanSweeper(objectStore, jdbc, cluster.sweepGrace());
     }
 
     /** The configured name, or host name and process id. */

@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.udpimage.UdpProperties;
+import dev.udpimage.store.StoreProperties;
 
 /**
  * Moves the bytes PostgreSQL holds for each camera into one object per segment: once a
@@ -78,7 +78,7 @@ class SegmentSealer {
         this.store = store;
         this.instance = instance;
         this.duration = duration;
-        this.maxBytes = Math.min(maxBytes, UdpProperties.Store.CLUSTER_SEGMENT_BYTES);
+        this.maxBytes = Math.min(maxBytes, StoreProperties.CLUSTER_SEGMENT_BYTES);
         this.sealed = Counter.builder("udp.recording.segments.sealed")
             .description("Segments written to object storage, one object each")
             .register(registry);

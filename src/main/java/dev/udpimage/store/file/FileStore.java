@@ -7,13 +7,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.recording.Recording;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedList;
 import dev.udpimage.store.ReceivedStore;
 import dev.udpimage.store.StoreListener;
+import dev.udpimage.store.StoreProperties;
 
 /**
  * The single-machine store: the last {@code udp.store.history} images and lists (and at
@@ -52,25 +52,24 @@ public class FileStore implements ReceivedStore {
      */
     private final boolean sync;
 
-    public FileStore(UdpProperties properties, StoreDirectory directory, ObjectProvider<StoreListener> listeners,
+    public FileStore(StoreProperties properties, StoreDirectory directory, ObjectProvider<StoreListener> listeners,
             ObjectProvider<Recording> recording) {
         this.directory = directory;
         this.recording = recording.getIfAvailable();
         this.listeners = listeners.orderedStream().toList();
-        this.sync = properties.store().durability() == UdpProperties.Store.Durability.SYNC;
-        this.images = new BoundedHistory<>(properties.store().history(), properties.store().maxBytes().toBytes(),
+        this.sync = properties.durability() == StoreProperties.Durability.SYNC;
+        this.images = new BoundedHistory<>(properties.history(), properties.maxBytes().toBytes(),
                 image -> image.original().length);
         // lists are kept as parsed trees: bounded by what those take, estimated
-        this.lists = new BoundedHistory<>(properties.store().history(), UdpProperties.Store.LIST_BYTES,
-                list -> (long) list.bytes() * UdpProperties.Store.JSON_TREE_FACTOR);
+        this.lists = new BoundedHistory<>(properties.history(), StoreProperties.LIST_BYTES,
+                list -> (long) list.bytes() * StoreProperties.JSON_TREE_FACTOR);
         StoreDirectory.Loaded loaded = directory.load();
         this.lastDirectoryId = loaded.images().stream().mapToLong(ReceivedImage::id).max().orElse(0);
         for (ReceivedImage image : loaded.images()) {
             directory.deleteAll(this.images.restore(image, image.id()));
         }
         if (this.recording != null) {
-            List<ReceivedImage> newest = this.recording.newest(properties.store().history(),
-                    properties.store().maxBytes().toBytes());
+            List<ReceivedImage> newest = this.recording.newest(properties.history(), properties.maxBytes().toBytes());
             for (int i = newest.size() - 1; i >= 0; i--) {
                 this.images.restore(newest.get(i), newest.get(i).id());
             }

@@ -21,11 +21,11 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import dev.udpimage.UdpProperties;
 import dev.udpimage.limit.RateLimitedLog;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedList;
+import dev.udpimage.store.StoreProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -112,12 +112,12 @@ public class StoreDirectory implements DisposableBean {
      */
     private Map<Object, CompletableFuture<Void>> writing = Map.of();
 
-    public StoreDirectory(UdpProperties properties, JsonMapper json, MeterRegistry registry,
+    public StoreDirectory(StoreProperties properties, JsonMapper json, MeterRegistry registry,
             StoreDirectoryHealth health) {
-        String dir = properties.store().dir();
+        String dir = properties.dir();
         this.json = json;
         this.health = health;
-        this.writeDelayNanos = properties.store().writeDelay().toNanos();
+        this.writeDelayNanos = properties.writeDelay().toNanos();
         if (dir == null || dir.isBlank()) {
             this.root = null;
             this.images = null;
