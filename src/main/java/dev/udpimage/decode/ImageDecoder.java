@@ -13,11 +13,7 @@ import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.spi.ServiceRegistry;
 import javax.imageio.stream.ImageInputStream;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.stereotype.Component;
-
 import dev.udpimage.protocol.Rejection;
-import dev.udpimage.udp.TransferProperties;
 
 /**
  * Identifies received bytes with ImageIO (JPEG, PNG, BMP, GIF, WBMP, TIFF): a reader must
@@ -32,7 +28,6 @@ import dev.udpimage.udp.TransferProperties;
  * up and tears down libjpeg's native state), and reads through one reused stream
  * ({@link BytesImageInputStream}).
  */
-@Component
 public class ImageDecoder {
 
     /** What the image's header says. */
@@ -61,11 +56,6 @@ public class ImageDecoder {
 
     /** Most pixels an image may have ({@code udp.transfer.max-pixels}). */
     private final long maxPixels;
-
-    @Autowired
-    public ImageDecoder(TransferProperties transfer) {
-        this(transfer.maxPixels());
-    }
 
     /**
      * @param maxPixels most pixels (width x height) an image may have

@@ -33,11 +33,12 @@ import dev.udpimage.store.StoreProperties;
  * datagram → reassemble per sender → identify (ImageIO) → store → reply "get message!!!"
  *            (legacy, or reliable mode)                            (reliable mode: DONE)
  * any step rejects → count, log, reply "error: &lt;reason&gt;"
- * </pre> Everything happens on the port's receive thread, in arrival order. A chunk in
- * the middle of a legacy transfer never becomes a message: the receive loop appends it
- * itself ({@link ImageTransfers#appendChunk}), so the flow sees a transfer's header, its
- * last chunk, and everything else. Identifying reads only the image's header; the pixels
- * are decoded when someone asks for the picture. Reliable-mode datagrams
+ * </pre> Everything happens on the port's receive thread, in arrival order (the last
+ * steps, store and reply, on a store worker when the store waits: {@link LastSteps}). A
+ * chunk in the middle of a legacy transfer never becomes a message: the receive loop
+ * appends it itself ({@link ImageTransfers#appendChunk}), so the flow sees a transfer's
+ * header, its last chunk, and everything else. Identifying reads only the image's header;
+ * the pixels are decoded when someone asks for the picture. Reliable-mode datagrams
  * (docs/reliable-protocol.md) share the port: their ACKs leave at once, and a completed
  * image continues down the same flow. The reply leaves only after the image is visible in
  * the store. docs/design.md says why it is built this way.
@@ -54,8 +55,8 @@ public class ImagePortFlow implements DisposableBean {
 
     private final Replies replies;
 
-    /** Where images are stored when the store waits on the network; null otherwise. */
-    private StoreStage storeStage;
+    /** Store, acknowledge, reply. */
+    private LastSteps lastSteps;
 
     ImagePortFlow(UdpPort imageSocket, ImageTransfers transfers, Replies imageReplies) {
         this.socket = imageSocket;
@@ -74,48 +75,16 @@ public class ImagePortFlow implements DisposableBean {
     @Bean
     IntegrationFlow imageFlow(BatchedInboundAdapter imageInbound, ImageDecoder decoder, ReceivedStore store,
             StoreProperties properties) {
-        if (store.blocksOnSave()) { // the last steps on the store's workers, by sender
-            this.storeStage = new StoreStage("image", properties.workers(), properties.workerQueue());
-            return IntegrationFlow.from(imageInbound)
-                .handle(byte[].class, this::reassemble)
-                .handle(Assembled.class, (image, headers) -> identify(image, decoder, headers))
-                .handle(IdentifiedImage.class, (image, headers) -> handOff(image, headers, store))
-                .get();
-        }
+        this.lastSteps = new LastSteps("image", store, properties,
+                (reply, to, error) -> this.replies.send(this.socket, reply, to, error));
         return IntegrationFlow.from(imageInbound)
             .handle(byte[].class, this::reassemble)
             .handle(Assembled.class, (image, headers) -> identify(image, decoder, headers))
-            .handle(IdentifiedImage.class, (image, headers) -> store.saveImage(image.metadata(), image.bytes()))
-            .handle(ReceivedImage.class, this::acknowledge)
-            .handle(this.replies.from(this.socket, false))
+            .handle(IdentifiedImage.class,
+                    (image, headers) -> this.lastSteps.run(Replies.source(headers), "an image", image.bytes().length,
+                            () -> acknowledge(store.saveImage(image.metadata(), image.bytes()), headers),
+                            unavailable -> refusal(unavailable, headers)))
             .get();
-    }
-
-    /**
-     * Stores, acknowledges and replies on the sender's store worker; the receive thread
-     * goes on at once. A full worker is {@code error: store busy}, a failed save
-     * {@code error: store unavailable}: nothing was stored either way.
-     * @return nothing: the flow ends here on the receive thread
-     */
-    private Object handOff(IdentifiedImage image, MessageHeaders headers, ReceivedStore store) {
-        SocketAddress sender = Replies.source(headers);
-        this.storeStage.handOff(sender, "an image", image.bytes().length, new StoreStage.Steps() {
-            @Override
-            public byte[] store() {
-                return acknowledge(store.saveImage(image.metadata(), image.bytes()), headers);
-            }
-
-            @Override
-            public byte[] refused(Rejection unavailable) {
-                return refusal(unavailable, headers);
-            }
-
-            @Override
-            public void reply(byte[] reply, boolean error) {
-                ImagePortFlow.this.replies.send(ImagePortFlow.this.socket, reply, sender, error);
-            }
-        });
-        return null;
     }
 
     /**
@@ -131,8 +100,8 @@ public class ImagePortFlow implements DisposableBean {
 
     @Override
     public void destroy() throws InterruptedException {
-        if (this.storeStage != null) {
-            this.storeStage.destroy();
+        if (this.lastSteps != null) {
+            this.lastSteps.destroy();
         }
     }
 

@@ -35,8 +35,8 @@ public class ListPortFlow implements DisposableBean {
 
     private final Replies replies;
 
-    /** Where lists are stored when the store waits on the network; null otherwise. */
-    private StoreStage storeStage;
+    /** Store, acknowledge, reply. */
+    private LastSteps lastSteps;
 
     ListPortFlow(DatagramChannel listSocket, Replies listReplies) {
         this.socket = listSocket;
@@ -54,18 +54,18 @@ public class ListPortFlow implements DisposableBean {
     @Bean
     IntegrationFlow listFlow(DatagramInboundAdapter listInbound, ListDecoder decoder, ReceivedStore store,
             StoreProperties properties) {
-        if (store.blocksOnSave()) { // the last steps on the store's workers, by sender
-            this.storeStage = new StoreStage("list", properties.workers(), properties.workerQueue());
-            return IntegrationFlow.from(listInbound)
-                .handle(byte[].class, (datagram, headers) -> parse(datagram, decoder, headers))
-                .handle(ReceivedList.class, (list, headers) -> handOff(list, headers, store))
-                .get();
-        }
+        this.lastSteps = new LastSteps("list", store, properties,
+                (reply, to, error) -> this.replies.send(this.socket, reply, to, error));
         return IntegrationFlow.from(listInbound)
             .handle(byte[].class, (datagram, headers) -> parse(datagram, decoder, headers))
-            .handle(ReceivedList.class, (list, headers) -> store.saveList(list))
-            .handle(ReceivedList.class, (list, headers) -> this.replies.acknowledge(0, LegacyProtocol.LIST_REPLY))
-            .handle(this.replies.from(this.socket, false))
+            .handle(ReceivedList.class, (list, headers) -> {
+                SocketAddress sender = Replies.source(headers);
+                return this.lastSteps.run(sender, "a list", (long) list.bytes() * StoreProperties.JSON_TREE_FACTOR,
+                        () -> {
+                            store.saveList(list);
+                            return this.replies.acknowledge(0, LegacyProtocol.LIST_REPLY);
+                        }, unavailable -> this.replies.rejected(sender, unavailable));
+            })
             .get();
     }
 
@@ -75,38 +75,10 @@ public class ListPortFlow implements DisposableBean {
             .handle(this.replies.from(this.socket, true));
     }
 
-    /**
-     * Stores and answers on the sender's store worker; a full worker is
-     * {@code error: store busy}, a failed save {@code error: store unavailable}.
-     * @return nothing: the flow ends here on the receive thread
-     */
-    private Object handOff(ReceivedList list, MessageHeaders headers, ReceivedStore store) {
-        SocketAddress sender = Replies.source(headers);
-        this.storeStage.handOff(sender, "a list", (long) list.bytes() * StoreProperties.JSON_TREE_FACTOR,
-                new StoreStage.Steps() {
-                    @Override
-                    public byte[] store() {
-                        store.saveList(list);
-                        return ListPortFlow.this.replies.acknowledge(0, LegacyProtocol.LIST_REPLY);
-                    }
-
-                    @Override
-                    public byte[] refused(Rejection unavailable) {
-                        return ListPortFlow.this.replies.rejected(sender, unavailable);
-                    }
-
-                    @Override
-                    public void reply(byte[] reply, boolean error) {
-                        ListPortFlow.this.replies.send(ListPortFlow.this.socket, reply, sender, error);
-                    }
-                });
-        return null;
-    }
-
     @Override
     public void destroy() throws InterruptedException {
-        if (this.storeStage != null) {
-            this.storeStage.destroy();
+        if (this.lastSteps != null) {
+            this.lastSteps.destroy();
         }
     }
 

@@ -5,17 +5,25 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
- * One recorded frame: what the API lists, and where its bytes lie.
+ * One recorded frame as the API lists it, and where its bytes lie.
  *
- * @param receivedAt when it was received
+ * @param receivedAt its index time: when it was received, to the microsecond, made to
+ * follow the camera's previous frame (the paging rule of {@link RecordingReader})
  * @param bytes length of its encoded image
  * @param format ImageIO's format name, lower case
  * @param width decoded width in pixels
  * @param height decoded height in pixels
- * @param camera whose recording holds it
- * @param segment which segment holds it (implementation-defined)
- * @param offset where its bytes start in that segment
+ * @param location where its bytes lie (backend-defined)
  */
 public record RecordedFrame(Instant receivedAt, int bytes, String format, int width, int height,
-        @JsonIgnore String camera, @JsonIgnore long segment, @JsonIgnore long offset) {
+        @JsonIgnore Location location) {
+
+    /** Where a frame's bytes lie: each backend has its own. */
+    public interface Location {
+
+        /** The camera whose recording holds it. */
+        String camera();
+
+    }
+
 }

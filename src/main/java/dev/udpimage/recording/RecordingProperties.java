@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import dev.udpimage.recording.retention.RetentionPolicy;
+
 /**
  * The recording ({@code udp.recording.*}): every stored image appended to its camera's
  * segments (a camera as {@code udp.streams.key} defines it), every list to its sender's
@@ -71,6 +73,29 @@ public record RecordingProperties(@DefaultValue("true") boolean enabled,
     public DataSize maxBytesOf(String camera) {
         Camera own = this.cameras.get(camera);
         return own != null ? own.maxBytes() : null;
+    }
+
+    /** The bounds retention enforces. */
+    public RetentionPolicy.Bounds retentionBounds() {
+        return new RetentionPolicy.Bounds() {
+
+            @Override
+            public Duration retentionOf(String camera) {
+                return RecordingProperties.this.retentionOf(camera);
+            }
+
+            @Override
+            public Long maxBytesOf(String camera) {
+                DataSize own = RecordingProperties.this.maxBytesOf(camera);
+                return own == null ? null : own.toBytes();
+            }
+
+            @Override
+            public long maxBytes() {
+                return RecordingProperties.this.maxBytes.toBytes();
+            }
+
+        };
     }
 
     /**

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  * @param bytes length of the datagram
  * @param value the parsed JSON
  */
-public record ReceivedList(long id, String sender, Instant receivedAt, int bytes, JsonNode value) {
+public record ReceivedList(long id, String sender, Instant receivedAt, int bytes, JsonNode value) implements Received {
 
     public ReceivedList withId(long newId) {
         return new ReceivedList(newId, this.sender, this.receivedAt, this.bytes, this.value);

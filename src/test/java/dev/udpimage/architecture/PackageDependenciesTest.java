@@ -76,6 +76,39 @@ class PackageDependenciesTest {
             .noneMatch(p -> p.startsWith(ROOT + ".flow") || p.startsWith(ROOT + ".api") || p.startsWith(ROOT + ".udp"));
     }
 
+    /** The backends: what implements the store's and the recording's seams. */
+    private static final List<String> BACKENDS = List.of(ROOT + ".store.file", ROOT + ".store.cluster",
+            ROOT + ".recording.file");
+
+    @Test
+    void noBackendIsImportedOutsideItsOwnPackage() {
+        // Spring finds their beans; the seams (store, recording) are what everyone else
+        // uses
+        graph.forEach((pkg, dependencies) -> assertThat(dependencies).as(pkg)
+            .allMatch(d -> !BACKENDS.contains(d) || d.equals(pkg)));
+    }
+
+    @Test
+    void theRecordingsCoreDependsOnTheStoresSeamAlone() {
+        for (String core : List.of(ROOT + ".recording", ROOT + ".recording.format", ROOT + ".recording.retention")) {
+            assertThat(dependencies(core)).as(core)
+                .allMatch(d -> d.equals(ROOT + ".store") || d.startsWith(ROOT + ".recording") && !BACKENDS.contains(d)
+                        && !d.equals(ROOT + ".recording.export"));
+        }
+        assertThat(dependencies(ROOT + ".recording.retention")).as("retention decides from listings alone").isEmpty();
+    }
+
+    @Test
+    void whatTheFileBackendWritesWithKnowsNoBackend() {
+        assertThat(dependencies(ROOT + ".disk")).allMatch(d -> d.equals(ROOT + ".store"));
+    }
+
+    @Test
+    void nothingDependsOnTheApplicationsOwnPackage() {
+        // each part binds its own settings: nobody reads a settings class of the root
+        graph.forEach((pkg, dependencies) -> assertThat(dependencies).as(pkg).doesNotContain(ROOT));
+    }
+
     @Test
     void onlyTheApiKnowsHttp() {
         graph.keySet()

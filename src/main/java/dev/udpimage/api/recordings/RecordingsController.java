@@ -36,7 +36,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 import dev.udpimage.api.Problems;
 import dev.udpimage.recording.CameraRecording;
 import dev.udpimage.recording.RecordedFrame;
-import dev.udpimage.recording.Recording;
+import dev.udpimage.recording.RecordingReader;
+import dev.udpimage.recording.format.IndexTimes;
 import dev.udpimage.recording.export.VideoExport;
 
 /**
@@ -61,19 +62,19 @@ public class RecordingsController {
 
     private static final String BOUNDARY = "frame";
 
-    private final ObjectProvider<Recording> recording;
+    private final ObjectProvider<RecordingReader> recording;
 
     private final VideoExport export;
 
     private final Semaphore readers = new Semaphore(MAX_READERS);
 
-    public RecordingsController(ObjectProvider<Recording> recording, VideoExport export) {
+    public RecordingsController(ObjectProvider<RecordingReader> recording, VideoExport export) {
         this.recording = recording;
         this.export = export;
     }
 
-    private Recording recording() {
-        Recording found = this.recording.getIfAvailable();
+    private RecordingReader recording() {
+        RecordingReader found = this.recording.getIfAvailable();
         if (found == null) {
             throw Problems.notFound("recording is off (udp.recording.enabled=false, no udp.store.dir, "
                     + "or a backend that does not record yet)");
@@ -91,7 +92,7 @@ public class RecordingsController {
     @Operation(summary = "A camera's recorded stretches (its segments), oldest first: what the viewer's timeline "
             + "draws, gaps between them included")
     @GetMapping("/spans")
-    public List<Recording.Span> spans(
+    public List<RecordingReader.Span> spans(
             @Parameter(description = "the camera: ip (or ip:port)") @RequestParam String sender) {
         return recording().spans(sender);
     }
@@ -113,7 +114,7 @@ public class RecordingsController {
         List<RecordedFrame> frames = recording().frames(sender, start, end, limit);
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (frames.size() == limit) {
-            Instant next = frames.get(frames.size() - 1).receivedAt().plusNanos(1000);
+            Instant next = IndexTimes.after(frames.get(frames.size() - 1).receivedAt());
             String link = UriComponentsBuilder.fromPath("/recordings/frames")
                 .queryParam("sender", sender)
                 .queryParam("from", next.toString())
@@ -133,7 +134,7 @@ public class RecordingsController {
     @GetMapping("/frame")
     public ResponseEntity<byte[]> frame(@RequestParam String sender,
             @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
-        Recording recording = recording();
+        RecordingReader recording = recording();
         RecordedFrame frame = recording.frameAt(sender, at)
             .orElseThrow(() -> Problems.notFound("no frame of " + sender + " recorded at or before " + at));
         byte[] bytes;
@@ -164,7 +165,7 @@ public class RecordingsController {
         if (!(speed > 0 && speed <= MAX_SPEED)) {
             throw Problems.badRequest("speed must be above 0 and at most " + (int) MAX_SPEED);
         }
-        Recording recording = recording();
+        RecordingReader recording = recording();
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);
         checkRange(start, end);
@@ -186,13 +187,11 @@ public class RecordingsController {
             .body(body);
     }
 
-    private void replay(Recording recording, String sender, Instant from, Instant to, double speed, OutputStream out)
-            throws IOException {
+    private void replay(RecordingReader recording, String sender, Instant from, Instant to, double speed,
+            OutputStream out) throws IOException {
         long startedNanos = System.nanoTime();
         Instant first = null;
-        Instant cursor = from;
-        while (true) {
-            List<RecordedFrame> page = recording.frames(sender, cursor, to, 500);
+        for (List<RecordedFrame> page : recording.pages(sender, from, to, 500)) {
             for (RecordedFrame frame : page) {
                 if (first == null) {
                     first = frame.receivedAt();
@@ -225,10 +224,6 @@ public class RecordingsController {
                     out.flush();
                 }
             }
-            if (page.size() < 500) {
-                break;
-            }
-            cursor = page.get(page.size() - 1).receivedAt().plusNanos(1000);
         }
         // the end is the response's end: ffmpeg's MJPEG reader takes a closing boundary
         // for a broken part
@@ -257,7 +252,7 @@ public class RecordingsController {
                     "MP4 export remuxes with ffmpeg, which is not on this machine's PATH; format=mkv needs nothing");
         }
         Duration interval = every == null ? null : interval(every);
-        Recording recording = recording();
+        RecordingReader recording = recording();
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);
         checkRange(start, end);
@@ -291,7 +286,7 @@ public class RecordingsController {
     public ResponseEntity<StreamingResponseBody> lists(@RequestParam String sender,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
-        Recording recording = recording();
+        RecordingReader recording = recording();
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);
         checkRange(start, end);

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 import dev.udpimage.decode.JpegEncoder;
 import dev.udpimage.recording.RecordedFrame;
-import dev.udpimage.recording.Recording;
+import dev.udpimage.recording.RecordingReader;
 
 /**
  * A stretch of a camera's recording as one video file: Matroska written here, JPEG frames
@@ -67,7 +67,7 @@ public class VideoExport {
      * (a timelapse at 25 frames a second).
      * @return frames written
      */
-    public long write(Recording recording, String camera, Instant from, Instant to, Duration every, Format format,
+    public long write(RecordingReader recording, String camera, Instant from, Instant to, Duration every, Format format,
             OutputStream out) throws IOException {
         if (format == Format.MP4) {
             return remuxToMp4(out, mkv -> writeMatroska(recording, camera, from, to, every, mkv));
@@ -75,7 +75,7 @@ public class VideoExport {
         return writeMatroska(recording, camera, from, to, every, out);
     }
 
-    private long writeMatroska(Recording recording, String camera, Instant from, Instant to, Duration every,
+    private long writeMatroska(RecordingReader recording, String camera, Instant from, Instant to, Duration every,
             OutputStream out) throws IOException {
         List<RecordedFrame> first = recording.frames(camera, from, to, 1);
         if (first.isEmpty()) {
@@ -92,16 +92,10 @@ public class VideoExport {
             double lastShown = beforeLast.map(frame -> micros(frame.receivedAt(), end) / 1000.0).orElse(40.0);
             writer = new MatroskaWriter(out, start.width(), start.height(), start.receivedAt(),
                     micros(start.receivedAt(), end) / 1000.0 + lastShown);
-            Instant cursor = start.receivedAt();
-            while (true) {
-                List<RecordedFrame> page = recording.frames(camera, cursor, to, PAGE);
+            for (List<RecordedFrame> page : recording.pages(camera, start.receivedAt(), to, PAGE)) {
                 for (RecordedFrame frame : page) {
                     writeFrame(recording, writer, micros(start.receivedAt(), frame.receivedAt()) / 1000, frame);
                 }
-                if (page.size() < PAGE) {
-                    break;
-                }
-                cursor = page.get(page.size() - 1).receivedAt().plusNanos(1000);
             }
         }
         else {
@@ -123,7 +117,7 @@ public class VideoExport {
         return writer.frames();
     }
 
-    private void writeFrame(Recording recording, MatroskaWriter writer, long millis, RecordedFrame frame)
+    private void writeFrame(RecordingReader recording, MatroskaWriter writer, long millis, RecordedFrame frame)
             throws IOException {
         byte[] bytes;
         try {

@@ -22,27 +22,39 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.udpimage.recording.RecordingProperties;
-import dev.udpimage.store.CameraKey;
 import dev.udpimage.recording.CameraRecording;
 import dev.udpimage.recording.RecordedFrame;
-import dev.udpimage.recording.Recording;
+import dev.udpimage.recording.RecordingProperties;
+import dev.udpimage.recording.RecordingReader;
+import dev.udpimage.recording.format.IndexEntry;
+import dev.udpimage.recording.format.IndexSearch;
+import dev.udpimage.recording.format.IndexTimes;
+import dev.udpimage.store.CameraKey;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedList;
-import dev.udpimage.store.ReceivedStore;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The cluster's recording, as every instance reads it: sealed segments (their rows and
  * indexes in PostgreSQL, their frames in one object each) and, after them, the frames
- * PostgreSQL still holds ({@link SegmentSealer}). The two are read in one snapshot, so a
- * frame sealed meanwhile is seen once. The {@link ClusterStore} records as it saves:
- * {@code record} is for stores that hand frames over. A held frame is named by its image
- * row ({@code segment} is minus its id); a sealed one by its segment.
+ * PostgreSQL still holds ({@link SegmentSealer}), read in one snapshot so that a frame
+ * sealed meanwhile is seen once. A held frame is listed at the index time its segment
+ * will give it: the camera's held frames in (received, id) order, each made to follow the
+ * one before by {@link IndexTimes}, from the last sealed frame on, as the sealer does; so
+ * a frame's listed time does not change when it is sealed, and frames held in one
+ * microsecond each have a time of their own.
  */
-class ClusterRecording implements Recording {
+class ClusterRecording implements RecordingReader {
 
     private static final String HELD = "data is not null and segment_id is null";
+
+    /** A frame held in its image row. */
+    record HeldLocation(String camera, long imageId) implements RecordedFrame.Location {
+    }
+
+    /** A frame in a sealed segment's object. */
+    record ObjectLocation(String camera, long segment, long offset) implements RecordedFrame.Location {
+    }
 
     private final JdbcClient jdbc;
 
@@ -50,15 +62,15 @@ class ClusterRecording implements Recording {
 
     private final SegmentObjects segments;
 
-    private final ReceivedStore store;
+    private final ClusterStore store;
 
     private final JsonMapper json;
 
     private final RecordingProperties settings;
 
-    private final CameraKey streams;
+    private final CameraKey cameras;
 
-    ClusterRecording(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments, ReceivedStore store,
+    ClusterRecording(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments, ClusterStore store,
             JsonMapper json, RecordingProperties settings, CameraKey cameras) {
         this.jdbc = jdbc;
         this.snapshot = new TransactionTemplate(transactions.getTransactionManager());
@@ -68,34 +80,7 @@ class ClusterRecording implements Recording {
         this.store = store;
         this.json = json;
         this.settings = settings;
-        this.streams = cameras;
-    }
-
-    @Override
-    public void record(ReceivedImage image, boolean durable) {
-        throw new UnsupportedOperationException("the cluster store records each image as it saves it");
-    }
-
-    @Override
-    public void record(ReceivedList list, boolean durable) {
-        throw new UnsupportedOperationException("the cluster store records each list as it saves it");
-    }
-
-    @Override
-    public List<ReceivedImage> newest(int count, long maxBytes) {
-        List<ReceivedImage> newest = new ArrayList<>();
-        long bytes = 0;
-        for (var metadata : this.store.images()) {
-            if (newest.size() >= count || bytes + metadata.bytes() > maxBytes) {
-                break;
-            }
-            Optional<ReceivedImage> image = this.store.image(metadata.id());
-            if (image.isPresent()) {
-                newest.add(image.get());
-                bytes += metadata.bytes();
-            }
-        }
-        return newest;
+        this.cameras = cameras;
     }
 
     @Override
@@ -143,7 +128,7 @@ class ClusterRecording implements Recording {
 
     @Override
     public List<Span> spans(String camera) {
-        String key = this.streams.cameraOf(camera);
+        String key = this.cameras.cameraOf(camera);
         return this.snapshot.execute(status -> {
             List<Span> spans = new ArrayList<>(this.jdbc
                 .sql("select started_at, ended_at, frames from segment where camera = ? order by started_at")
@@ -151,14 +136,10 @@ class ClusterRecording implements Recording {
                 .query((rs, row) -> new Span(rs.getObject(1, OffsetDateTime.class).toInstant(),
                         rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getLong(3)))
                 .list());
-            this.jdbc
-                .sql("select min(received_at), max(received_at), count(*) from image where camera = ? and " + HELD
-                        + " having count(*) > 0")
-                .param(key)
-                .query((rs, row) -> new Span(rs.getObject(1, OffsetDateTime.class).toInstant(),
-                        rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getLong(3)))
-                .optional()
-                .ifPresent(spans::add);
+            List<RecordedFrame> held = held(key);
+            if (!held.isEmpty()) {
+                spans.add(new Span(held.get(0).receivedAt(), held.get(held.size() - 1).receivedAt(), held.size()));
+            }
             return spans;
         });
     }
@@ -169,9 +150,9 @@ class ClusterRecording implements Recording {
 
     @Override
     public List<RecordedFrame> frames(String camera, Instant from, Instant to, int limit) {
-        String key = this.streams.cameraOf(camera);
-        long fromMicros = SegmentIndex.micros(from);
-        long toMicros = SegmentIndex.micros(to);
+        String key = this.cameras.cameraOf(camera);
+        long fromMicros = IndexTimes.micros(from);
+        long toMicros = IndexTimes.micros(to);
         return this.snapshot.execute(status -> {
             List<RecordedFrame> found = new ArrayList<>();
             List<SegmentRow> overlapping = this.jdbc
@@ -182,7 +163,7 @@ class ClusterRecording implements Recording {
                         rs.getObject(3, OffsetDateTime.class).toInstant()))
                 .list();
             for (SegmentRow segment : overlapping) {
-                for (SegmentIndex.Entry entry : index(segment.id())) {
+                for (IndexEntry entry : index(segment.id())) {
                     if (found.size() >= limit || entry.micros() >= toMicros) {
                         return found;
                     }
@@ -191,13 +172,14 @@ class ClusterRecording implements Recording {
                     }
                 }
             }
-            if (found.size() < limit) {
-                found.addAll(this.jdbc
-                    .sql("select id, received_at, bytes, format, width, height from image where camera = ? and " + HELD
-                            + " and received_at >= ? and received_at < ? order by received_at, id limit ?")
-                    .params(key, utc(from), utc(to), limit - found.size())
-                    .query((rs, row) -> held(key, rs))
-                    .list());
+            for (RecordedFrame frame : held(key)) {
+                long micros = IndexTimes.micros(frame.receivedAt());
+                if (found.size() >= limit || micros >= toMicros) {
+                    break;
+                }
+                if (micros >= fromMicros) {
+                    found.add(frame);
+                }
             }
             return found;
         });
@@ -205,62 +187,77 @@ class ClusterRecording implements Recording {
 
     @Override
     public Optional<RecordedFrame> frameAt(String camera, Instant at) {
-        String key = this.streams.cameraOf(camera);
-        long micros = SegmentIndex.micros(at);
+        String key = this.cameras.cameraOf(camera);
+        long micros = IndexTimes.micros(at);
         return this.snapshot.execute(status -> {
-            Optional<RecordedFrame> held = this.jdbc
-                .sql("select id, received_at, bytes, format, width, height from image where camera = ? and " + HELD
-                        + " and received_at <= ? order by received_at desc, id desc limit 1")
-                .params(key, utc(at))
-                .query((rs, row) -> held(key, rs))
-                .optional();
-            if (held.isPresent()) {
-                // held frames are newer than every sealed one of their camera
-                return held;
-            }
-            Optional<Long> segment = this.jdbc
-                .sql("select id from segment where camera = ? and started_at <= ? order by started_at desc limit 1")
-                .params(key, utc(at))
-                .query(Long.class)
-                .optional();
-            if (segment.isEmpty()) {
-                return Optional.<RecordedFrame>empty();
-            }
-            List<SegmentIndex.Entry> entries = index(segment.get());
-            int low = 0;
-            int high = entries.size() - 1;
-            int floor = -1;
-            while (low <= high) {
-                int mid = (low + high) >>> 1;
-                if (entries.get(mid).micros() <= micros) {
-                    floor = mid;
-                    low = mid + 1;
+            List<RecordedFrame> held = held(key);
+            try {
+                long floor = IndexSearch.floor(held.size(),
+                        position -> IndexTimes.micros(held.get((int) position).receivedAt()), micros);
+                if (floor >= 0) {
+                    // held frames are newer than every sealed one of their camera
+                    return Optional.of(held.get((int) floor));
                 }
-                else {
-                    high = mid - 1;
+                Optional<Long> segment = this.jdbc
+                    .sql("select id from segment where camera = ? and started_at <= ? order by started_at desc limit 1")
+                    .params(key, utc(at))
+                    .query(Long.class)
+                    .optional();
+                if (segment.isEmpty()) {
+                    return Optional.<RecordedFrame>empty();
                 }
+                List<IndexEntry> entries = index(segment.get());
+                long position = IndexSearch.floor(entries.size(), i -> entries.get((int) i).micros(), micros);
+                return position < 0 ? Optional.<RecordedFrame>empty()
+                        : Optional.of(frame(key, segment.get(), entries.get((int) position)));
             }
-            return floor < 0 ? Optional.<RecordedFrame>empty()
-                    : Optional.of(frame(key, segment.get(), entries.get(floor)));
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
         });
+    }
+
+    /**
+     * A camera's held frames, oldest first, each at the index time sealing will give it.
+     * Runs inside the caller's snapshot.
+     */
+    private List<RecordedFrame> held(String camera) {
+        long last = this.jdbc.sql("select max(ended_at) from segment where camera = ?")
+            .param(camera)
+            .query(OffsetDateTime.class)
+            .optional()
+            .map(time -> IndexTimes.micros(time.toInstant()))
+            .orElse(IndexTimes.NONE);
+        long[] previous = { last };
+        return this.jdbc
+            .sql("select id, received_at, bytes, format, width, height from image where camera = ? and " + HELD
+                    + " order by received_at, id")
+            .param(camera)
+            .query((rs, row) -> {
+                previous[0] = IndexTimes.next(previous[0],
+                        IndexTimes.micros(rs.getObject("received_at", OffsetDateTime.class).toInstant()));
+                return new RecordedFrame(IndexTimes.instant(previous[0]), rs.getInt("bytes"), rs.getString("format"),
+                        rs.getInt("width"), rs.getInt("height"), new HeldLocation(camera, rs.getLong("id")));
+            })
+            .list();
     }
 
     @Override
     public byte[] read(RecordedFrame frame) {
-        if (frame.segment() < 0) {
+        if (frame.location() instanceof HeldLocation held) {
             // held when listed: its row's bytes, or its segment's if sealed since
-            Optional<ReceivedImage> image = this.store.image(-frame.segment());
+            Optional<ReceivedImage> image = this.store.image(held.imageId());
             if (image.isPresent()) {
                 return image.get().original();
             }
         }
-        else {
+        else if (frame.location() instanceof ObjectLocation sealed) {
             Optional<SegmentObject> object = this.jdbc.sql("select object_key, bytes from segment where id = ?")
-                .param(frame.segment())
+                .param(sealed.segment())
                 .query((rs, row) -> new SegmentObject(rs.getString(1), rs.getLong(2)))
                 .optional();
             if (object.isPresent()) {
-                return this.segments.read(object.get().key(), object.get().bytes(), frame.offset(), frame.bytes());
+                return this.segments.read(object.get().key(), object.get().bytes(), sealed.offset(), frame.bytes());
             }
         }
         throw new UncheckedIOException(
@@ -276,7 +273,7 @@ class ClusterRecording implements Recording {
         this.jdbc
             .sql("select id, sender, received_at, bytes, value::text from list where camera = ? and received_at >= ? "
                     + "and received_at < ? order by received_at, id")
-            .params(this.streams.cameraOf(camera), utc(from), utc(to))
+            .params(this.cameras.cameraOf(camera), utc(from), utc(to))
             .query(rs -> {
                 ReceivedList list = new ReceivedList(rs.getLong(1), rs.getString(2),
                         rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getInt(4),
@@ -292,22 +289,21 @@ class ClusterRecording implements Recording {
         return written.get();
     }
 
-    private List<SegmentIndex.Entry> index(long segment) {
-        return this.jdbc.sql("select frame_index from segment where id = ?")
+    /** A sealed segment's index: its entries, or a legacy one's. */
+    private List<IndexEntry> index(long segment) {
+        return this.jdbc.sql("select index_entries, frame_index from segment where id = ?")
             .param(segment)
-            .query((rs, row) -> SegmentIndex.decode(rs.getBytes(1)))
+            .query((rs, row) -> {
+                byte[] entries = rs.getBytes(1);
+                return entries != null ? IndexEntry.decode(entries) : LegacySegmentIndex.decode(rs.getBytes(2));
+            })
             .optional()
             .orElse(List.of());
     }
 
-    private static RecordedFrame frame(String camera, long segment, SegmentIndex.Entry entry) {
-        return new RecordedFrame(entry.time(), entry.length(), entry.format(), entry.width(), entry.height(), camera,
-                segment, entry.offset());
-    }
-
-    private static RecordedFrame held(String camera, ResultSet rs) throws SQLException {
-        return new RecordedFrame(rs.getObject("received_at", OffsetDateTime.class).toInstant(), rs.getInt("bytes"),
-                rs.getString("format"), rs.getInt("width"), rs.getInt("height"), camera, -rs.getLong("id"), 0);
+    private static RecordedFrame frame(String camera, long segment, IndexEntry entry) {
+        return new RecordedFrame(IndexTimes.instant(entry.micros()), entry.length(), entry.format(), entry.width(),
+                entry.height(), new ObjectLocation(camera, segment, entry.imageOffset()));
     }
 
     private static OffsetDateTime utc(Instant time) {

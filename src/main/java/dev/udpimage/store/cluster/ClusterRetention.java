@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,14 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.udpimage.recording.RecordingProperties;
+import dev.udpimage.recording.format.IndexTimes;
+import dev.udpimage.recording.retention.RetentionPolicy;
+import dev.udpimage.recording.retention.StoredSegment;
 
 /**
  * What the cluster's recording may keep, enforced on whole segments, cluster-wide, by
- * whichever instance takes the advisory lock for a pass: each camera's age bound
+ * whichever instance takes the advisory lock for a pass, as the {@link RetentionPolicy}
+ * decides (the file backend's too): each camera's age bound
  * ({@code udp.recording.retention} or its own), each camera's own byte bound, and all
  * cameras' bytes together ({@code udp.recording.max-bytes}). A segment's row goes first
  * (its image rows with it), then its object; an object whose delete failed is the
@@ -45,6 +49,8 @@ class ClusterRetention {
 
     private final MeterRegistry registry;
 
+    private final RetentionPolicy policy;
+
     private final Map<String, Counter> deleted = new ConcurrentHashMap<>();
 
     ClusterRetention(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments,
@@ -54,10 +60,14 @@ class ClusterRetention {
         this.segments = segments;
         this.settings = settings;
         this.registry = registry;
+        this.policy = new RetentionPolicy(settings.retentionBounds());
     }
 
-    @Scheduled(initialDelayString = "${udp.recording.retention-interval:5s}",
-            fixedDelayString = "${udp.recording.retention-interval:5s}")
+    /** A deleted segment's object and why it went. */
+    private record Deleted(String key, String reason) {
+    }
+
+    /** What the scheduler runs every {@code udp.recording.retention-interval}. */
     void enforceOnSchedule() {
         try {
             enforce(Instant.now());
@@ -67,12 +77,10 @@ class ClusterRetention {
         }
     }
 
-    /** A deleted segment's object and why it went. */
-    private record Deleted(String key, String reason) {
-    }
-
     /**
-     * One pass, unless another instance is making one.
+     * One pass, unless another instance is making one: the {@link RetentionPolicy}
+     * decides from the segment rows, their rows (and their image rows) go in one
+     * transaction, then their objects.
      * @return the objects deleted
      */
     List<String> enforce(Instant now) {
@@ -83,27 +91,22 @@ class ClusterRetention {
             if (!locked) {
                 return List.<Deleted>of();
             }
+            List<StoredSegment> stored = this.jdbc.sql("select camera, id, started_at, ended_at, bytes from segment")
+                .query((rs, row) -> new StoredSegment(rs.getString(1), rs.getLong(2),
+                        IndexTimes.micros(rs.getObject(3, OffsetDateTime.class).toInstant()),
+                        IndexTimes.micros(rs.getObject(4, OffsetDateTime.class).toInstant()), rs.getLong(5), false))
+                .list();
+            RetentionPolicy.Decision decision = this.policy.decide(stored, IndexTimes.micros(now), 0);
             List<Deleted> keys = new ArrayList<>();
-            List<String> own = new ArrayList<>(this.settings.cameras().keySet());
-            // the age bound: the default for cameras without their own, then each own
-            delete(keys, "age", "delete from segment where ended_at < ? and camera <> all(?) returning object_key",
-                    utc(now.minus(this.settings.retention())), own.toArray(String[]::new));
-            for (String camera : own) {
-                delete(keys, "age", "delete from segment where camera = ? and ended_at < ? returning object_key",
-                        camera, utc(now.minus(this.settings.retentionOf(camera))));
-                if (this.settings.maxBytesOf(camera) != null) {
-                    delete(keys, "camera-bytes", """
-                            delete from segment where id in (
-                                select id from (select id, sum(bytes) over (order by ended_at desc) as total
-                                                from segment where camera = ?) kept where kept.total > ?)
-                            returning object_key""", camera, this.settings.maxBytesOf(camera).toBytes());
-                }
+            if (!decision.deletions().isEmpty()) {
+                Map<Long, RetentionPolicy.Reason> reasons = new HashMap<>();
+                decision.deletions().forEach(deletion -> reasons.put(deletion.segment().id(), deletion.reason()));
+                this.jdbc.sql("delete from segment where id = any(?) returning id, object_key")
+                    .param(reasons.keySet().stream().mapToLong(Long::longValue).toArray())
+                    .query((rs, row) -> new Deleted(rs.getString(2), reasons.get(rs.getLong(1)).tag))
+                    .list()
+                    .forEach(keys::add);
             }
-            delete(keys, "bytes", """
-                    delete from segment where id in (
-                        select id from (select id, sum(bytes) over (order by ended_at desc) as total from segment) kept
-                        where kept.total > ?)
-                    returning object_key""", this.settings.maxBytes().toBytes());
             this.jdbc.sql("delete from list where received_at < ?")
                 .param(utc(now.minus(this.settings.retention())))
                 .update();
@@ -133,10 +136,6 @@ class ClusterRetention {
         }
         log.info("Recording retention deleted {} segments", gone.size());
         return keys;
-    }
-
-    private void delete(List<Deleted> into, String reason, String sql, Object... params) {
-        this.jdbc.sql(sql).params(params).query(String.class).list().forEach(key -> into.add(new Deleted(key, reason)));
     }
 
     private static OffsetDateTime utc(Instant time) {

@@ -12,18 +12,22 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.udpimage.recording.RecordingConditions;
 import dev.udpimage.recording.RecordingProperties;
+import dev.udpimage.store.Backends;
 import dev.udpimage.store.StoreProperties;
-import dev.udpimage.stream.StreamsProperties;
+import dev.udpimage.store.CameraKey;
 import dev.udpimage.store.StoreListener;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -40,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code db/migration}) and an S3 client for {@code udp.store.s3.*}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "udp.store.backend", havingValue = "cluster")
+@Conditional(Backends.Cluster.class)
 public class ClusterStoreConfiguration {
 
     @Bean(destroyMethod = "close")
@@ -85,22 +89,22 @@ public class ClusterStoreConfiguration {
     @Bean
     ClusterStore clusterStore(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
             JsonMapper json, ObjectProvider<StoreListener> listeners, StoreProperties store, ClusterProperties cluster,
-            RecordingProperties recording, StreamsProperties streams, MeterRegistry registry) {
+            RecordingProperties recording, CameraKey cameras, MeterRegistry registry) {
         return new ClusterStore(jdbc, transactions, segmentObjects, json, listeners.orderedStream().toList(),
                 instanceName(cluster.instance()), store.history(), store.maxBytes().toBytes(), recording.enabled(),
-                streams::cameraOf, registry);
+                cameras::cameraOf, registry);
     }
 
     @Bean
-    @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
+    @Conditional(RecordingConditions.Enabled.class)
     ClusterRecording clusterRecording(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
-            ClusterStore clusterStore, JsonMapper json, RecordingProperties recording, StreamsProperties streams) {
-        return new ClusterRecording(jdbc, transactions, segmentObjects, clusterStore, json, recording, streams.key());
+            ClusterStore clusterStore, JsonMapper json, RecordingProperties recording, CameraKey cameras) {
+        return new ClusterRecording(jdbc, transactions, segmentObjects, clusterStore, json, recording, cameras);
     }
 
     /** Its reads stream a segment's bytes in batches of rows. */
     @Bean
-    @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
+    @Conditional(RecordingConditions.Enabled.class)
     SegmentSealer segmentSealer(DataSource dataSource, TransactionTemplate transactions, SegmentObjects segmentObjects,
             ClusterStore clusterStore, RecordingProperties recording, ClusterProperties cluster,
             MeterRegistry registry) {
@@ -112,7 +116,7 @@ public class ClusterStoreConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty(name = "udp.recording.enabled", matchIfMissing = true)
+    @Conditional(RecordingConditions.Enabled.class)
     ClusterRetention clusterRetention(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
             RecordingProperties recording, MeterRegistry registry) {
         return new ClusterRetention(jdbc, transactions, segmentObjects, recording, registry);
@@ -140,6 +144,25 @@ public class ClusterStoreConfiguration {
     @Bean
     OrphanSweeper orphanSweeper(ObjectStore objectStore, JdbcClient jdbc, ClusterProperties cluster) {
         return new OrphanSweeper(objectStore, jdbc, cluster.sweepGrace());
+    }
+
+    /**
+     * The sealer, the recording's retention and the orphan sweeper, each every its own
+     * interval ({@code udp.recording.seal-interval}, {@code retention-interval},
+     * {@code udp.store.sweep-interval}), on Spring's scheduler.
+     */
+    @Bean
+    SchedulingConfigurer clusterSchedules(ObjectProvider<SegmentSealer> sealer,
+            ObjectProvider<ClusterRetention> retention, OrphanSweeper sweeper, RecordingProperties recording,
+            ClusterProperties cluster) {
+        return registrar -> {
+            sealer.ifAvailable(it -> registrar.addFixedDelayTask(
+                    new FixedDelayTask(it::sealOnSchedule, recording.sealInterval(), recording.sealInterval())));
+            retention.ifAvailable(it -> registrar.addFixedDelayTask(new FixedDelayTask(it::enforceOnSchedule,
+                    recording.retentionInterval(), recording.retentionInterval())));
+            registrar.addFixedDelayTask(
+                    new FixedDelayTask(sweeper::sweepOnSchedule, cluster.sweepInterval(), cluster.sweepInterval()));
+        };
     }
 
     /** The configured name, or host name and process id. */

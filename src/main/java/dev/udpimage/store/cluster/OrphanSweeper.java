@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * Deletes objects that no committed row names, once they are older than
@@ -35,8 +34,7 @@ class OrphanSweeper {
         this.grace = grace;
     }
 
-    @Scheduled(initialDelayString = "${udp.store.sweep-interval:5m}",
-            fixedDelayString = "${udp.store.sweep-interval:5m}")
+    /** What the scheduler runs every {@code udp.store.sweep-interval}. */
     void sweepOnSchedule() {
         try {
             sweep();

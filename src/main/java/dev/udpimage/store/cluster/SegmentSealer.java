@@ -1,5 +1,7 @@
 package dev.udpimage.store.cluster;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,9 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.udpimage.recording.format.FrameRecord;
+import dev.udpimage.recording.format.IndexEntry;
+import dev.udpimage.recording.format.IndexTimes;
+import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.StoreProperties;
 
 /**
@@ -27,11 +32,13 @@ import dev.udpimage.store.StoreProperties;
  * bytes reach {@code udp.recording.segment-bytes} (at most {@code udp.store}'s
  * {@code CLUSTER_SEGMENT_BYTES} here, built in memory), its frames of that span are PUT
  * as one object and, in the same transaction, the segment's row (with its index) is
- * inserted and their image rows let go of their bytes. Until that transaction commits the
- * rows hold the bytes, so a receiver lost at any point loses nothing acknowledged. Every
- * instance seals every camera, whoever received it (so a dead receiver's frames are
- * sealed by the others); an advisory lock per camera keeps two from sealing the same
- * frames, and an object whose transaction never committed is the {@link OrphanSweeper}'s.
+ * inserted and their image rows let go of their bytes. The object is the recording's one
+ * format ({@code dev.udpimage.recording.format}): readable and verifiable alone. Until
+ * that transaction commits the rows hold the bytes, so a receiver lost at any point loses
+ * nothing acknowledged. Every instance seals every camera, whoever received it (so a dead
+ * receiver's frames are sealed by the others); an advisory lock per camera keeps two from
+ * sealing the same frames, and an object whose transaction never committed is the
+ * {@link OrphanSweeper}'s.
  */
 class SegmentSealer {
 
@@ -97,8 +104,7 @@ class SegmentSealer {
             .register(registry);
     }
 
-    @Scheduled(initialDelayString = "${udp.recording.seal-interval:1s}",
-            fixedDelayString = "${udp.recording.seal-interval:1s}")
+    /** What the scheduler runs every {@code udp.recording.seal-interval}. */
     void sealOnSchedule() {
         try {
             sealDue(Instant.now());
@@ -143,12 +149,14 @@ class SegmentSealer {
     }
 
     /** A held frame's row, without its bytes. */
-    private record Frame(long id, Instant receivedAt, int bytes, int width, int height, String format) {
+    private record Frame(long id, Instant receivedAt, int bytes, ImageMetadata metadata) {
     }
 
     /**
      * Seals the oldest segment's worth of a camera's held frames, unless another instance
-     * is sealing that camera now.
+     * is sealing that camera now: one object in the recording's format (each frame a
+     * self-describing record), its index, and the image rows let go of their bytes, in
+     * one transaction.
      */
     boolean seal(String camera) {
         Boolean done = this.sealTime.record(() -> this.transactions.execute(status -> {
@@ -160,57 +168,64 @@ class SegmentSealer {
                 return false;
             }
             List<Frame> frames = cut(this.jdbc.sql("""
-                    select id, received_at, bytes, width, height, format from image
-                    where camera = ? and data is not null and segment_id is null order by received_at, id""")
+                    select id, sender, received_at, bytes, datagrams, width, height, format, transport, transfer_ms
+                    from image where camera = ? and data is not null and segment_id is null order by received_at, id""")
                 .param(camera)
-                .query((rs, row) -> new Frame(rs.getLong("id"),
-                        rs.getObject("received_at", OffsetDateTime.class).toInstant(), rs.getInt("bytes"),
-                        rs.getInt("width"), rs.getInt("height"), rs.getString("format")))
+                .query((rs, row) -> {
+                    Instant received = rs.getObject("received_at", OffsetDateTime.class).toInstant();
+                    ImageMetadata metadata = new ImageMetadata(rs.getLong("id"), rs.getString("sender"), received,
+                            rs.getInt("bytes"), rs.getInt("datagrams"), rs.getInt("width"), rs.getInt("height"),
+                            rs.getString("format"), rs.getString("transport"), rs.getDouble("transfer_ms"));
+                    return new Frame(metadata.id(), received, metadata.bytes(), metadata);
+                })
                 .list());
             if (frames.isEmpty()) {
                 return false;
             }
-            // index times strictly increase per camera, across segments too
+            // index times follow the camera's last sealed frame, as ClusterRecording
+            // lists
+            // them while they are held
             long last = this.jdbc.sql("select max(ended_at) from segment where camera = ?")
                 .param(camera)
                 .query(OffsetDateTime.class)
                 .optional()
-                .map(time -> SegmentIndex.micros(time.toInstant()))
-                .orElse(Long.MIN_VALUE);
-            long total = frames.stream().mapToLong(Frame::bytes).sum();
-            byte[] bytes = new byte[Math.toIntExact(total)];
-            int[] filled = new int[1];
+                .map(time -> IndexTimes.micros(time.toInstant()))
+                .orElse(IndexTimes.NONE);
             long[] ids = frames.stream().mapToLong(Frame::id).toArray();
+            ByteArrayOutputStream object = new ByteArrayOutputStream(
+                    Math.toIntExact(frames.stream().mapToLong(frame -> frame.bytes() + 128L).sum()));
+            List<IndexEntry> entries = new ArrayList<>(frames.size());
+            long[] offsets = new long[frames.size()];
+            int[] next = { 0 };
+            long[] previous = { last };
             this.jdbc.sql("select data from image where id = any(?) order by received_at, id").param(ids).query(rs -> {
-                byte[] frame = rs.getBytes(1);
-                if (filled[0] + frame.length > bytes.length) {
+                byte[] image = rs.getBytes(1);
+                int i = next[0]++;
+                if (i >= frames.size() || frames.get(i).bytes() != image.length) {
                     throw new IllegalStateException(camera + ": held frames changed while sealing");
                 }
-                System.arraycopy(frame, 0, bytes, filled[0], frame.length);
-                filled[0] += frame.length;
+                Frame frame = frames.get(i);
+                previous[0] = IndexTimes.next(previous[0], IndexTimes.micros(frame.receivedAt()));
+                ByteBuffer header = FrameRecord.header(frame.metadata(), image);
+                IndexEntry entry = IndexEntry.of(previous[0], object.size(), header.remaining(), frame.metadata());
+                object.write(header.array(), 0, header.remaining());
+                object.write(image, 0, image.length);
+                entries.add(entry);
+                offsets[i] = entry.imageOffset();
             });
-            if (filled[0] != bytes.length) {
+            if (next[0] != frames.size()) {
                 throw new IllegalStateException(camera + ": held frames changed while sealing");
             }
-            List<SegmentIndex.Entry> entries = new ArrayList<>(frames.size());
-            long[] offsets = new long[frames.size()];
-            long offset = 0;
-            for (int i = 0; i < frames.size(); i++) {
-                Frame frame = frames.get(i);
-                last = Math.max(SegmentIndex.micros(frame.receivedAt()), last + 1);
-                entries.add(new SegmentIndex.Entry(last, offset, frame.bytes(), frame.width(), frame.height(),
-                        frame.id(), frame.format()));
-                offsets[i] = offset;
-                offset += frame.bytes();
-            }
-            Instant from = entries.get(0).time();
-            Instant to = entries.get(entries.size() - 1).time();
+            byte[] bytes = object.toByteArray();
+            Instant from = IndexTimes.instant(entries.get(0).micros());
+            Instant to = IndexTimes.instant(entries.get(entries.size() - 1).micros());
             String key = ObjectKeys.segmentKey(camera, from.toEpochMilli());
             this.segments.objects().put(key, bytes, "application/octet-stream");
-            long segment = this.jdbc.sql("""
-                    insert into segment (camera, started_at, ended_at, frames, bytes, object_key, frame_index, instance)
-                    values (?, ?, ?, ?, ?, ?, ?, ?) returning id""")
-                .params(camera, utc(from), utc(to), frames.size(), bytes.length, key, SegmentIndex.encode(entries),
+            long segment = this.jdbc
+                .sql("""
+                        insert into segment (camera, started_at, ended_at, frames, bytes, object_key, index_entries, instance)
+                        values (?, ?, ?, ?, ?, ?, ?, ?) returning id""")
+                .params(camera, utc(from), utc(to), frames.size(), bytes.length, key, IndexEntry.encode(entries),
                         this.instance)
                 .query(Long.class)
                 .single();

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.udpimage.disk.AtomicFiles;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
 import dev.udpimage.store.ReceivedList;
@@ -50,7 +51,11 @@ final class DirectoryLoader {
             .register(registry);
     }
 
-    StoreDirectory.Loaded load() {
+    /** What was found, oldest first. */
+    record Loaded(List<ReceivedImage> images, List<ReceivedList> lists, int skipped) {
+    }
+
+    Loaded load() {
         int[] skipped = { 0 };
         List<ReceivedImage> loadedImages = new ArrayList<>();
         for (Path metadataFile : jsonFiles(this.images, skipped)) {
@@ -81,7 +86,7 @@ final class DirectoryLoader {
         loadedLists.sort(Comparator.comparingLong(ReceivedList::id));
         log.info("Loaded {} images and {} lists from the store ({} files skipped)", loadedImages.size(),
                 loadedLists.size(), skipped[0]);
-        return new StoreDirectory.Loaded(loadedImages, loadedLists, skipped[0]);
+        return new Loaded(loadedImages, loadedLists, skipped[0]);
     }
 
     /**

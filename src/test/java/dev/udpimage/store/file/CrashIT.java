@@ -36,10 +36,13 @@ import tools.jackson.databind.JsonNode;
  * The service as a process of its own, SIGKILLed at random instants while three senders
  * send images and lists, and started again on the same directory each time. Every start
  * succeeds; in {@code sync} every item that was answered is there afterwards, bit for bit
- * (30 kills, senders as fast as the replies come); in {@code async}, with senders the
- * disk keeps up with, what is missing was answered within the last {@link #ASYNC_WINDOW}
- * before its kill (its docs: the last write-delay plus one batch's writing). The sent
- * images are distinct (a comment each), the lists too.
+ * (senders as fast as the replies come); in {@code async}, with senders the disk keeps up
+ * with, what is missing was answered within the last {@link #ASYNC_WINDOW} before its
+ * kill (its docs: the last write-delay plus one batch's writing). The sent images are
+ * distinct (a comment each), the lists too. {@value #DEFAULT_ROUNDS} kills in
+ * {@code sync} (a third as many in {@code async}) in every build: recovery from a torn
+ * tail at every byte offset is {@code SegmentFilesTest}'s; {@code -Dcrash.rounds=30}
+ * ({@code mvn -Plong verify}) makes the long run.
  */
 class CrashIT {
 
@@ -47,6 +50,11 @@ class CrashIT {
         .build();
 
     private static final Duration ASYNC_WINDOW = Duration.ofSeconds(2);
+
+    static final int DEFAULT_ROUNDS = 5;
+
+    /** SIGKILLs in {@code sync}. */
+    private static final int ROUNDS = Integer.getInteger("crash.rounds", DEFAULT_ROUNDS);
 
     /**
      * Every image sent is one of these with a comment of its own: distinct, and the
@@ -67,7 +75,7 @@ class CrashIT {
 
     @Test
     void inSyncWhatWasAcknowledgedSurvivesSigkillAtRandomInstants() throws Exception {
-        Outcome outcome = crash("sync", 30, Duration.ZERO);
+        Outcome outcome = crash("sync", ROUNDS, Duration.ZERO);
         assertThat(outcome.imagesAcknowledged()).as("images acknowledged").isNotEmpty();
         assertThat(outcome.missingImages()).as("acknowledged images missing or altered").isEmpty();
         assertThat(outcome.missingLists()).as("acknowledged lists missing").isEmpty();
@@ -79,7 +87,7 @@ class CrashIT {
     @Test
     void inAsyncACrashLosesOnlyWhatWasAcknowledgedJustBeforeIt() throws Exception {
         // cameras, not a flood: the writer keeps up
-        Outcome outcome = crash("async", 10, Duration.ofMillis(10));
+        Outcome outcome = crash("async", Math.max(2, ROUNDS / 3), Duration.ofMillis(10));
         assertThat(outcome.imagesAcknowledged()).as("images acknowledged").isNotEmpty();
         Map<Object, Ack> missing = new HashMap<>(outcome.missingImages());
         missing.putAll(outcome.missingLists());

@@ -53,6 +53,10 @@ class StorePersistenceTest {
         }
     }
 
+    /**
+     * With the recording off, the history's own directory brings it back, and what a
+     * crash or a bad disk left there is skipped.
+     */
     @Test
     void afterARestartTheLatestImageAndTheHistoryAreWhatTheyWere() throws IOException {
         String images;
@@ -60,7 +64,7 @@ class StorePersistenceTest {
         byte[] latestPng;
         byte[] large = TestImages.largeJpeg(5);
         assertThat(large.length).as("written in more than one piece").isGreaterThan(1 << 20);
-        try (ConfigurableApplicationContext first = start(100)) {
+        try (ConfigurableApplicationContext first = start(100, "--udp.recording.enabled=false")) {
             sendImage(first, large);
             sendImage(first, TestImages.smallJpeg(1));
             sendImage(first, TestImages.encode(TestImages.photo(50, 40, 5, 2), "png"));
@@ -80,7 +84,7 @@ class StorePersistenceTest {
         Files.writeString(this.dir.resolve("lists/902.json.tmp"), "[1, 2");
         Files.writeString(this.dir.resolve("lists/903.json"), "[1, 2");
 
-        try (ConfigurableApplicationContext second = start(100)) {
+        try (ConfigurableApplicationContext second = start(100, "--udp.recording.enabled=false")) {
             Http http = http(second);
             assertThat(http.get("/received/images").text()).isEqualTo(images);
             assertThat(http.get("/received/lists").text()).isEqualTo(lists);
@@ -110,21 +114,26 @@ class StorePersistenceTest {
     }
 
     /**
-     * With the recording on (the default) a frame is written once, to the recording, and
-     * the history comes back from it.
+     * With the recording on (the default) a frame or a list is written once, to the
+     * recording, and the history comes back from it.
      */
     @Test
     void withTheRecordingOnImagesAreWrittenOnceAndTheHistoryComesBackFromIt() throws IOException {
         String images;
+        String lists;
         try (ConfigurableApplicationContext context = start(2)) {
             for (int i = 0; i < 5; i++) {
                 sendImage(context, TestImages.smallJpeg(20 + i));
+                sendList(context, "[" + i + ", {\"n\": " + i + "}]");
             }
             images = http(context).get("/received/images").text();
+            lists = http(context).get("/received/lists").text();
         }
-        assertThat(names(this.dir.resolve("images"))).isEmpty();
+        assertThat(this.dir.resolve("images")).doesNotExist();
+        assertThat(this.dir.resolve("lists")).doesNotExist();
         try (ConfigurableApplicationContext context = start(2)) {
             assertThat(http(context).get("/received/images").text()).isEqualTo(images);
+            assertThat(http(context).get("/received/lists").text()).isEqualTo(lists);
             assertThat(http(context).get("/recordings").json().get(0).get("frames").asLong()).isEqualTo(5);
         }
     }

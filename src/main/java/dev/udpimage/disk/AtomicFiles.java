@@ -1,4 +1,4 @@
-package dev.udpimage.store.file;
+package dev.udpimage.disk;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,10 +14,10 @@ import java.nio.file.StandardOpenOption;
  * crash leaves either the whole file or none, and a failed write (a full disk) leaves no
  * half-written file.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** What a temporary file's name ends with: a leftover is a crash's. */
-    static final String TMP = ".tmp";
+    public static final String TMP = ".tmp";
 
     /**
      * Bytes per {@code write} call:
@@ -34,7 +34,7 @@ final class AtomicFiles {
     /**
      * @param force fsync the file before it is renamed into place
      */
-    static void write(Path target, byte[] bytes, boolean force) throws IOException {
+    public static void write(Path target, byte[] bytes, boolean force) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + TMP);
         try {
             try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -61,13 +61,13 @@ final class AtomicFiles {
     }
 
     /** Makes the names renamed into a directory durable. */
-    static void forceDirectory(Path directory) throws IOException {
+    public static void forceDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }
     }
 
-    static void deleteQuietly(Path file, Exception failure) {
+    public static void deleteQuietly(Path file, Exception failure) {
         try {
             Files.deleteIfExists(file);
         }

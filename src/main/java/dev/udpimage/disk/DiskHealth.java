@@ -1,4 +1,4 @@
-package dev.udpimage.store.file;
+package dev.udpimage.disk;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -12,23 +12,25 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
+import dev.udpimage.store.Backends;
+
 /**
- * Whether {@link StoreDirectory} and the recording can write now: {@code store} in
- * {@code /actuator/health}, DOWN with the reason (a full or read-only disk, a permission
- * taken away) from the first failed write until a write succeeds again. Every failed
- * write is counted in {@code udp.store.write.failures}; the change of state is logged
- * once each way.
+ * Whether the file backend (the recording, the history's directory) can write to
+ * {@code udp.store.dir} now: {@code store} in {@code /actuator/health}, DOWN with the
+ * reason (a full or read-only disk, a permission taken away) from the first failed write
+ * until a write succeeds again. Every failed write is counted in
+ * {@code udp.store.write.failures}; the change of state is logged once each way.
  */
 @Component("store")
-@ConditionalOnProperty(name = "udp.store.backend", havingValue = "file", matchIfMissing = true)
-public class StoreDirectoryHealth implements HealthIndicator {
+@Conditional(Backends.File.class)
+public class DiskHealth implements HealthIndicator {
 
-    private static final Logger log = LoggerFactory.getLogger(StoreDirectoryHealth.class);
+    private static final Logger log = LoggerFactory.getLogger(DiskHealth.class);
 
     private record Failure(String reason, Instant since) {
     }
@@ -42,7 +44,7 @@ public class StoreDirectoryHealth implements HealthIndicator {
 
     private volatile boolean stopped;
 
-    public StoreDirectoryHealth(MeterRegistry registry) {
+    public DiskHealth(MeterRegistry registry) {
         this.failures = Counter.builder("udp.store.write.failures")
             .description("Writes to udp.store.dir that failed (full or read-only disk, permissions)")
             .register(registry);
@@ -80,10 +82,9 @@ public class StoreDirectoryHealth implements HealthIndicator {
 
     /**
      * Can the disk take a small file (64 KB) in {@code directory} now? A success turns
-     * the store UP; a failure, DOWN if it was not. The directory's writer probes at
-     * start, and every second while the disk fails and nothing waits; so does the
-     * recording while it is refused: the store comes back UP without a sender having to
-     * fail first.
+     * the store UP; a failure, DOWN if it was not. The writers probe at start, and every
+     * second while the disk fails and nothing waits: the store comes back UP without a
+     * sender having to fail first.
      */
     public void probe(Path directory) {
         Path probe = directory.resolve(".probe");
