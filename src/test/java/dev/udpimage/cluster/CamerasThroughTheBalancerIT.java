@@ -73,9 +73,8 @@ class CamerasThroughTheBalancerIT {
         }
         cluster = LocalCluster.up(STATE,
                 Map.of("UDP_CLUSTER_LB", "nftables", "UDP_ALLOWEDSENDERS", "127.0.0.0/8,198.18.0.0/15",
-                        // segments of 10 s: each camera's 60 s make several, sealed while
-                        // it
-                        // sends
+                        // segments of 10 s: each camera's 30 s make several, sealed while
+                        // it sends
                         "UDP_RECORDING_SEGMENTDURATION", "10s"));
     }
 
@@ -110,12 +109,12 @@ class CamerasThroughTheBalancerIT {
                     file.toString(), host.hostAddress(), String.valueOf(LocalCluster.NGINX_IMAGES), "3");
             assertThat(seed.output()).as(host.address()).contains("reply=b'get message!!!' images=3");
         }
-        List<Run> runs = runCameras(60, null);
+        List<Run> runs = runCameras(30, null);
         Set<String> addresses = new TreeSet<>();
         for (Run run : runs) {
             addresses.add(run.camera());
             System.out.printf("camera %s: %s, %d lost%n", run.camera(), run.summary(), run.lost().size());
-            assertThat(run.acked().size()).as(run.camera() + " answered").isGreaterThan(60 * 25 * 9 / 10);
+            assertThat(run.acked().size()).as(run.camera() + " answered").isGreaterThan(30 * 25 * 9 / 10);
         }
         for (int n = 1; n <= 3; n++) {
             Http http = cluster.http(n);
@@ -144,7 +143,7 @@ class CamerasThroughTheBalancerIT {
     void aReceiverKilledWithItsStateDirectoryLosesNothingAcknowledgedAndItsCamerasMoveWithinTwoSeconds()
             throws Exception {
         int[] killed = new int[1];
-        List<Run> runs = runCameras(30, () -> {
+        List<Run> runs = runCameras(15, () -> {
             // the receiver of the first camera, whichever the hash gave it this time
             String instance = psql("select instance from image where camera = '" + cameras.get(0).address()
                     + "' order by id desc limit 1");
@@ -159,7 +158,7 @@ class CamerasThroughTheBalancerIT {
                 gap = Math.max(gap, run.ackTimes().get(i) - run.ackTimes().get(i - 1));
             }
             worstGap = Math.max(worstGap, gap);
-            System.out.printf("camera %s with r%d killed at 10 s: %s, %d lost, longest silence %.2f s%n", run.camera(),
+            System.out.printf("camera %s with r%d killed at 5 s: %s, %d lost, longest silence %.2f s%n", run.camera(),
                     killed[0], run.summary(), run.lost().size(), gap);
             assertThat(gap).as(run.camera() + ": longest time without an answer, in seconds").isLessThanOrEqualTo(2.0);
             assertThat(run.lost().size()).as(run.camera() + ": frames lost (2 s is 50)").isLessThanOrEqualTo(50);
