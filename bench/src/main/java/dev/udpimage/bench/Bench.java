@@ -82,7 +82,7 @@ public final class Bench {
             return;
         }
         if ("recording".equals(mode)) {
-            RecordingBench.run(sender, Processes.serviceJar(build), jvmOptions, build, small, large, scale)
+            RecordingBench.run(sender, Processes.serviceJar(build), jvmOptions, build, seedproto, small, large, scale)
                 .forEach(System.out::println);
             return;
         }

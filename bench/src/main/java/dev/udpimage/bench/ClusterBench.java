@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,10 +17,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code -Dbench.mode=cluster}: one receiver on the cluster store
  * ({@code deploy/local-cluster.sh} with one instance, through its UDP load balancer)
- * against the file store in {@code sync} and {@code async} on the same machine, in one
- * run, by the same legacy sender: one sender of 10 KB images, eight of 200 KB. For the
- * cluster, once every frame is sealed, the objects PUT and their bytes per 1 000 frames,
- * from listing the bucket.
+ * against the file store in {@code sync} on the same machine, five alternating passes in
+ * one run, by the same legacy sender: one sender of 10 KB images, eight of 200 KB. Where
+ * a cluster save's time goes: the insert and commit's own time, and the CPU of each
+ * process (receiver, PostgreSQL, object store, sender) per 1 000 frames. Once every frame
+ * is sealed, the objects PUT and their bytes per 1 000 frames, from listing the bucket.
  */
 final class ClusterBench {
 
@@ -29,30 +31,56 @@ final class ClusterBench {
     private ClusterBench() {
     }
 
+    /** Alternating passes of the file store in {@code sync} and the cluster. */
+    private static final int PASSES = 5;
+
     static List<String> run(Sender sender, Path jar, List<String> jvmOptions, Path build, byte[] small, byte[] medium,
             int scale) throws Exception {
+        int passes = scale > 1 ? 2 : PASSES;
         List<String> lines = new ArrayList<>();
         lines.add("");
-        lines.add("| workload | store | completed/sent | images/s | MB/s | p50 / p99 ms | PUTs, MB per 1 000 frames |");
+        lines.add("| workload | store | pass | completed/sent | images/s | MB/s | p50 / p99 ms |");
         lines.add("| --- | --- | --- | --- | --- | --- | --- |");
-        List<double[]> rates = new ArrayList<>();
-        for (String durability : List.of("async", "sync")) {
-            System.out.println("File store, " + durability + "; warming up...");
-            try (ServiceProcess service = ServiceProcess.start(jar, jvmOptions,
-                    build.resolve("bench-cluster-file-" + durability + ".log"),
-                    List.of("--udp.store.durability=" + durability))) {
-                List<Row> rows = rows(sender, service.images(), "file " + durability, small, medium, scale);
-                rates.add(rows.stream().mapToDouble(Row::perSecond).toArray());
-                rows.forEach(row -> lines.add(line(row, "file " + durability, "")));
-            }
-        }
+        double[][] file = new double[2][passes];
+        double[][] clustered = new double[2][passes];
+        String cpu = "";
+        String objectsPerThousand;
+        String times;
         System.out.println("Cluster of 1 receiver; starting...");
         try (LocalCluster cluster = LocalCluster.up(Path.of("target", "bench-cluster"),
                 Map.of("UDP_CLUSTER_INSTANCES", "1", "UDP_RECORDING_SEGMENTDURATION", SEGMENT))) {
             InetSocketAddress balancer = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                     LocalCluster.NGINX_IMAGES);
-            List<Row> rows = rows(sender, balancer, "cluster", small, medium, scale);
             Http http = cluster.http(1);
+            for (int pass = 0; pass < passes; pass++) {
+                // the order alternates, so that neither side always runs on a warmer
+                // machine
+                for (boolean onCluster : pass % 2 == 0 ? new boolean[] { false, true }
+                        : new boolean[] { true, false }) {
+                    List<Row> rows;
+                    if (onCluster) {
+                        CpuByProcess before = CpuByProcess.now();
+                        rows = rows(sender, balancer, "cluster", small, medium, scale);
+                        if (pass == 0) {
+                            long frames = rows.stream().mapToLong(Row::completed).sum();
+                            cpu = CpuByProcess.now().since(before, frames, "frames (both rows, with warm-up)");
+                        }
+                    }
+                    else {
+                        try (ServiceProcess service = ServiceProcess.start(jar, jvmOptions,
+                                build.resolve("bench-cluster-file-sync.log"), List.of("--udp.store.durability=sync"))) {
+                            rows = rows(sender, service.images(), "file sync", small, medium, scale);
+                        }
+                    }
+                    for (int row = 0; row < rows.size(); row++) {
+                        (onCluster ? clustered : file)[row][pass] = rows.get(row).perSecond();
+                        lines.add(line(rows.get(row), onCluster ? "cluster" : "file sync", pass + 1));
+                    }
+                }
+            }
+            times = String.format(Locale.ROOT,
+                    "a save's insert and commit (udp.store.commit) %.2f ms on average; a segment's seal %.1f ms",
+                    meanMs(http, "udp.store.commit"), meanMs(http, "udp.recording.seal"));
             // every frame sealed: nothing held in PostgreSQL any more
             long deadline = System.nanoTime() + 120_000_000_000L;
             while (gauge(http, "udp.recording.held.frames") > 0 && System.nanoTime() < deadline) {
@@ -64,19 +92,25 @@ final class ClusterBench {
             }
             Map<String, Long> objects = cluster.objects();
             long bytes = objects.values().stream().mapToLong(Long::longValue).sum();
-            String perThousand = String.format(Locale.ROOT, "%.2f PUTs, %.1f MB (%d objects, %d frames)",
-                    objects.size() * 1000.0 / frames, bytes * 1000.0 / frames / 1e6, objects.size(), frames);
-            double[] clusterRates = rows.stream().mapToDouble(Row::perSecond).toArray();
-            for (int i = 0; i < rows.size(); i++) {
-                lines.add(line(rows.get(i), "cluster", perThousand));
-                lines.add(String.format(Locale.ROOT,
-                        "| (%s) | cluster / file sync %.2fx, / file async %.2fx | | | | | |", rows.get(i).workload(),
-                        clusterRates[i] / rates.get(1)[i], clusterRates[i] / rates.get(0)[i]));
-            }
-            lines.add(String.format(Locale.ROOT,
-                    "| (cluster, mean per image) commit %.1f ms, seal %.1f ms a segment | | | | | | |",
-                    meanMs(http, "udp.store.commit"), meanMs(http, "udp.recording.seal")));
+            objectsPerThousand = String.format(Locale.ROOT,
+                    "%.2f PUTs, %.1f MB per 1 000 frames (%d objects, %d frames)", objects.size() * 1000.0 / frames,
+                    bytes * 1000.0 / frames / 1e6, objects.size(), frames);
         }
+        lines.add("");
+        String[] names = { "one sender of 10 KB", "eight senders of 200 KB" };
+        for (int row = 0; row < 2; row++) {
+            double[] ratios = new double[passes];
+            for (int pass = 0; pass < passes; pass++) {
+                ratios[pass] = clustered[row][pass] / file[row][pass];
+            }
+            lines.add(String.format(Locale.ROOT, "- %s: cluster / file `sync` by pass %s, median **%.2fx** (%.2f-%.2f)",
+                    names[row], Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
+                    RecordingBench.median(ratios), Arrays.stream(ratios).min().orElse(0),
+                    Arrays.stream(ratios).max().orElse(0)));
+        }
+        lines
+            .add("- where a cluster save's time goes: " + times + "; CPU by process in the first cluster pass: " + cpu);
+        lines.add("- object storage: " + objectsPerThousand);
         return lines;
     }
 
@@ -92,10 +126,10 @@ final class ClusterBench {
         return rows;
     }
 
-    private static String line(Row row, String store, String perThousand) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.2f / %.2f | %s |", row.workload(), store,
-                row.completedOfSent(), row.perSecond(), row.megabytesPerSecond(), row.percentileMs(0.5),
-                row.percentileMs(0.99), perThousand);
+    private static String line(Row row, String store, int pass) {
+        return String.format(Locale.ROOT, "| %s | %s | %d | %s | %.1f | %.1f | %.2f / %.2f |", row.workload(), store,
+                pass, row.completedOfSent(), row.perSecond(), row.megabytesPerSecond(), row.percentileMs(0.5),
+                row.percentileMs(0.99));
     }
 
     private static double gauge(Http http, String name) {

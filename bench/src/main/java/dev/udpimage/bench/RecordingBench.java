@@ -23,78 +23,209 @@ import dev.udpimage.support.TestImages;
 
 /**
  * {@code -Dbench.mode=recording}: what the recording costs and how fast it is read back,
- * all in one run. Images a second with the recording on and off (10 KB and 1.8 MB, one
- * sender, twice over each); the recording's write rate against the disk's own sequential
- * rate ({@code dd conv=fdatasync} in the same run); export speed of 640x480 frames;
+ * all in one run. Images and lists a second with the recording on and off (10 KB and 1.8
+ * MB images and JSON lists, one sender, five alternating passes, each after a warm-up
+ * past the JIT's thresholds and with the JIT idle), lists against the Python reference
+ * receiver in the same passes, {@code sync} on and off, system calls per frame; the
+ * recording's write rate against the disk's own sequential rate
+ * ({@code dd conv=fdatasync} in the same run); export speed of 640x480 frames;
  * {@code frame?at=} latency in a recording of 2 million frames (a tenth with
  * {@code quick}); the RSS of a service on that recording against one on an empty
  * recording.
  */
 final class RecordingBench {
 
-    private static final int PASSES = 3;
+    private static final int PASSES = 5;
 
     private static final Pattern RECEIVED_AT = Pattern.compile("\"(from|to)\":\"([^\"]+)\"");
 
     private RecordingBench() {
     }
 
-    static List<String> run(Sender sender, Path jar, List<String> jvmOptions, Path build, byte[] small, byte[] large,
-            int scale) throws Exception {
-        List<String> lines = new ArrayList<>();
-        lines.add("");
-        lines.add("| workload | recording | completed/sent | images/s | MB/s | p50 / p99 ms |");
-        lines.add("| --- | --- | --- | --- | --- | --- |");
-        // [small, large][on, off of pass 1, then of pass 2, ...]
-        double[][] rates = new double[2][2 * PASSES];
-        for (int pass = 1; pass <= PASSES; pass++) {
+    /** The rates of one workload, on and off, pass by pass. */
+    private static final class Rates {
+
+        final String name;
+
+        final double[] on = new double[PASSES];
+
+        final double[] off = new double[PASSES];
+
+        Rates(String name) {
+            this.name = name;
+        }
+
+        String row(int passes) {
+            double[] ratios = new double[passes];
+            for (int p = 0; p < passes; p++) {
+                ratios[p] = this.on[p] / this.off[p];
+            }
+            return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | **%.2f** (%.2f-%.2f) |", this.name,
+                    median(Arrays.copyOf(this.on, passes)), median(Arrays.copyOf(this.off, passes)),
+                    Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), median(ratios),
+                    Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0));
+        }
+
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    static List<String> run(Sender sender, Path jar, List<String> jvmOptions, Path build, Path seedproto, byte[] small,
+            byte[] large, int scale) throws Exception {
+        int passes = scale > 1 ? 2 : PASSES;
+        int smallCount = 20000 / scale;
+        int listCount = 20000 / scale;
+        int largeCount = 150 / scale;
+        Rates smallRates = new Rates("10 KB x " + smallCount + ", 1 sender");
+        Rates listRates = new Rates("JSON lists x " + listCount + ", 1 sender");
+        Rates largeRates = new Rates("1.8 MB x " + largeCount + ", 1 sender");
+        double[] reference = new double[PASSES];
+        boolean withReference = Processes.ReferenceProcess.available(seedproto);
+        for (int pass = 0; pass < passes; pass++) {
             // the order alternates, so that neither side always runs on a warmer machine
-            boolean[] order = pass % 2 == 1 ? new boolean[] { true, false } : new boolean[] { false, true };
+            boolean[] order = pass % 2 == 0 ? new boolean[] { true, false } : new boolean[] { false, true };
             for (boolean on : order) {
-                int column = 2 * (pass - 1) + (on ? 0 : 1);
                 String name = on ? "on" : "off";
-                System.out.println("recording " + name + ", pass " + pass + "; warming up...");
+                System.out.println("recording " + name + ", pass " + (pass + 1) + "; warming up...");
                 try (ServiceProcess service = ServiceProcess.start(jar, jvmOptions,
-                        build.resolve("bench-recording-" + name + "-" + pass + ".log"),
+                        build.resolve("bench-recording-" + name + "-" + (pass + 1) + ".log"),
                         List.of("--udp.recording.enabled=" + on))) {
-                    sender.stopAndWait("warm-up", name, service.images(), small, 3000 / scale);
+                    // past the JIT's compile thresholds, and the JIT done, before
+                    // measuring
+                    sender.stopAndWait("warm-up", name, service.images(), small, 8000 / scale);
+                    sender.lists("warm-up", name, service.lists(), 8000 / scale);
                     sender.stopAndWait("warm-up", name, service.images(), large, 5);
-                    Row smallRow = sender.stopAndWait("10 KB x " + 20000 / scale + ", 1 sender", name, service.images(),
-                            small, 20000 / scale);
-                    Row largeRow = sender.stopAndWait("1.8 MB x " + 150 / scale + ", 1 sender", name, service.images(),
-                            large, 150 / scale);
-                    rates[0][column] = smallRow.perSecond();
-                    rates[1][column] = largeRow.perSecond();
-                    for (Row row : List.of(smallRow, largeRow)) {
-                        Report.print(row);
-                        lines.add(String.format(Locale.ROOT, "| %s | %s (pass %d) | %s | %.1f | %.1f | %.2f / %.2f |",
-                                row.workload(), name, pass, row.completedOfSent(), row.perSecond(),
-                                row.megabytesPerSecond(), row.percentileMs(0.5), row.percentileMs(0.99)));
-                    }
+                    service.awaitCompilerIdle();
+                    Row smallRow = sender.stopAndWait(smallRates.name, name, service.images(), small, smallCount);
+                    Row listRow = sender.lists(listRates.name, name, service.lists(), listCount);
+                    Row largeRow = sender.stopAndWait(largeRates.name, name, service.images(), large, largeCount);
+                    (on ? smallRates.on : smallRates.off)[pass] = smallRow.perSecond();
+                    (on ? listRates.on : listRates.off)[pass] = listRow.perSecond();
+                    (on ? largeRates.on : largeRates.off)[pass] = largeRow.perSecond();
+                    List.of(smallRow, listRow, largeRow).forEach(Report::print);
+                }
+            }
+            if (withReference) {
+                try (Rounds.Receiver python = Processes.ReferenceProcess.start(seedproto)) {
+                    sender.lists("warm-up", "reference", python.lists(), 2000 / scale);
+                    Row row = sender.lists(listRates.name, "reference", python.lists(), listCount);
+                    Report.print(row);
+                    reference[pass] = row.perSecond();
                 }
             }
         }
+        List<String> lines = new ArrayList<>();
         lines.add("");
-        for (int size = 0; size < 2; size++) {
-            double[] ratios = new double[PASSES];
-            for (int pass = 0; pass < PASSES; pass++) {
-                ratios[pass] = rates[size][2 * pass] / rates[size][2 * pass + 1];
+        lines
+            .add("| workload | recording on, per s (median) | off, per s (median) | on/off by pass | median (range) |");
+        lines.add("| --- | --- | --- | --- | --- |");
+        lines.add(smallRates.row(passes));
+        lines.add(listRates.row(passes));
+        lines.add(largeRates.row(passes));
+        lines.add("");
+        if (withReference) {
+            double[] ratios = new double[passes];
+            for (int p = 0; p < passes; p++) {
+                ratios[p] = listRates.on[p] / reference[p];
             }
-            double[] sorted = ratios.clone();
-            Arrays.sort(sorted);
-            lines.add(String.format(Locale.ROOT, "- %s: recording on/off %s by pass, median %.2f",
-                    size == 0 ? "10 KB" : "1.8 MB",
-                    Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
-                    sorted[PASSES / 2]));
+            lines.add(String.format(Locale.ROOT,
+                    "- lists with the recording on against the Python reference receiver, same passes: %s, median "
+                            + "**%.2fx** (reference %.0f lists/s, median)",
+                    Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), median(ratios),
+                    median(Arrays.copyOf(reference, passes))));
         }
+        lines.add(sync(sender, jar, jvmOptions, build, small, scale));
+        lines.add(syscalls(sender, jar, jvmOptions, build, small, scale));
         lines.add(String.format(Locale.ROOT,
                 "- the disk's own sequential write rate (dd bs=1M count=512 conv=fdatasync): %.0f MB/s; the "
-                        + "recording wrote the 1.8 MB rows at %.0f, %.0f and %.0f MB/s (each frame once, async)",
-                ddMegabytesPerSecond(build), rates[1][0] * large.length / 1e6, rates[1][2] * large.length / 1e6,
-                rates[1][4] * large.length / 1e6));
+                        + "recording wrote the 1.8 MB rows at %.0f MB/s (median, each frame once, async)",
+                ddMegabytesPerSecond(build), median(Arrays.copyOf(largeRates.on, passes)) * large.length / 1e6));
         lines.add(export(sender, jar, jvmOptions, build, scale));
         lines.addAll(lookups(sender, jar, jvmOptions, build, scale));
         return lines;
+    }
+
+    /** {@code sync}: the recording on against off, three alternating passes. */
+    private static String sync(Sender sender, Path jar, List<String> jvmOptions, Path build, byte[] small, int scale)
+            throws Exception {
+        int count = 3000 / scale;
+        double[] on = new double[3];
+        double[] off = new double[3];
+        for (int pass = 0; pass < 3; pass++) {
+            for (boolean recording : pass % 2 == 0 ? new boolean[] { true, false } : new boolean[] { false, true }) {
+                String name = "sync, recording " + (recording ? "on" : "off");
+                try (ServiceProcess service = ServiceProcess.start(jar, jvmOptions,
+                        build.resolve("bench-sync-" + recording + ".log"),
+                        List.of("--udp.recording.enabled=" + recording, "--udp.store.durability=sync"))) {
+                    sender.stopAndWait("warm-up", name, service.images(), small, 2000 / scale);
+                    service.awaitCompilerIdle();
+                    Row row = sender.stopAndWait("10 KB x " + count + ", sync", name, service.images(), small, count);
+                    Report.print(row);
+                    (recording ? on : off)[pass] = row.perSecond();
+                }
+            }
+        }
+        double[] ratios = new double[3];
+        for (int p = 0; p < 3; p++) {
+            ratios[p] = on[p] / off[p];
+        }
+        return String.format(Locale.ROOT,
+                "- `sync`, 10 KB x %d, 1 sender: recording on %.0f/s, off %.0f/s (medians); on/off by pass %s, "
+                        + "median **%.2f**",
+                count, median(on), median(off),
+                Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), median(ratios));
+    }
+
+    /**
+     * System calls per frame, all the service's threads, with the recording on and off:
+     * {@code strace -c -f} attached for one run of 10 KB frames (strace slows what it
+     * watches: this counts calls, it measures no speed).
+     */
+    private static String syscalls(Sender sender, Path jar, List<String> jvmOptions, Path build, byte[] small,
+            int scale) throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/strace"))) {
+            return "- system calls per frame: not measured (no /usr/bin/strace)";
+        }
+        int count = 5000 / scale;
+        StringBuilder line = new StringBuilder("- system calls per 10 KB frame (strace -c -f, " + count + " frames): ");
+        for (boolean on : new boolean[] { true, false }) {
+            try (ServiceProcess service = ServiceProcess.start(jar, jvmOptions,
+                    build.resolve("bench-strace-" + on + ".log"), List.of("--udp.recording.enabled=" + on))) {
+                sender.stopAndWait("warm-up", "strace", service.images(), small, 5000 / scale);
+                service.awaitCompilerIdle();
+                Path out = build.resolve("bench-strace-" + on + ".txt");
+                Process strace = new ProcessBuilder("strace", "-c", "-f", "-o", out.toString(), "-p",
+                        String.valueOf(service.pid()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(build.resolve("bench-strace.log").toFile())
+                    .start();
+                Thread.sleep(1000);
+                sender.stopAndWait("strace", "service", service.images(), small, count);
+                Thread.sleep(500); // what the writer does after the last reply
+                new ProcessBuilder("kill", "-INT", String.valueOf(strace.pid())).start().waitFor();
+                strace.waitFor();
+                long total = 0;
+                StringBuilder top = new StringBuilder();
+                for (String row : Files.readAllLines(out)) {
+                    String[] fields = row.trim().split("\\s+");
+                    if (row.contains("total") && fields.length >= 4) {
+                        total = Long.parseLong(fields[fields.length - 3].equals("total") ? fields[2] : fields[3]);
+                    }
+                    else if (fields.length >= 5 && fields[0].matches("[0-9.]+") && top.length() < 200) {
+                        top.append(String.format(Locale.ROOT, "%s %.2f, ", fields[fields.length - 1],
+                                Long.parseLong(fields[3]) / (double) count));
+                    }
+                }
+                line.append(String.format(Locale.ROOT, "recording %s **%.1f** (%s...); ", on ? "on" : "off",
+                        total / (double) count, top));
+            }
+        }
+        return line.toString();
     }
 
     /** dd's own figure for 512 MB written and fdatasync'd in the build directory. */
