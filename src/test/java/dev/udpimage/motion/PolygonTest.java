@@ -67,8 +67,7 @@ class PolygonTest {
                 ###[#.].
                 ####[#.]
                 """);
-        // a small square in the middle of 4x4: the centres 1.5 and 2.5 of 4 are 0.375 and
-        // 0.625
+        // a small square in the middle of 4x4: pixel centres 0.375 and 0.625 are inside
         assertThat(render(Polygon.parse("0.3,0.3 0.7,0.3 0.7,0.7 0.3,0.7"), 4, 4)).isEqualTo("""
                 ....
                 .##.
