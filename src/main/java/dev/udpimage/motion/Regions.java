@@ -23,9 +23,10 @@ final class Regions {
 
     private final int[] stack;
 
-    // per region, indexed by label (0 unused); a region holds at least one pixel, so
-    // there
-    // are at most width * height of them
+    /**
+     * Per region, indexed by label (0 unused): 8-connected regions are at least a pixel
+     * apart, so there are at most {@code ceil(width / 2) * ceil(height / 2)} of them.
+     */
     private final int[] area;
 
     private final int[] minX;
@@ -44,14 +45,15 @@ final class Regions {
         this.width = width;
         this.height = height;
         int n = width * height;
+        int most = ((width + 1) / 2) * ((height + 1) / 2);
         this.labels = new int[n];
         this.stack = new int[n];
-        this.area = new int[n + 1];
-        this.minX = new int[n + 1];
-        this.minY = new int[n + 1];
-        this.maxX = new int[n + 1];
-        this.maxY = new int[n + 1];
-        this.kept = new boolean[n + 1];
+        this.area = new int[most + 1];
+        this.minX = new int[most + 1];
+        this.minY = new int[most + 1];
+        this.maxX = new int[most + 1];
+        this.maxY = new int[most + 1];
+        this.kept = new boolean[most + 1];
     }
 
     /**
@@ -63,11 +65,22 @@ final class Regions {
      * @return how many regions there are
      */
     int find(byte[] grouping, byte[] counted) {
+        return find(grouping, counted, 0, this.height - 1);
+    }
+
+    /**
+     * Labels the regions of {@code grouping} within the rows {@code firstRow..lastRow}
+     * (what lies outside them is not read), and measures each by the pixels of
+     * {@code counted} inside it. {@link #label} is then valid within those rows only.
+     * @return how many regions there are
+     */
+    int find(byte[] grouping, byte[] counted, int firstRow, int lastRow) {
         int w = this.width;
-        int h = this.height;
-        Arrays.fill(this.labels, 0);
+        int first = firstRow * w;
+        int end = (lastRow + 1) * w;
+        Arrays.fill(this.labels, first, end, 0);
         int regions = 0;
-        for (int seed = 0; seed < grouping.length; seed++) {
+        for (int seed = first; seed < end; seed++) {
             if (grouping[seed] == 0 || this.labels[seed] != 0) {
                 continue;
             }
@@ -94,8 +107,8 @@ final class Regions {
                 }
                 int x0 = Math.max(px - 1, 0);
                 int x1 = Math.min(px + 1, w - 1);
-                int y0 = Math.max(py - 1, 0);
-                int y1 = Math.min(py + 1, h - 1);
+                int y0 = Math.max(py - 1, firstRow);
+                int y1 = Math.min(py + 1, lastRow);
                 for (int y = y0; y <= y1; y++) {
                     for (int x = x0; x <= x1; x++) {
                         int q = y * w + x;
@@ -131,7 +144,10 @@ final class Regions {
         return this.count;
     }
 
-    /** The region of the pixel at index {@code i}, 1..{@link #count()}, or 0. */
+    /**
+     * The region of the pixel at index {@code i}, 1..{@link #count()}, or 0; within the
+     * rows the last {@link #find} looked at.
+     */
     int label(int i) {
         return this.labels[i];
     }

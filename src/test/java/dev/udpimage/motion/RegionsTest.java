@@ -131,9 +131,48 @@ class RegionsTest {
         assertThat(regions.area(1)).isEqualTo(8);
     }
 
+    @Test
+    void dilatingAndLabellingOnlyTheChangedRowsGivesTheSameRegions() {
+        Mask mask = Mask.of("""
+                ..........
+                ..........
+                ..#.......
+                ..#....##.
+                .......#..
+                ..........
+                ..........
+                """);
+        byte[] full = new byte[mask.bits.length];
+        Dilation.dilate(mask.bits, full, new byte[mask.bits.length], mask.width, mask.height, null);
+        // stale content outside the rows written must not matter
+        byte[] window = new byte[mask.bits.length];
+        java.util.Arrays.fill(window, (byte) 1);
+        byte[] scratch = new byte[mask.bits.length];
+        java.util.Arrays.fill(scratch, (byte) 1);
+        int count = Dilation.dilate(mask.bits, window, scratch, mask.width, mask.height, 2, 4, null);
+        assertThat(count).isEqualTo(new Mask(mask.width, mask.height, full).count());
+        for (int i = mask.index(0, 1); i < mask.index(0, 6); i++) {
+            assertThat(window[i]).as("pixel %d", i).isEqualTo(full[i]);
+        }
+        Regions regions = new Regions(mask.width, mask.height);
+        assertThat(regions.find(window, mask.bits, 1, 5)).isEqualTo(2);
+        assertThat(regions.area(regions.label(mask.index(2, 2)))).isEqualTo(2);
+        assertThat(regions.area(regions.label(mask.index(7, 3)))).isEqualTo(3);
+        // at the image's edges
+        Mask edges = Mask.of("""
+                #........#
+                ..........
+                ..........
+                #........#
+                """);
+        byte[] out = new byte[edges.bits.length];
+        assertThat(Dilation.dilate(edges.bits, out, new byte[out.length], 10, 4, 0, 3, null)).isEqualTo(16);
+        assertThat(new Regions(10, 4).find(edges.bits, edges.bits)).isEqualTo(4);
+    }
+
     private static Mask dilate(Mask mask) {
         byte[] out = new byte[mask.bits.length];
-        Dilation.dilate(mask.bits, out, new byte[mask.bits.length], mask.width, mask.height);
+        Dilation.dilate(mask.bits, out, new byte[mask.bits.length], mask.width, mask.height, null);
         return new Mask(mask.width, mask.height, out);
     }
 
