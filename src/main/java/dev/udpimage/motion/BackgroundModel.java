@@ -44,7 +44,7 @@ final class BackgroundModel {
     static final double SETTLE_TAU_SECONDS = 0.2;
 
     /** About how many pixels {@link #match} samples. */
-    static final int SAMPLES = 1024;
+    static final int SAMPLES = 512;
 
     private static final double MAD_TO_SIGMA = 1.4826;
 
