@@ -43,4 +43,13 @@ public interface EventStore {
      */
     List<Event> endedOrOpenSince(Instant since);
 
+    /**
+     * Notes a camera going online or offline.
+     * @return whether this call changed what was noted: on a cluster, where every
+     * instance sees every camera, one instance tells of each change
+     */
+    default boolean presence(String camera, boolean online) {
+        return true;
+    }
+
 }

@@ -37,6 +37,9 @@ import dev.udpimage.recording.retention.RetentionPolicy;
  * object
  * @param retentionInterval how often retention runs (the file backend also enforces the
  * byte bounds whenever it seals a segment, and the free-space floor every second)
+ * @param eventsRetention segments an event overlaps (with its pre- and post-capture) are
+ * kept this long, if longer than {@code retention}; the byte bounds and the free-space
+ * floor still win
  */
 @Validated
 @ConfigurationProperties("udp.recording")
@@ -45,7 +48,8 @@ public record RecordingProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("7d") @NotNull Duration retention, @DefaultValue("20GB") @NotNull DataSize maxBytes,
         @DefaultValue("5GB") @NotNull DataSize minFree, @DefaultValue("1024") @Min(1) int maxCameras,
         @DefaultValue @NotNull Map<String, Camera> cameras, @DefaultValue("1s") @NotNull Duration sealInterval,
-        @DefaultValue("5s") @NotNull Duration retentionInterval) {
+        @DefaultValue("5s") @NotNull Duration retentionInterval,
+        @DefaultValue("30d") @NotNull Duration eventsRetention) {
 
     @AssertTrue(
             message = "udp.recording.segment-duration must be at least 1s and udp.recording.segment-bytes at least 1MB")
@@ -67,6 +71,12 @@ public record RecordingProperties(@DefaultValue("true") boolean enabled,
     public Duration retentionOf(String camera) {
         Camera own = this.cameras.get(camera);
         return own != null && own.retention() != null ? own.retention() : this.retention;
+    }
+
+    /** How long a camera's segments under an event are kept. */
+    public Duration eventsRetentionOf(String camera) {
+        Camera own = this.cameras.get(camera);
+        return own != null && own.eventsRetention() != null ? own.eventsRetention() : this.eventsRetention;
     }
 
     /** The byte bound in force for a camera's own segments; null: only the total. */
@@ -95,14 +105,20 @@ public record RecordingProperties(@DefaultValue("true") boolean enabled,
                 return RecordingProperties.this.maxBytes.toBytes();
             }
 
+            @Override
+            public Duration eventsRetentionOf(String camera) {
+                return RecordingProperties.this.eventsRetentionOf(camera);
+            }
+
         };
     }
 
     /**
      * @param retention this camera's segments whose last frame is older are deleted
      * @param maxBytes most bytes this camera's segments take
+     * @param eventsRetention this camera's segments under an event are kept this long
      */
-    public record Camera(Duration retention, DataSize maxBytes) {
+    public record Camera(Duration retention, DataSize maxBytes, Duration eventsRetention) {
     }
 
 }

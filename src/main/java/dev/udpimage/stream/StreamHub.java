@@ -49,7 +49,7 @@ public class StreamHub implements StoreListener {
     /** The stream of every sender together. */
     public static final String ALL = "";
 
-    /** A stream silent this long is shown as stopped; twice this long, forgotten. */
+    /** A stream silent this long is shown as stopped (and after offline-after, offline). */
     static final Duration STOPPED_AFTER = Duration.ofSeconds(5);
 
     private final StreamsProperties settings;
@@ -131,9 +131,14 @@ public class StreamHub implements StoreListener {
         return this.heldBytes;
     }
 
-    /** What {@code GET /received/streams} shows of one stream. */
+    /**
+     * What {@code GET /received/streams} shows of one stream.
+     *
+     * @param active whether it sent a frame within the last 5 s
+     * @param online whether it sent a frame within {@code udp.streams.offline-after}
+     */
     public record StreamInfo(String sender, long frames, double fps, double bytesPerSecond, Instant lastFrameAt,
-            int width, int height, String format, boolean active) {
+            int width, int height, String format, boolean active, boolean online) {
     }
 
     private static final class Stream {
@@ -167,7 +172,7 @@ public class StreamHub implements StoreListener {
             }
         }
 
-        StreamInfo info(long now, long epochNow) {
+        StreamInfo info(long now, long epochNow, long offlineNanos) {
             while (!this.recent.isEmpty() && epochNow - this.recent.peekFirst()[0] > 2_000_000_000L) {
                 this.recent.pollFirst();
             }
@@ -181,7 +186,7 @@ public class StreamHub implements StoreListener {
             ImageMetadata image = this.latest.metadata();
             return new StreamInfo(this.key, this.frames, Math.round(fps * 10) / 10.0, Math.round(bytesPerSecond),
                     image.receivedAt(), image.width(), image.height(), image.format(),
-                    now - this.lastNanos < STOPPED_AFTER.toNanos());
+                    now - this.lastNanos < STOPPED_AFTER.toNanos(), now - this.lastNanos < offlineNanos);
         }
 
     }
@@ -255,17 +260,21 @@ public class StreamHub implements StoreListener {
     }
 
     /**
-     * The streams of the senders seen recently, busiest first; a stopped one is shown a
-     * while, then forgotten.
+     * Every stream kept, busiest first, then the stopped ones, most recently seen first: a
+     * camera that stopped stays listed, with its last frame, until the bounds make room
+     * for another.
      */
     public synchronized List<StreamInfo> streams() {
         long now = System.nanoTime();
         long epochNow = epochNanos(Instant.now());
-        forgetStopped(now);
+        long offline = this.settings.offlineAfter().toNanos();
         return this.streams.values()
             .stream()
-            .map(stream -> stream.info(now, epochNow))
-            .sorted(Comparator.comparing(StreamInfo::fps).reversed())
+            .map(stream -> stream.info(now, epochNow, offline))
+            .sorted(Comparator.comparing(StreamInfo::active)
+                .thenComparing(StreamInfo::fps)
+                .thenComparing(StreamInfo::lastFrameAt)
+                .reversed())
             .toList();
     }
 
@@ -370,12 +379,6 @@ public class StreamHub implements StoreListener {
 
     private static long epochNanos(Instant instant) {
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
-    }
-
-    private void forgetStopped(long now) {
-        for (Stream gone : this.streams.removeIf(stream -> now - stream.lastNanos > 2 * STOPPED_AFTER.toNanos())) {
-            this.heldBytes -= gone.latest.metadata().bytes();
-        }
     }
 
 }

@@ -1,5 +1,7 @@
 package dev.udpimage.stream;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -19,6 +21,9 @@ import dev.udpimage.store.CameraKey;
  * @param maxStreams most streams kept; past it the least recently seen is forgotten
  * @param maxBytes most bytes the streams' newest frames hold together (or one frame, if
  * larger); past it the least recently seen streams are forgotten
+ * @param offlineAfter a camera that sent nothing for this long is offline (told on MQTT,
+ * to webhooks, shown in the viewer); it stays listed, with its last frame, until the
+ * bounds above make room for another
  */
 @Validated
 @ConfigurationProperties("udp.streams")

@@ -54,15 +54,6 @@ final class CameraSegments {
         this.listsDir = dir.resolve(LISTS);
     }
 
-    /** The directory name of a camera: its key with {@code :} as {@code _}. */
-    static String dirName(String camera) {
-        return camera.replace(':', '_').replaceAll("[^0-9A-Za-z._%-]", "-");
-    }
-
-    static String cameraOf(String dirName) {
-        return dirName.replace('_', ':');
-    }
-
     /** A finished segment found at start, in time order. */
     synchronized void recovered(SegmentFile segment) {
         this.segments.add(segment);

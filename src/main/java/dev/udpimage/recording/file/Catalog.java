@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import dev.udpimage.recording.CameraDirectories;
 import dev.udpimage.recording.retention.StoredSegment;
 
 /**
@@ -47,7 +48,7 @@ final class Catalog {
 
     /** A camera found at start-up, by its directory's name, its segments to come. */
     CameraSegments found(Path dir) {
-        CameraSegments camera = new CameraSegments(CameraSegments.cameraOf(dir.getFileName().toString()), dir,
+        CameraSegments camera = new CameraSegments(CameraDirectories.cameraOf(dir.getFileName().toString()), dir,
                 this.opener);
         this.cameras.put(camera.camera, camera);
         return camera;
@@ -66,7 +67,7 @@ final class Catalog {
             throw new TooManyCameras(this.cameras.size());
         }
         return this.cameras.computeIfAbsent(camera,
-                key -> new CameraSegments(key, this.root.resolve(CameraSegments.dirName(key)), this.opener));
+                key -> new CameraSegments(key, this.root.resolve(CameraDirectories.nameOf(key)), this.opener));
     }
 
     /** Not an I/O failure: the disk is fine, the camera is one too many. */

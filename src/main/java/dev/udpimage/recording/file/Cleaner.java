@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +43,12 @@ final class Cleaner {
 
     private final Counter floorReached;
 
-    Cleaner(Catalog catalog, RecordingProperties settings, MeterRegistry registry) {
+    /** The footage events need kept longer; none without events. */
+    private final Supplier<List<RetentionPolicy.Kept>> kept;
+
+    Cleaner(Catalog catalog, RecordingProperties settings, MeterRegistry registry,
+            Supplier<List<RetentionPolicy.Kept>> kept) {
+        this.kept = kept;
         this.catalog = catalog;
         this.settings = settings;
         this.policy = new RetentionPolicy(settings.retentionBounds());
@@ -82,7 +89,8 @@ final class Cleaner {
     }
 
     private RetentionPolicy.Decision apply(long nowMicros, long bytesToFree) throws IOException {
-        RetentionPolicy.Decision decision = this.policy.decide(this.catalog.stored(), nowMicros, bytesToFree);
+        RetentionPolicy.Decision decision = this.policy.decide(this.catalog.stored(), this.kept.get(), nowMicros,
+                bytesToFree);
         for (RetentionPolicy.Deletion deletion : decision.deletions()) {
             CameraSegments camera = this.catalog.get(deletion.segment().camera());
             if (camera != null && camera.delete(deletion.segment().id())) {

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,6 +30,7 @@ import dev.udpimage.recording.Recorder;
 import dev.udpimage.recording.RecordingProperties;
 import dev.udpimage.recording.RecordingReader;
 import dev.udpimage.recording.format.IndexTimes;
+import dev.udpimage.recording.retention.RetentionPolicy;
 import dev.udpimage.store.CameraKey;
 import dev.udpimage.store.Received;
 import dev.udpimage.store.ReceivedImage;
@@ -87,7 +90,7 @@ public class FileRecording implements DisposableBean {
     private long lastRetentionNanos;
 
     public FileRecording(RecordingProperties settings, StoreProperties store, CameraKey cameras, JsonMapper json,
-            MeterRegistry registry, DiskHealth health) {
+            MeterRegistry registry, DiskHealth health, Supplier<List<RetentionPolicy.Kept>> kept) {
         this.settings = settings;
         this.root = Path.of(store.dir()).toAbsolutePath().normalize().resolve("recording");
         this.catalog = new Catalog(this.root, settings.maxCameras(), FileOpener.DEFAULT);
@@ -138,7 +141,7 @@ public class FileRecording implements DisposableBean {
 
                 });
         this.reader = new FileRecordingReader(this.catalog, settings, cameras, json);
-        this.cleaner = new Cleaner(this.catalog, settings, registry);
+        this.cleaner = new Cleaner(this.catalog, settings, registry, kept);
         this.recorder = new FileRecorder(this.catalog, settings, cameras, json, this.commit, health,
                 Counter.builder("udp.recording.frames").description("Frames recorded").register(registry),
                 Counter.builder("udp.recording.cameras.refused")

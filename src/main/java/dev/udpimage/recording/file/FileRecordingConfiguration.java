@@ -2,11 +2,13 @@ package dev.udpimage.recording.file;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 import dev.udpimage.disk.DiskHealth;
+import dev.udpimage.recording.EventFootage;
 import dev.udpimage.recording.Recorder;
 import dev.udpimage.recording.RecordingConditions;
 import dev.udpimage.recording.RecordingProperties;
@@ -25,8 +27,9 @@ public class FileRecordingConfiguration {
 
     @Bean
     FileRecording fileRecording(RecordingProperties settings, StoreProperties store, CameraKey cameras, JsonMapper json,
-            MeterRegistry registry, DiskHealth health) {
-        return new FileRecording(settings, store, cameras, json, registry, health);
+            MeterRegistry registry, DiskHealth health, ObjectProvider<EventFootage> footage) {
+        return new FileRecording(settings, store, cameras, json, registry, health,
+                () -> EventFootage.kept(footage.getIfAvailable(), settings));
     }
 
     @Bean

@@ -17,7 +17,9 @@ import java.util.function.Function;
  * whole segments, never an open one, oldest first, by
  * <ol>
  * <li>age: each camera's segments whose last frame is older than its retention
- * ({@code udp.recording.retention}, or its own);</li>
+ * ({@code udp.recording.retention}, or its own); a segment under an event (one that
+ * overlaps a kept stretch) by its events retention instead, if longer
+ * ({@code udp.recording.events-retention});</li>
  * <li>each camera's own byte bound, its oldest first;</li>
  * <li>all cameras' bytes together ({@code udp.recording.max-bytes}), the oldest of any
  * camera first (by last frame);</li>
@@ -66,6 +68,21 @@ public final class RetentionPolicy {
         /** All cameras' bytes together. */
         long maxBytes();
 
+        /** How long a camera's segments under an event are kept. */
+        default Duration eventsRetentionOf(String camera) {
+            return Duration.ZERO;
+        }
+
+    }
+
+    /**
+     * A stretch of a camera's footage that an event covers.
+     *
+     * @param camera whose
+     * @param fromMicros its start
+     * @param toMicros its end
+     */
+    public record Kept(String camera, long fromMicros, long toMicros) {
     }
 
     private final Bounds bounds;
@@ -75,6 +92,16 @@ public final class RetentionPolicy {
     }
 
     public Decision decide(Collection<StoredSegment> stored, long nowMicros, long bytesToFree) {
+        return decide(stored, List.of(), nowMicros, bytesToFree);
+    }
+
+    /**
+     * @param kept the stretches events cover, kept for the events retention
+     */
+    public Decision decide(Collection<StoredSegment> stored, Collection<Kept> kept, long nowMicros, long bytesToFree) {
+        Map<String, List<Kept>> keptByCamera = new HashMap<>();
+        kept.forEach(
+                stretch -> keptByCamera.computeIfAbsent(stretch.camera(), camera -> new ArrayList<>()).add(stretch));
         Map<String, Deque<StoredSegment>> byCamera = new HashMap<>();
         Map<String, Long> cameraBytes = new HashMap<>();
         long total = 0;
@@ -93,9 +120,23 @@ public final class RetentionPolicy {
         };
         for (Map.Entry<String, Deque<StoredSegment>> camera : byCamera.entrySet()) {
             long oldest = nowMicros - this.bounds.retentionOf(camera.getKey()).toNanos() / 1000;
+            long oldestKept = Math.min(oldest,
+                    nowMicros - this.bounds.eventsRetentionOf(camera.getKey()).toNanos() / 1000);
+            List<Kept> stretches = keptByCamera.getOrDefault(camera.getKey(), List.of());
             Deque<StoredSegment> segments = camera.getValue();
+            // segments under an event stay, in order, for the byte bounds to weigh
+            List<StoredSegment> skipped = new ArrayList<>();
             while (finishedFirst(segments) && segments.peekFirst().lastMicros() < oldest) {
-                total -= take.apply(new Deletion(segments.pollFirst(), Reason.AGE));
+                StoredSegment first = segments.pollFirst();
+                if (first.lastMicros() >= oldestKept && underAnEvent(first, stretches)) {
+                    skipped.add(first);
+                }
+                else {
+                    total -= take.apply(new Deletion(first, Reason.AGE));
+                }
+            }
+            for (int i = skipped.size() - 1; i >= 0; i--) {
+                segments.addFirst(skipped.get(i));
             }
             Long own = this.bounds.maxBytesOf(camera.getKey());
             while (own != null && cameraBytes.get(camera.getKey()) > own && finishedFirst(segments)) {
@@ -118,6 +159,15 @@ public final class RetentionPolicy {
             }
         }
         return new Decision(List.copyOf(deletions), freed < bytesToFree);
+    }
+
+    private static boolean underAnEvent(StoredSegment segment, List<Kept> stretches) {
+        for (Kept stretch : stretches) {
+            if (segment.firstMicros() <= stretch.toMicros() && segment.lastMicros() >= stretch.fromMicros()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean finishedFirst(Deque<StoredSegment> segments) {

@@ -14,9 +14,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.udpimage.recording.EventFootage;
 import dev.udpimage.recording.RecordingProperties;
 import dev.udpimage.recording.format.IndexTimes;
 import dev.udpimage.recording.retention.RetentionPolicy;
@@ -53,8 +55,11 @@ class ClusterRetention {
 
     private final Map<String, Counter> deleted = new ConcurrentHashMap<>();
 
+    private final ObjectProvider<EventFootage> footage;
+
     ClusterRetention(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments,
-            RecordingProperties settings, MeterRegistry registry) {
+            RecordingProperties settings, MeterRegistry registry, ObjectProvider<EventFootage> footage) {
+        this.footage = footage;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.segments = segments;
@@ -96,7 +101,8 @@ class ClusterRetention {
                         IndexTimes.micros(rs.getObject(3, OffsetDateTime.class).toInstant()),
                         IndexTimes.micros(rs.getObject(4, OffsetDateTime.class).toInstant()), rs.getLong(5), false))
                 .list();
-            RetentionPolicy.Decision decision = this.policy.decide(stored, IndexTimes.micros(now), 0);
+            RetentionPolicy.Decision decision = this.policy.decide(stored,
+                    EventFootage.kept(this.footage.getIfAvailable(), this.settings), IndexTimes.micros(now), 0);
             List<Deleted> keys = new ArrayList<>();
             if (!decision.deletions().isEmpty()) {
                 Map<Long, RetentionPolicy.Reason> reasons = new HashMap<>();

@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.udpimage.recording.EventFootage;
 import dev.udpimage.recording.RecordingConditions;
 import dev.udpimage.recording.RecordingProperties;
 import dev.udpimage.store.Backends;
@@ -118,8 +119,8 @@ public class ClusterStoreConfiguration {
     @Bean
     @Conditional(RecordingConditions.Enabled.class)
     ClusterRetention clusterRetention(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
-            RecordingProperties recording, MeterRegistry registry) {
-        return new ClusterRetention(jdbc, transactions, segmentObjects, recording, registry);
+            RecordingProperties recording, MeterRegistry registry, ObjectProvider<EventFootage> footage) {
+        return new ClusterRetention(jdbc, transactions, segmentObjects, recording, registry, footage);
     }
 
     /**

@@ -64,7 +64,7 @@ class SegmentFilesTest {
     static RecordingProperties settings() {
         return new RecordingProperties(true, Duration.ofMinutes(1), DataSize.ofMegabytes(64), Duration.ofDays(7),
                 DataSize.ofGigabytes(20), DataSize.ofBytes(0), 1024, Map.of(), Duration.ofSeconds(1),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Duration.ofDays(30));
     }
 
     private static Catalog catalog(Path root, FileOpener opener) {

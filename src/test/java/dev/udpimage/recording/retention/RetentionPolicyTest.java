@@ -33,7 +33,17 @@ class RetentionPolicyTest {
 
     private static RetentionPolicy.Bounds bounds(Duration retention, Map<String, Duration> own,
             Map<String, Long> ownBytes, long maxBytes) {
+        return bounds(retention, own, ownBytes, maxBytes, Duration.ZERO);
+    }
+
+    private static RetentionPolicy.Bounds bounds(Duration retention, Map<String, Duration> own,
+            Map<String, Long> ownBytes, long maxBytes, Duration eventsRetention) {
         return new RetentionPolicy.Bounds() {
+
+            @Override
+            public Duration eventsRetentionOf(String camera) {
+                return eventsRetention;
+            }
 
             @Override
             public Duration retentionOf(String camera) {
@@ -110,6 +120,28 @@ class RetentionPolicyTest {
         List<StoredSegment> finished = minutes("a", 3, 100, 0, false);
         assertThat(deleted(policy.decide(finished, NOW, 1000))).containsExactly("a@120s:age", "a@60s:min-free",
                 "a@0s:min-free");
+    }
+
+    @Test
+    void segmentsUnderAnEventAreKeptForTheEventsRetentionButTheByteBoundsStillWin() {
+        // 20 one-minute segments ending 0..1140 s ago; an event from 610 s to 540 s ago
+        List<StoredSegment> stored = new ArrayList<>(minutes("a", 20, 100, 0, true));
+        List<RetentionPolicy.Kept> kept = List.of(new RetentionPolicy.Kept("a", NOW - 610 * S, NOW - 540 * S));
+        RetentionPolicy policy = new RetentionPolicy(
+                bounds(Duration.ofSeconds(150), Map.of(), Map.of(), Long.MAX_VALUE, Duration.ofSeconds(900)));
+        List<String> gone = deleted(policy.decide(stored, kept, NOW, 0));
+        // kept: the segments ending 600 s (covers 660..600) and 540 s ago (600..540)
+        assertThat(gone).doesNotContain("a@600s:age", "a@540s:age")
+            .contains("a@660s:age", "a@480s:age", "a@180s:age")
+            .hasSize(20 - 3 - 2);
+        // past the events retention, they go too
+        RetentionPolicy shorter = new RetentionPolicy(
+                bounds(Duration.ofSeconds(150), Map.of(), Map.of(), Long.MAX_VALUE, Duration.ofSeconds(570)));
+        assertThat(deleted(shorter.decide(stored, kept, NOW, 0))).contains("a@600s:age").doesNotContain("a@540s:age");
+        // the total bound deletes them, oldest first, like any other
+        RetentionPolicy bytes = new RetentionPolicy(
+                bounds(Duration.ofSeconds(150), Map.of(), Map.of(), 250, Duration.ofSeconds(900)));
+        assertThat(deleted(bytes.decide(stored, kept, NOW, 0))).contains("a@600s:bytes", "a@540s:bytes");
     }
 
     @Test
