@@ -141,6 +141,11 @@ final class EntropyDecoder {
         return i;
     }
 
+    /** Bits of data of the scan last loaded. */
+    long bits() {
+        return (this.segments == 0) ? 0 : this.ends[this.segments - 1] * 8L;
+    }
+
     private void endSegment(int end) {
         if (this.segments == this.ends.length) {
             this.ends = Arrays.copyOf(this.ends, this.segments * 2);
@@ -171,7 +176,9 @@ final class EntropyDecoder {
         int mcus = plan.mcusX * plan.mcusY;
         int interval = plan.restartInterval > 0 ? plan.restartInterval : mcus;
         int intervals = (mcus + interval - 1) / interval;
-        if (this.segments != intervals) {
+        // a restart marker after the last MCU leaves an empty segment: harmless
+        boolean trailingMarker = this.segments == intervals + 1 && this.ends[intervals] == this.ends[intervals - 1];
+        if (this.segments != intervals && !trailingMarker) {
             throw new JpegDcReader.Corrupt(
                     "a scan of " + intervals + " restart intervals has " + this.segments + " in its data");
         }

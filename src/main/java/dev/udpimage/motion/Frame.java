@@ -177,6 +177,12 @@ final class Frame {
      */
     LumaImage decode(EntropyDecoder entropy, EntropyDecoder.Plan plan, byte[] jpeg, int pos) {
         entropy.load(jpeg, pos);
+        // every block takes two codes of at least a bit: data too short for the blocks is
+        // refused before their grid is allocated
+        long blocks = (long) plan.mcusX * plan.mcusY * plan.blocks;
+        if (entropy.bits() < 2 * blocks) {
+            throw new JpegDcReader.Corrupt("a scan of " + blocks + " blocks in " + entropy.bits() / 8 + " bytes");
+        }
         int outWide = ceilDiv(this.width, 8);
         int outHigh = ceilDiv(this.height, 8);
         int gridWide = lumaBlocksWide();

@@ -170,9 +170,11 @@ public final class JpegDcReader {
                 throw new Corrupt("the JPEG ends in a marker's length");
             }
             int length = (this.jpeg[pos] & 0xff) << 8 | (this.jpeg[pos + 1] & 0xff);
-            if (length < 2 || pos + length > this.jpeg.length) {
-                throw new Corrupt(
-                        "a marker segment of " + length + " bytes at byte " + pos + " of " + this.jpeg.length);
+            if (length < 2) {
+                throw new Corrupt("a marker segment of length " + length + " at byte " + pos);
+            }
+            if (pos + length > this.jpeg.length) {
+                throw new Corrupt("the JPEG ends inside a marker segment of " + length + " bytes at byte " + pos);
             }
             return pos + length;
         }
