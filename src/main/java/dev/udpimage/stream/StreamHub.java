@@ -49,7 +49,9 @@ public class StreamHub implements StoreListener {
     /** The stream of every sender together. */
     public static final String ALL = "";
 
-    /** A stream silent this long is shown as stopped (and after offline-after, offline). */
+    /**
+     * A stream silent this long is shown as stopped (and after offline-after, offline).
+     */
     static final Duration STOPPED_AFTER = Duration.ofSeconds(5);
 
     private final StreamsProperties settings;
@@ -260,8 +262,8 @@ public class StreamHub implements StoreListener {
     }
 
     /**
-     * Every stream kept, busiest first, then the stopped ones, most recently seen first: a
-     * camera that stopped stays listed, with its last frame, until the bounds make room
+     * Every stream kept, busiest first, then the stopped ones, most recently seen first:
+     * a camera that stopped stays listed, with its last frame, until the bounds make room
      * for another.
      */
     public synchronized List<StreamInfo> streams() {

@@ -28,7 +28,7 @@ import dev.udpimage.store.CameraKey;
 @Validated
 @ConfigurationProperties("udp.streams")
 public record StreamsProperties(@DefaultValue("ip") @NotNull CameraKey key, @DefaultValue("256") @Min(1) int maxStreams,
-        @DefaultValue("16MB") @NotNull DataSize maxBytes) {
+        @DefaultValue("16MB") @NotNull DataSize maxBytes, @DefaultValue("30s") @NotNull Duration offlineAfter) {
 
     /** The camera a sender belongs to. */
     public String cameraOf(String sender) {

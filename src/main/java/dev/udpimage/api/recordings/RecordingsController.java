@@ -10,7 +10,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -57,8 +56,7 @@ public class RecordingsController {
 
     static final double MAX_SPEED = 1000;
 
-    /** Replays and exports at once: each reads the disk as fast as it can. */
-    static final int MAX_READERS = 8;
+    static final int MAX_READERS = ReadSlots.MAX_READERS;
 
     private static final String BOUNDARY = "frame";
 
@@ -66,11 +64,12 @@ public class RecordingsController {
 
     private final VideoExport export;
 
-    private final Semaphore readers = new Semaphore(MAX_READERS);
+    private final ReadSlots readers;
 
-    public RecordingsController(ObjectProvider<RecordingReader> recording, VideoExport export) {
+    public RecordingsController(ObjectProvider<RecordingReader> recording, VideoExport export, ReadSlots readers) {
         this.recording = recording;
         this.export = export;
+        this.readers = readers;
     }
 
     private RecordingReader recording() {
@@ -295,10 +294,7 @@ public class RecordingsController {
     }
 
     private void acquireReader() {
-        if (!this.readers.tryAcquire()) {
-            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Too many replays and exports",
-                    MAX_READERS + " replays and exports are running; try again when one ends");
-        }
+        this.readers.acquire();
     }
 
     private static Instant end(Instant to) {

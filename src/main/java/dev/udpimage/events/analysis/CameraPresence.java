@@ -15,8 +15,8 @@ import dev.udpimage.stream.StreamHub;
 
 /**
  * Which cameras are online: once a second, every camera the streams know is compared with
- * what it was; a camera seen for the first time, or again after it was offline, is online,
- * one silent for {@code udp.streams.offline-after} offline, and the
+ * what it was; a camera seen for the first time, or again after it was offline, is
+ * online, one silent for {@code udp.streams.offline-after} offline, and the
  * {@link EventPublisher} tells of each change (on a cluster, one instance does). Bounded
  * as the streams are.
  */

@@ -45,7 +45,9 @@ public class EventPublisher {
             .register(registry);
     }
 
-    /** @return the new event's id, or -1 when it could not be stored */
+    /**
+     * @return the new event's id, or -1 when it could not be stored
+     */
     long opened(String camera, MotionEvent motion, Snapshot snapshot) {
         try {
             Event event = this.store.open(camera, motion, snapshot);

@@ -37,8 +37,8 @@ import dev.udpimage.store.StoreListener;
  * turn, reads each frame's luma at about 1/8 scale ({@link LumaSampler}) and hands it to
  * the camera's detector. When the analysis falls behind, a camera's newer frame replaces
  * the one waiting (each camera skips evenly, counted); the frames waiting hold at most
- * {@link #MAX_PENDING_BYTES}; at most {@code udp.motion.max-cameras} cameras are analysed.
- * What the detectors find goes to the {@link EventPublisher}.
+ * {@link #MAX_PENDING_BYTES}; at most {@code udp.motion.max-cameras} cameras are
+ * analysed. What the detectors find goes to the {@link EventPublisher}.
  */
 public class MotionStage implements StoreListener, DisposableBean {
 

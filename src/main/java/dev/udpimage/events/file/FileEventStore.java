@@ -120,8 +120,8 @@ public class FileEventStore implements EventStore {
         this.events.values().stream().mapToLong(Event::id).max().ifPresent(this.lastId::set);
         // an event a crash left open ends at its peak: nothing after it is known
         for (Event open : this.events.values().stream().filter(event -> !event.ended()).toList()) {
-            Event ended = new Event(open.id(), open.camera(), open.start(), open.peakAt(), open.zones(),
-                    open.score(), open.peakAt(), open.box());
+            Event ended = new Event(open.id(), open.camera(), open.start(), open.peakAt(), open.zones(), open.score(),
+                    open.peakAt(), open.box());
             write(ended, null);
         }
         log.info("Events: {} found in {}", this.events.size(), this.root);
@@ -185,8 +185,8 @@ public class FileEventStore implements EventStore {
             if (snapshot != null) {
                 AtomicFiles.write(dir.resolve(event.id() + "." + safe(format)), snapshot.bytes(), this.force);
             }
-            AtomicFiles.write(dir.resolve(event.id() + ".json"),
-                    this.json.writeValueAsBytes(new Stored(event, format)), this.force);
+            AtomicFiles.write(dir.resolve(event.id() + ".json"), this.json.writeValueAsBytes(new Stored(event, format)),
+                    this.force);
             if (this.force) {
                 AtomicFiles.forceDirectory(dir);
             }
@@ -277,10 +277,7 @@ public class FileEventStore implements EventStore {
 
     @Override
     public List<Event> endedOrOpenSince(Instant since) {
-        return this.events.values()
-            .stream()
-            .filter(event -> !event.ended() || !event.end().isBefore(since))
-            .toList();
+        return this.events.values().stream().filter(event -> !event.ended() || !event.end().isBefore(since)).toList();
     }
 
     /**

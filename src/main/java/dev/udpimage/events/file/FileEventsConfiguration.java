@@ -56,8 +56,7 @@ public class FileEventsConfiguration {
     @Bean
     FileEventStore fileEventStore(StoreProperties store, JsonMapper json, DiskHealth health, MeterRegistry registry) {
         Path root = store.hasDir() ? Path.of(store.dir()).toAbsolutePath().normalize().resolve("recording") : null;
-        return new FileEventStore(root, json, store.durability() == StoreProperties.Durability.SYNC, health,
-                registry);
+        return new FileEventStore(root, json, store.durability() == StoreProperties.Durability.SYNC, health, registry);
     }
 
 }

@@ -57,9 +57,13 @@ class ClusterRetention {
 
     private final ObjectProvider<EventFootage> footage;
 
+    private final ObjectProvider<ClusterEventStore> events;
+
     ClusterRetention(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segments,
-            RecordingProperties settings, MeterRegistry registry, ObjectProvider<EventFootage> footage) {
+            RecordingProperties settings, MeterRegistry registry, ObjectProvider<EventFootage> footage,
+            ObjectProvider<ClusterEventStore> events) {
         this.footage = footage;
+        this.events = events;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.segments = segments;
@@ -112,6 +116,10 @@ class ClusterRetention {
                     .query((rs, row) -> new Deleted(rs.getString(2), reasons.get(rs.getLong(1)).tag))
                     .list()
                     .forEach(keys::add);
+            }
+            ClusterEventStore events = this.events.getIfAvailable();
+            if (events != null) {
+                events.deleteEnded(now, this.settings);
             }
             this.jdbc.sql("delete from list where received_at < ?")
                 .param(utc(now.minus(this.settings.retention())))

@@ -119,8 +119,9 @@ public class ClusterStoreConfiguration {
     @Bean
     @Conditional(RecordingConditions.Enabled.class)
     ClusterRetention clusterRetention(JdbcClient jdbc, TransactionTemplate transactions, SegmentObjects segmentObjects,
-            RecordingProperties recording, MeterRegistry registry, ObjectProvider<EventFootage> footage) {
-        return new ClusterRetention(jdbc, transactions, segmentObjects, recording, registry, footage);
+            RecordingProperties recording, MeterRegistry registry, ObjectProvider<EventFootage> footage,
+            ObjectProvider<ClusterEventStore> events) {
+        return new ClusterRetention(jdbc, transactions, segmentObjects, recording, registry, footage, events);
     }
 
     /**
@@ -145,6 +146,12 @@ public class ClusterStoreConfiguration {
     @Bean
     OrphanSweeper orphanSweeper(ObjectStore objectStore, JdbcClient jdbc, ClusterProperties cluster) {
         return new OrphanSweeper(objectStore, jdbc, cluster.sweepGrace());
+    }
+
+    /** Events in PostgreSQL, seen from every instance. */
+    @Bean
+    ClusterEventStore clusterEventStore(JdbcClient jdbc, ClusterProperties cluster) {
+        return new ClusterEventStore(jdbc, instanceName(cluster.instance()));
     }
 
     /**

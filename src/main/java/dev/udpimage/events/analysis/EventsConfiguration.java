@@ -1,4 +1,4 @@
-package dev.udpimage.events;
+package dev.udpimage.events.analysis;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,24 +16,24 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
-import dev.udpimage.events.analysis.CameraPresence;
-import dev.udpimage.events.analysis.EventPublisher;
-import dev.udpimage.events.analysis.MotionStage;
+import dev.udpimage.events.Event;
+import dev.udpimage.events.EventNotifier;
+import dev.udpimage.events.EventStore;
+import dev.udpimage.events.MotionProperties;
 import dev.udpimage.recording.EventFootage;
 import dev.udpimage.store.CameraKey;
 import dev.udpimage.stream.StreamHub;
 
 /**
- * The events' beans over whichever {@link EventStore} the backend provides: the
- * publisher that stores and tells, the motion analysis ({@code udp.motion.enabled}), the
- * cameras' presence, and the footage the recording keeps longer for them.
+ * The events' beans over whichever {@link EventStore} the backend provides: the publisher
+ * that stores and tells, the motion analysis ({@code udp.motion.enabled}), the cameras'
+ * presence, and the footage the recording keeps longer for them.
  */
 @Configuration(proxyBeanMethods = false)
 public class EventsConfiguration {
 
     @Bean
-    EventPublisher eventPublisher(EventStore store, ObjectProvider<EventNotifier> notifiers,
-            MeterRegistry registry) {
+    EventPublisher eventPublisher(EventStore store, ObjectProvider<EventNotifier> notifiers, MeterRegistry registry) {
         return new EventPublisher(store, notifiers.orderedStream().toList(), registry);
     }
 
@@ -49,7 +49,10 @@ public class EventsConfiguration {
         return new CameraPresence(streams, publisher);
     }
 
-    /** Each event's stretch: from its pre-capture before its start to its post-capture after its end. */
+    /**
+     * Each event's stretch: from its pre-capture before its start to its post-capture
+     * after its end.
+     */
     @Bean
     EventFootage eventFootage(EventStore store, MotionProperties motion) {
         return since -> footage(store.endedOrOpenSince(since), motion);
