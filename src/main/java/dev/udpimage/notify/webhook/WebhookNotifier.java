@@ -57,7 +57,10 @@ public class WebhookNotifier implements EventNotifier, DisposableBean {
     private record Notification(String type, String delivery, Map<String, Object> fields) {
     }
 
-    /** One hook, its notifications waiting and the one being tried. */
+    /**
+     * One hook, its notifications waiting (guarded by the lock) and the one being tried
+     * (the webhook thread's alone).
+     */
     private static final class Line {
 
         final String name;
@@ -170,18 +173,21 @@ public class WebhookNotifier implements EventNotifier, DisposableBean {
             map.put((String) fields[i], fields[i + 1]);
         }
         Notification notification = new Notification(type, UUID.randomUUID().toString(), map);
+        List<String> overflow = new ArrayList<>(0);
         synchronized (this.lock) {
             for (Line line : this.lines) {
                 if (line.waiting.size() >= this.queue) {
                     Notification oldest = line.waiting.removeFirst();
-                    this.dropped.increment();
-                    this.failures.warn(
-                            "Dropped the {} notification {} for {}: {} were waiting (udp.events.webhook-queue)",
-                            oldest.type(), oldest.delivery(), line.name, this.queue);
+                    overflow.add("the " + oldest.type() + " notification " + oldest.delivery() + " for " + line.name);
                 }
                 line.waiting.addLast(notification);
             }
             this.lock.notifyAll();
+        }
+        // counted and logged outside the lock the webhook thread takes
+        for (String oldest : overflow) {
+            this.dropped.increment();
+            this.failures.warn("Dropped {}: {} were waiting (udp.events.webhook-queue)", oldest, this.queue);
         }
     }
 
@@ -203,10 +209,7 @@ public class WebhookNotifier implements EventNotifier, DisposableBean {
                         continue;
                     }
                 }
-                Result result = attempt(line, line.current);
-                synchronized (this.lock) {
-                    settle(line, result);
-                }
+                settle(line, attempt(line, line.current));
             }
             catch (InterruptedException ex) {
                 return; // stopped
@@ -246,6 +249,8 @@ public class WebhookNotifier implements EventNotifier, DisposableBean {
 
     /**
      * Counts a try's result, and schedules the next try or takes the next notification.
+     * Only the webhook thread touches a line's current notification: no lock, and nothing
+     * logged here holds back {@link #offer}.
      */
     private void settle(Line line, Result result) {
         Notification notification = line.current;
