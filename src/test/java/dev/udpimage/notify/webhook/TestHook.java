@@ -105,12 +105,30 @@ final class TestHook implements AutoCloseable {
         return hook[0];
     }
 
+    /**
+     * A hook that answers 200 at once, then sends one byte of its body and nothing more
+     * (until closed).
+     */
+    static TestHook answeringWithoutEnd() {
+        TestHook[] hook = new TestHook[1];
+        hook[0] = new TestHook(n -> -1);
+        return hook[0];
+    }
+
     private void handle(HttpExchange exchange, Answer answer) throws IOException {
         try (exchange; InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readAllBytes();
             int n = this.requests.getAndIncrement();
             this.received.add(new Request(exchange.getRequestHeaders(), body));
-            exchange.sendResponseHeaders(answer.status(n), -1);
+            int status = answer.status(n);
+            if (status < 0) { // a body begun and never ended
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write('{');
+                exchange.getResponseBody().flush();
+                this.released.await();
+                return;
+            }
+            exchange.sendResponseHeaders(status, -1);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();

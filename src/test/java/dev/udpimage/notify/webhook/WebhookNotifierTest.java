@@ -219,6 +219,20 @@ class WebhookNotifierTest {
     }
 
     @Test
+    void anAnswerWhoseBodyNeverEndsIsCutAtTheTimeout() throws Exception {
+        TestHook endless = hook(TestHook.answeringWithoutEnd());
+        TestHook healthy = hook(TestHook.answering(200));
+        WebhookNotifier notifier = notifier(settings(List.of(endless.webhook(), healthy.webhook()),
+                List.of("127.0.0.0/8"), Duration.ofMillis(300), 1, 16, false));
+
+        notifier.ended(event(1, true), SNAPSHOT);
+
+        assertThat(healthy.next(WITHIN).header("X-Udp-Event")).isEqualTo("end");
+        await().atMost(WITHIN).until(() -> count("failed") == 1);
+        assertThat(count("sent")).isEqualTo(1);
+    }
+
+    @Test
     void aHookRefusingConnectionsIsTriedAgainThenCountedFailed() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
