@@ -2,6 +2,7 @@ package dev.udpimage.api.events;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -185,6 +186,27 @@ public class EventsController {
             .contentType(MediaType.parseMediaType(container.contentType))
             .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
             .body(body);
+    }
+
+    /**
+     * A camera's motion settings as the viewer draws them.
+     *
+     * @param camera the camera
+     * @param enabled whether its frames are analysed
+     * @param masks areas never analysed, polygons {@code x,y x,y ...} relative to the
+     * frame
+     * @param zones named areas events say they touched
+     */
+    public record MotionAreas(String camera, boolean enabled, List<String> masks, Map<String, String> zones) {
+    }
+
+    @Operation(summary = "A camera's masks and zones (polygons relative to the frame, 0..1, origin top left)")
+    @GetMapping("/areas")
+    public MotionAreas areas(@Parameter(description = "the camera: ip (or ip:port)") @RequestParam String camera) {
+        String key = this.cameras.cameraOf(camera);
+        MotionProperties.Camera own = this.motion.cameras().get(key);
+        return new MotionAreas(key, this.motion.of(key).enabled(), own == null ? List.of() : own.masks(),
+                own == null ? Map.of() : own.zones());
     }
 
     @Operation(summary = "Events as they happen (Server-Sent Events: new, update, end; online, offline for cameras)")
