@@ -61,7 +61,7 @@ public final class JpegDcReader {
     /** The DC step of each quantisation table, 0 while not defined. */
     private final int[] dcSteps = new int[4];
 
-    private final EntropyDecoder entropy = new EntropyDecoder();
+    private final ScanData scanData = new ScanData();
 
     private final EntropyDecoder.Plan plan = new EntropyDecoder.Plan();
 
@@ -147,7 +147,7 @@ public final class JpegDcReader {
                         if (image != null) {
                             return image;
                         }
-                        end = EntropyDecoder.skip(this.jpeg, end);
+                        end = ScanData.skip(this.jpeg, end);
                     }
                     default -> {
                         if (marker < 0xE0 || (marker > 0xEF && marker != 0xFE)) { // APPn,
@@ -260,7 +260,7 @@ public final class JpegDcReader {
                 throw new Corrupt("the luma quantisation table is not defined");
             }
             plan.quant = step;
-            return this.frame.decode(entropy, plan, this.jpeg, end);
+            return this.frame.decode(scanData, plan, this.jpeg, end);
         }
 
         /** As libjpeg guesses the colour space of three components. */
