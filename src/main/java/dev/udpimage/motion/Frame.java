@@ -175,20 +175,20 @@ final class Frame {
     /**
      * Decodes the luma scan planned in {@code plan}, whose data starts at {@code pos}.
      */
-    LumaImage decode(EntropyDecoder entropy, EntropyDecoder.Plan plan, byte[] jpeg, int pos) {
-        entropy.load(jpeg, pos);
+    LumaImage decode(ScanData data, EntropyDecoder.Plan plan, byte[] jpeg, int pos) {
+        data.load(jpeg, pos);
         // every block takes two codes of at least a bit: data too short for the blocks is
         // refused before their grid is allocated
         long blocks = (long) plan.mcusX * plan.mcusY * plan.blocks;
-        if (entropy.bits() < 2 * blocks) {
-            throw new JpegDcReader.Corrupt("a scan of " + blocks + " blocks in " + entropy.bits() / 8 + " bytes");
+        if (data.bits() < 2 * blocks) {
+            throw new JpegDcReader.Corrupt("a scan of " + blocks + " blocks in " + data.bits() / 8 + " bytes");
         }
         int outWide = ceilDiv(this.width, 8);
         int outHigh = ceilDiv(this.height, 8);
         int gridWide = lumaBlocksWide();
         int gridHigh = lumaBlocksHigh();
         byte[] grid = new byte[gridWide * gridHigh];
-        entropy.decode(plan, grid, gridWide, gridHigh);
+        EntropyDecoder.decode(data, plan, grid, gridWide, gridHigh);
         if (gridWide == outWide && gridHigh == outHigh) {
             return new LumaImage(outWide, outHigh, grid);
         }

@@ -61,7 +61,7 @@ public final class JpegDcReader {
     /** The DC step of each quantisation table, 0 while not defined. */
     private final int[] dcSteps = new int[4];
 
-    private final EntropyDecoder entropy = new EntropyDecoder();
+    private final ScanData scanData = new ScanData();
 
     private final EntropyDecoder.Plan plan = new EntropyDecoder.Plan();
 
@@ -147,12 +147,12 @@ public final class JpegDcReader {
                         if (image != null) {
                             return image;
                         }
-                        end = EntropyDecoder.skip(this.jpeg, end);
+                        end = ScanData.skip(this.jpeg, end);
                     }
                     default -> {
-                        if (marker < 0xE0 || (marker > 0xEF && marker != 0xFE)) { // APPn,
-                                                                                  // COM:
-                                                                                  // skipped
+                        // APPn and COM are skipped
+                        boolean skipped = (marker >= 0xE0 && marker <= 0xEF) || marker == 0xFE;
+                        if (!skipped) {
                             throw new Unsupported(describe(marker));
                         }
                     }
@@ -163,7 +163,7 @@ public final class JpegDcReader {
 
         /** The end of the segment whose length is at {@code pos}. */
         private int segmentEnd(int pos, int marker) {
-            if (marker == 0xD8 || marker == 0xD9 || (marker >= 0xD0 && marker <= 0xD7)) {
+            if (marker == 0x00 || marker == 0xD8 || marker == 0xD9 || (marker >= 0xD0 && marker <= 0xD7)) {
                 throw new Corrupt(describe(marker) + " before the image's scan");
             }
             if (pos + 2 > this.jpeg.length) {
@@ -260,7 +260,7 @@ public final class JpegDcReader {
                 throw new Corrupt("the luma quantisation table is not defined");
             }
             plan.quant = step;
-            return this.frame.decode(entropy, plan, this.jpeg, end);
+            return this.frame.decode(scanData, plan, this.jpeg, end);
         }
 
         /** As libjpeg guesses the colour space of three components. */
@@ -278,10 +278,12 @@ public final class JpegDcReader {
 
     static String describe(int marker) {
         return switch (marker) {
-            case 0xC2, 0xC6, 0xCA, 0xCE -> "a progressive JPEG";
-            case 0xC3, 0xC7, 0xCB, 0xCF -> "a lossless JPEG";
-            case 0xC5, 0xDE, 0xDF -> "a hierarchical JPEG";
+            case 0xC2 -> "a progressive JPEG";
+            case 0xC3 -> "a lossless JPEG";
+            case 0xC5, 0xC6, 0xC7, 0xCD, 0xCE, 0xCF, 0xDE, 0xDF -> "a hierarchical JPEG";
             case 0xC9, 0xCC -> "an arithmetic-coded JPEG";
+            case 0xCA -> "an arithmetic-coded progressive JPEG";
+            case 0xCB -> "an arithmetic-coded lossless JPEG";
             case 0xDC -> "a JPEG with a DNL marker";
             case 0xD8 -> "SOI";
             case 0xD9 -> "EOI";

@@ -19,10 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * Two references. The decoded Y channel (the JPEG reader's raster, before colour
  * conversion) differs from the DC only by the inverse DCT's rounding and its clamping to
- * 0..255: within a level. The BT.601 luma of the decoded RGB picture also carries the
- * colour conversion's rounding and clamping (a saturated colour's R, G or B clipped at 0
- * or 255 changes its luma) and the upsampled chroma's effect on them: a few levels at
- * strong colour edges, hence a bound of 8 on any block and 2 on the mean.
+ * 0..255: within a level and a half inside the image. At its right and bottom edges a
+ * block's mean also covers the encoder's padding, which the decoder decodes (with its
+ * quantisation error) and drops: within 4 of the decoded pixels with the last column and
+ * row repeated. The BT.601 luma of the decoded RGB picture also carries the colour
+ * conversion's rounding and clamping (a saturated colour's R, G or B clipped at 0 or 255
+ * changes its luma) and the upsampled chroma's effect on them: a few levels at strong
+ * colour edges, hence a bound of 8 on any block and 2 on the mean.
  */
 class JpegDcReaderTest {
 
