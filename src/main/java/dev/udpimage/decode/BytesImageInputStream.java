@@ -1,5 +1,6 @@
 package dev.udpimage.decode;
 
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 import javax.imageio.stream.ImageInputStreamImpl;
@@ -16,12 +17,17 @@ final class BytesImageInputStream extends ImageInputStreamImpl {
 
     private byte[] bytes = NO_BYTES;
 
-    /** This stream, at the start of {@code image}. */
+    /**
+     * This stream, at the start of {@code image}, big-endian: a reader that switched the
+     * byte order for the image before (BMP's is little-endian) must not leave it for the
+     * next.
+     */
     BytesImageInputStream of(byte[] image) {
         this.bytes = image;
         this.streamPos = 0;
         this.flushedPos = 0;
         this.bitOffset = 0;
+        this.byteOrder = ByteOrder.BIG_ENDIAN;
         return this;
     }
 

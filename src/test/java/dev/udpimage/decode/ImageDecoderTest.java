@@ -28,6 +28,15 @@ class ImageDecoderTest {
         }
     }
 
+    /** A BMP is read little-endian: the PNG after it must not be. */
+    @Test
+    void aBmpLeavesNoByteOrderForTheNextImage() {
+        byte[] bmp = TestImages.encode(TestImages.photo(30, 20, 20, 4), "bmp");
+        byte[] png = TestImages.encode(TestImages.photo(64, 48, 20, 2), "png");
+        assertThat(this.decoder.identify(bmp)).isEqualTo(new ImageDecoder.Identified("bmp", 30, 20));
+        assertThat(this.decoder.identify(png)).isEqualTo(new ImageDecoder.Identified("png", 64, 48));
+    }
+
     @Test
     void aRejectedImageLeavesTheReaderReadyForTheNext() {
         byte[] jpeg = TestImages.jpeg(TestImages.photo(320, 200, 20, 1), 0.9f);
