@@ -10,6 +10,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import dev.udpimage.decode.PixelDecoder;
+import dev.udpimage.events.MotionProperties;
+import dev.udpimage.events.analysis.MotionStage;
+import dev.udpimage.events.file.FileEventStore;
 import dev.udpimage.protocol.ImageReassembler;
 import dev.udpimage.store.StoreProperties;
 import dev.udpimage.stream.StreamsProperties;
@@ -20,17 +23,19 @@ import dev.udpimage.udp.TransferProperties;
  * (file backend; the cluster's cache of recent images) and of lists, what waits for the
  * store workers, the legacy and the reliable-mode transfers in progress (each up to
  * {@code max-inflight-bytes}), the reassembler's pool of spare blocks, the streams'
- * newest frames and the pixel decoder's share. Settings that cannot fit in three quarters
- * of the heap are refused at start: a history loaded at start that does not fit would
- * fail the start with an OutOfMemoryError after a long load, and a flood that fills every
- * bound would end in one. A quarter of the heap stays for everything else. The check runs
+ * newest frames, the pixel decoder's share, the motion analysis (its detectors and the
+ * frames waiting) and the events kept. Settings that cannot fit in three quarters of the
+ * heap are refused at start: a history loaded at start that does not fit would fail the
+ * start with an OutOfMemoryError after a long load, and a flood that fills every bound
+ * would end in one. A quarter of the heap stays for everything else. The check runs
  * before any bean is made (a bean factory post-processor binding the settings itself).
  */
 @Component
 public class HeapBudget implements BeanFactoryPostProcessor, EnvironmentAware {
 
-    static final String REFUSAL = "udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable) "
-            + "and udp.streams.max-bytes, with 96MB of fixed buffers, must fit in three quarters of the heap";
+    static final String REFUSAL = "udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable), "
+            + "udp.streams.max-bytes and udp.motion.max-cameras' detectors, with 106MB of fixed buffers (and 16MB "
+            + "more for the motion analysis), must fit in three quarters of the heap";
 
     private Environment environment;
 
@@ -44,7 +49,8 @@ public class HeapBudget implements BeanFactoryPostProcessor, EnvironmentAware {
         Binder binder = Binder.get(this.environment);
         long held = heldInMemory(binder.bindOrCreate("udp.store", StoreProperties.class),
                 binder.bindOrCreate("udp.transfer", TransferProperties.class),
-                binder.bindOrCreate("udp.streams", StreamsProperties.class));
+                binder.bindOrCreate("udp.streams", StreamsProperties.class),
+                binder.bindOrCreate("udp.motion", MotionProperties.class));
         long allowed = Runtime.getRuntime().maxMemory() / 4 * 3;
         if (held > allowed) {
             throw new TooLarge(held, allowed);
@@ -52,11 +58,16 @@ public class HeapBudget implements BeanFactoryPostProcessor, EnvironmentAware {
     }
 
     /** The most the bounded state can hold on the heap with these settings. */
-    public static long heldInMemory(StoreProperties store, TransferProperties transfer, StreamsProperties streams) {
+    public static long heldInMemory(StoreProperties store, TransferProperties transfer, StreamsProperties streams,
+            MotionProperties motion) {
         return store.bytesInMemory() + StoreProperties.LIST_BYTES + 2 * StoreProperties.WAITING_BYTES
                 + 2 * transfer.maxInflightBytes().toBytes() + ImageReassembler.POOLED_BYTES
-                + streams.maxBytes().toBytes() + PixelDecoder.HEAP_BYTES;
+                + streams.maxBytes().toBytes() + PixelDecoder.HEAP_BYTES + MotionStage.heldInMemory(motion)
+                + FileEventStore.MAX_EVENTS * EVENT_BYTES;
     }
+
+    /** What a kept event holds on the heap (file backend), at most. */
+    static final long EVENT_BYTES = 512;
 
     /** The settings hold more than the heap allows. */
     static final class TooLarge extends IllegalStateException {

@@ -39,8 +39,9 @@ class HeapFitIT {
             String output = Files.readString(LOG);
             assertThat(service.exitValue()).as("exit code").isNotZero();
             assertThat(output).contains("APPLICATION FAILED TO START")
-                .contains("udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable) and "
-                        + "udp.streams.max-bytes, with 96MB of fixed buffers, must fit in three quarters of the heap")
+                .contains("udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable), "
+                        + "udp.streams.max-bytes and udp.motion.max-cameras' detectors, with 106MB of fixed buffers "
+                        + "(and 16MB more for the motion analysis), must fit in three quarters of the heap")
                 .doesNotContain("OutOfMemoryError");
         }
         finally {
@@ -50,9 +51,9 @@ class HeapFitIT {
 
     @Test
     void loweredToFitTheServiceStarts() throws Exception {
-        // 8 + 2 x 8 + 8 MB, and the 96 MB of fixed buffers: 128 MB of the 144 MB allowed
+        // 8 + 2 x 8 + 8 MB, and the 106 MB of fixed buffers: 138 MB of the 144 MB allowed
         Process service = start("--udp.store.max-bytes=8MB", "--udp.transfer.max-image-bytes=8MB",
-                "--udp.transfer.max-inflight-bytes=8MB", "--udp.streams.max-bytes=8MB")
+                "--udp.transfer.max-inflight-bytes=8MB", "--udp.streams.max-bytes=8MB", "--udp.motion.enabled=false")
             .start();
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))) {

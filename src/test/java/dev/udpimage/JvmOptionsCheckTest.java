@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
  */
 class JvmOptionsCheckTest {
 
-    private static final List<String> TUNED = List.of("-Xms416m", "-Xmx416m", "-XX:G1HeapRegionSize=2m");
+    private static final List<String> TUNED = List.of("-Xms464m", "-Xmx464m", "-XX:G1HeapRegionSize=2m");
 
     @Test
     void namesWhatTheJvmRunsWithout() {
-        assertThat(JvmOptionsCheck.missing(TUNED, List.of("-Xmx416m"))).containsExactly("-Xms416m",
+        assertThat(JvmOptionsCheck.missing(TUNED, List.of("-Xmx464m"))).containsExactly("-Xms464m",
                 "-XX:G1HeapRegionSize=2m");
         assertThat(JvmOptionsCheck.missing(TUNED, TUNED)).isEmpty();
     }

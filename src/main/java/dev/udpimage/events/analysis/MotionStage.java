@@ -47,10 +47,16 @@ public class MotionStage implements StoreListener, DisposableBean {
     private static final RateLimitedLog failureLog = new RateLimitedLog(log, 1);
 
     /** Most bytes of frames waiting for the analysis, all cameras together. */
-    public static final long MAX_PENDING_BYTES = 16L << 20;
+    public static final long MAX_PENDING_BYTES = 8L << 20;
 
     /** Most bytes of frames held as snapshot candidates, all cameras together. */
-    public static final long MAX_CANDIDATE_BYTES = 16L << 20;
+    public static final long MAX_CANDIDATE_BYTES = 8L << 20;
+
+    /**
+     * What one camera's detector holds at most: its background and working planes at
+     * 160x120, about 38 bytes a pixel with zones.
+     */
+    public static final long DETECTOR_BYTES = 768L << 10;
 
     /** The analysed picture fits in this: the detector works on a small luma image. */
     static final int WIDTH = 160;
@@ -120,6 +126,12 @@ public class MotionStage implements StoreListener, DisposableBean {
         this.analyser.start();
         log.info("Motion detection on: at most {} frames a second per camera, {} cameras", settings.maxFps(),
                 settings.maxCameras());
+    }
+
+    /** The most the analysis can hold on the heap with these settings. */
+    public static long heldInMemory(MotionProperties settings) {
+        return settings.enabled() ? settings.maxCameras() * DETECTOR_BYTES + MAX_PENDING_BYTES + MAX_CANDIDATE_BYTES
+                : 0;
     }
 
     private static Counter skipped(MeterRegistry registry, String reason) {
