@@ -34,8 +34,8 @@ import dev.udpimage.motion.Polygon;
  * @param lightswitch a change over this fraction of the frame is the light changing, not
  * motion: the background starts over
  * @param maxFps most frames a second analysed per camera; more are skipped (counted)
- * @param maxCameras most cameras analysed at once (each holds its background, up to 600
- * KB); the least recently seen one is forgotten for a new one
+ * @param maxCameras most cameras analysed at once (each holds its background, up to 768
+ * KB, counted by the start-up heap check); a camera beyond it is not analysed (counted)
  * @param cameras per-camera settings, keyed by the camera
  * ({@code udp.motion.cameras[192.168.1.20].zones.door=0.1,0.2 0.4,0.2 0.4,0.9})
  */
@@ -45,7 +45,7 @@ public record MotionProperties(@DefaultValue("true") boolean enabled, @DefaultVa
         @DefaultValue("5s") @NotNull Duration postCapture, @DefaultValue("60") @Min(1) @Max(100) int sensitivity,
         @DefaultValue("0.002") double minArea, @DefaultValue("3") @Min(1) int minFrames,
         @DefaultValue("0.8") double lightswitch, @DefaultValue("30") @Min(1) @Max(1000) int maxFps,
-        @DefaultValue("64") @Min(1) int maxCameras, @DefaultValue @NotNull Map<String, Camera> cameras) {
+        @DefaultValue("16") @Min(1) int maxCameras, @DefaultValue @NotNull Map<String, Camera> cameras) {
 
     public MotionProperties {
         // the detector's own checks, with its own messages, at start-up

@@ -1,6 +1,7 @@
 package dev.udpimage.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -109,7 +110,8 @@ class CamerasThroughTheBalancerIT {
                     file.toString(), host.hostAddress(), String.valueOf(LocalCluster.NGINX_IMAGES), "3");
             assertThat(seed.output()).as(host.address()).contains("reply=b'get message!!!' images=3");
         }
-        List<Run> runs = runCameras(30, null);
+        // a box crosses every camera's picture from 10 s to 14 s: one motion event each
+        List<Run> runs = runCameras(30, null, 10, 14);
         Set<String> addresses = new TreeSet<>();
         for (Run run : runs) {
             addresses.add(run.camera());
@@ -122,6 +124,7 @@ class CamerasThroughTheBalancerIT {
             assertThat(senders(http.get("/recordings").json())).as("r" + n + "'s recordings").isEqualTo(addresses);
         }
         assertEveryAcknowledgedFrameRecordedOnce();
+        assertOneEventPerCameraAlikeOnEveryInstance(addresses);
 
         long frames = 0;
         for (JsonNode camera : cluster.http(1).get("/recordings").json()) {
@@ -168,6 +171,30 @@ class CamerasThroughTheBalancerIT {
         assertEveryAcknowledgedFrameRecordedOnce();
     }
 
+    /**
+     * One event per camera's motion, whichever instance analysed it, and every instance
+     * lists the same events.
+     */
+    private static void assertOneEventPerCameraAlikeOnEveryInstance(Set<String> addresses) throws Exception {
+        JsonNode[] seen = new JsonNode[3];
+        await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (int n = 1; n <= 3; n++) {
+                seen[n - 1] = cluster.http(n).get("/events?order=asc").json();
+            }
+            assertThat(seen[0]).as("events").hasSize(3).allMatch(event -> !event.get("end").isNull());
+        });
+        Set<String> cameras = new TreeSet<>();
+        seen[0].forEach(event -> cameras.add(event.get("camera").asString()));
+        assertThat(cameras).as("one event per camera").isEqualTo(addresses);
+        System.out.printf("events: %s%n", seen[0]);
+        assertThat(seen[1]).as("r2's events").isEqualTo(seen[0]);
+        assertThat(seen[2]).as("r3's events").isEqualTo(seen[0]);
+        for (JsonNode event : seen[0]) {
+            assertThat(cluster.http(2).get("/events/" + event.get("id").asLong() + "/snapshot.jpg").status())
+                .isEqualTo(200);
+        }
+    }
+
     /** Every frame any camera had answered, read back from each instance's export. */
     private static void assertEveryAcknowledgedFrameRecordedOnce() throws Exception {
         for (int n = 1; n <= 3; n++) {
@@ -191,13 +218,17 @@ class CamerasThroughTheBalancerIT {
      * Runs the three cameras for {@code seconds}; {@code midway}, if any, a third of the
      * way in.
      */
-    private static List<Run> runCameras(int seconds, ThrowingRunnable midway) throws Exception {
+    private static List<Run> runCameras(int seconds, ThrowingRunnable midway, double... move) throws Exception {
         List<Process> processes = new ArrayList<>();
         for (int c = 0; c < cameras.size(); c++) {
             TestHost host = cameras.get(c);
-            processes.add(host.start(Commands.PYTHON.toString(), CAMERA.toString(), host.hostAddress(),
-                    String.valueOf(LocalCluster.NGINX_IMAGES), "25", String.valueOf(seconds),
+            List<String> command = new ArrayList<>(List.of(Commands.PYTHON.toString(), CAMERA.toString(),
+                    host.hostAddress(), String.valueOf(LocalCluster.NGINX_IMAGES), "25", String.valueOf(seconds),
                     String.valueOf(7200 + c + seconds)));
+            if (move.length == 2) {
+                command.addAll(List.of("1.0", String.valueOf(move[0]), String.valueOf(move[1])));
+            }
+            processes.add(host.start(command.toArray(String[]::new)));
         }
         List<Thread> readers = new ArrayList<>();
         List<List<String>> outputs = new ArrayList<>();
