@@ -13,6 +13,7 @@ import dev.udpimage.decode.PixelDecoder;
 import dev.udpimage.events.MotionProperties;
 import dev.udpimage.events.analysis.MotionStage;
 import dev.udpimage.events.file.FileEventStore;
+import dev.udpimage.notify.mqtt.MqttProperties;
 import dev.udpimage.protocol.ImageReassembler;
 import dev.udpimage.store.StoreProperties;
 import dev.udpimage.stream.StreamsProperties;
@@ -24,18 +25,19 @@ import dev.udpimage.udp.TransferProperties;
  * store workers, the legacy and the reliable-mode transfers in progress (each up to
  * {@code max-inflight-bytes}), the reassembler's pool of spare blocks, the streams'
  * newest frames, the pixel decoder's share, the motion analysis (its detectors and the
- * frames waiting) and the events kept. Settings that cannot fit in three quarters of the
- * heap are refused at start: a history loaded at start that does not fit would fail the
- * start with an OutOfMemoryError after a long load, and a flood that fills every bound
- * would end in one. A quarter of the heap stays for everything else. The check runs
- * before any bean is made (a bean factory post-processor binding the settings itself).
+ * frames waiting), the events kept and what MQTT holds while its broker is away. Settings
+ * that cannot fit in three quarters of the heap are refused at start: a history loaded at
+ * start that does not fit would fail the start with an OutOfMemoryError after a long
+ * load, and a flood that fills every bound would end in one. A quarter of the heap stays
+ * for everything else. The check runs before any bean is made (a bean factory
+ * post-processor binding the settings itself).
  */
 @Component
 public class HeapBudget implements BeanFactoryPostProcessor, EnvironmentAware {
 
     static final String REFUSAL = "udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable), "
-            + "udp.streams.max-bytes and udp.motion.max-cameras' detectors, with 106MB of fixed buffers (and 16MB "
-            + "more for the motion analysis), must fit in three quarters of the heap";
+            + "udp.streams.max-bytes and udp.motion.max-cameras' detectors, with 101MB of fixed buffers (and 8MB "
+            + "more for the motion analysis, 5MB for MQTT), must fit in three quarters of the heap";
 
     private Environment environment;
 
@@ -50,7 +52,8 @@ public class HeapBudget implements BeanFactoryPostProcessor, EnvironmentAware {
         long held = heldInMemory(binder.bindOrCreate("udp.store", StoreProperties.class),
                 binder.bindOrCreate("udp.transfer", TransferProperties.class),
                 binder.bindOrCreate("udp.streams", StreamsProperties.class),
-                binder.bindOrCreate("udp.motion", MotionProperties.class));
+                binder.bindOrCreate("udp.motion", MotionProperties.class))
+                + notifications(binder.bindOrCreate("udp.mqtt", MqttProperties.class));
         long allowed = Runtime.getRuntime().maxMemory() / 4 * 3;
         if (held > allowed) {
             throw new TooLarge(held, allowed);
@@ -64,6 +67,14 @@ public class HeapBudget implements BeanFactoryPostProcessor, EnvironmentAware {
                 + 2 * transfer.maxInflightBytes().toBytes() + ImageReassembler.POOLED_BYTES
                 + streams.maxBytes().toBytes() + PixelDecoder.HEAP_BYTES + MotionStage.heldInMemory(motion)
                 + FileEventStore.MAX_EVENTS * EVENT_BYTES;
+    }
+
+    /**
+     * What MQTT holds while its broker is away: the snapshots waiting, and a kilobyte for
+     * each other message.
+     */
+    static long notifications(MqttProperties mqtt) {
+        return mqtt.enabled() ? mqtt.maxSnapshotBytes().toBytes() + mqtt.maxQueued() * 1024L : 0;
     }
 
     /** What a kept event holds on the heap (file backend), at most. */

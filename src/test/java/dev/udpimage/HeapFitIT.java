@@ -40,8 +40,8 @@ class HeapFitIT {
             assertThat(service.exitValue()).as("exit code").isNotZero();
             assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("udp.store.max-bytes, twice udp.transfer.max-inflight-bytes (legacy and reliable), "
-                        + "udp.streams.max-bytes and udp.motion.max-cameras' detectors, with 106MB of fixed buffers "
-                        + "(and 16MB more for the motion analysis), must fit in three quarters of the heap")
+                        + "udp.streams.max-bytes and udp.motion.max-cameras' detectors, with 101MB of fixed buffers "
+                        + "(and 8MB more for the motion analysis, 5MB for MQTT), must fit in three quarters of the heap")
                 .doesNotContain("OutOfMemoryError");
         }
         finally {
@@ -51,7 +51,7 @@ class HeapFitIT {
 
     @Test
     void loweredToFitTheServiceStarts() throws Exception {
-        // 8 + 2 x 8 + 8 MB, and the 106 MB of fixed buffers: 138 MB of the 144 MB allowed
+        // 8 + 2 x 8 + 8 MB, and the 101 MB of fixed buffers: 133 MB of the 144 MB allowed
         Process service = start("--udp.store.max-bytes=8MB", "--udp.transfer.max-image-bytes=8MB",
                 "--udp.transfer.max-inflight-bytes=8MB", "--udp.streams.max-bytes=8MB", "--udp.motion.enabled=false")
             .start();

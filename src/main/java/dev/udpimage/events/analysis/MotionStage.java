@@ -47,10 +47,10 @@ public class MotionStage implements StoreListener, DisposableBean {
     private static final RateLimitedLog failureLog = new RateLimitedLog(log, 1);
 
     /** Most bytes of frames waiting for the analysis, all cameras together. */
-    public static final long MAX_PENDING_BYTES = 8L << 20;
+    public static final long MAX_PENDING_BYTES = 4L << 20;
 
     /** Most bytes of frames held as snapshot candidates, all cameras together. */
-    public static final long MAX_CANDIDATE_BYTES = 8L << 20;
+    public static final long MAX_CANDIDATE_BYTES = 4L << 20;
 
     /**
      * What one camera's detector holds at most: its background and working planes at

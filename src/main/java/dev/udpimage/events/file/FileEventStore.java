@@ -51,7 +51,7 @@ public class FileEventStore implements EventStore {
     private static final RateLimitedLog failureLog = new RateLimitedLog(log, 1);
 
     /** Most events kept, all cameras together. */
-    public static final int MAX_EVENTS = 20_000;
+    public static final int MAX_EVENTS = 10_000;
 
     static final String EVENTS = "events";
 

@@ -49,7 +49,7 @@ public record MqttProperties(@DefaultValue("") String url, @DefaultValue("udpima
         @DefaultValue("homeassistant") String discoveryPrefix, @DefaultValue("") String username,
         @DefaultValue("") String password, @DefaultValue("") String clientId,
         @DefaultValue("1") @Min(0) @Max(2) int qos, @DefaultValue("1000") @Min(1) @Max(65535) int maxQueued,
-        @DefaultValue("8MB") @NotNull DataSize maxSnapshotBytes, @DefaultValue("true") boolean publishSnapshots,
+        @DefaultValue("4MB") @NotNull DataSize maxSnapshotBytes, @DefaultValue("true") boolean publishSnapshots,
         @DefaultValue("true") boolean discovery, @DefaultValue("15s") @NotNull Duration keepAlive,
         @DefaultValue("30s") @NotNull Duration maxReconnectDelay, @DefaultValue("1024") @Min(1) int maxCameras) {
 
