@@ -136,7 +136,7 @@ public class StreamHub implements StoreListener {
     /**
      * What {@code GET /received/streams} shows of one stream.
      *
-     * @param active whether it sent a frame within the last 5 s
+     * @param active whether it sent a frame within the last 5 s (and is online)
      * @param online whether it sent a frame within {@code udp.streams.offline-after}
      */
     public record StreamInfo(String sender, long frames, double fps, double bytesPerSecond, Instant lastFrameAt,
@@ -188,7 +188,8 @@ public class StreamHub implements StoreListener {
             ImageMetadata image = this.latest.metadata();
             return new StreamInfo(this.key, this.frames, Math.round(fps * 10) / 10.0, Math.round(bytesPerSecond),
                     image.receivedAt(), image.width(), image.height(), image.format(),
-                    now - this.lastNanos < STOPPED_AFTER.toNanos(), now - this.lastNanos < offlineNanos);
+                    now - this.lastNanos < Math.min(STOPPED_AFTER.toNanos(), offlineNanos),
+                    now - this.lastNanos < offlineNanos);
         }
 
     }

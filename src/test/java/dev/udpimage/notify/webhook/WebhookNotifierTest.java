@@ -1,5 +1,8 @@
 package dev.udpimage.notify.webhook;
 
+import dev.udpimage.support.TestSubscriber;
+import dev.udpimage.support.TestHook;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -24,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.udpimage.events.Event;
 import dev.udpimage.events.Snapshot;
 import dev.udpimage.motion.Box;
-import dev.udpimage.notify.webhook.TestHook.Request;
+import dev.udpimage.support.TestHook.Request;
 import dev.udpimage.notify.webhook.WebhookProperties.Webhook;
 
 /**
@@ -89,7 +92,7 @@ class WebhookNotifierTest {
     @Test
     void newAndEndArriveInOrderSignedWithTheirHeaders() throws Exception {
         TestHook hook = hook(TestHook.answering(200));
-        WebhookNotifier notifier = notifier(settings(hook.webhook()));
+        WebhookNotifier notifier = notifier(settings(webhook(hook)));
         assertThat(List.of(count("sent"), count("failed"), count("dropped"))).as("registered at 0").containsOnly(0.0);
 
         notifier.opened(event(7, false), SNAPSHOT);
@@ -126,7 +129,7 @@ class WebhookNotifierTest {
     @Test
     void cameraOnlineAndOfflineSayWhichCameraAndItsLastFrame() throws Exception {
         TestHook hook = hook(TestHook.answering(204));
-        WebhookNotifier notifier = notifier(settings(hook.webhook()));
+        WebhookNotifier notifier = notifier(settings(webhook(hook)));
 
         notifier.cameraOnline("192.168.1.20", START);
         notifier.cameraOffline("192.168.1.20", START.plusSeconds(30));
@@ -150,9 +153,9 @@ class WebhookNotifierTest {
     void updatesAreSentOnlyWhenAskedFor() throws Exception {
         TestHook quiet = hook(TestHook.answering(200));
         TestHook told = hook(TestHook.answering(200));
-        WebhookNotifier withoutUpdates = notifier(settings(quiet.webhook()));
+        WebhookNotifier withoutUpdates = notifier(settings(webhook(quiet)));
         WebhookNotifier withUpdates = notifier(
-                settings(List.of(told.webhook()), List.of("127.0.0.0/8"), Duration.ofSeconds(2), 3, 16, true));
+                settings(List.of(webhook(told)), List.of("127.0.0.0/8"), Duration.ofSeconds(2), 3, 16, true));
 
         for (WebhookNotifier notifier : List.of(withoutUpdates, withUpdates)) {
             notifier.updated(event(3, false), SNAPSHOT);
@@ -167,7 +170,7 @@ class WebhookNotifierTest {
     @Test
     void aHookAnswering500IsTriedAgainUntilItTakesIt() throws Exception {
         TestHook hook = hook(TestHook.answering(500, 503, 200));
-        WebhookNotifier notifier = notifier(settings(hook.webhook()));
+        WebhookNotifier notifier = notifier(settings(webhook(hook)));
 
         notifier.opened(event(1, false), SNAPSHOT);
 
@@ -186,7 +189,7 @@ class WebhookNotifierTest {
     @Test
     void aHookAnswering400IsNotTriedAgain() throws Exception {
         TestHook hook = hook(TestHook.answering(400));
-        WebhookNotifier notifier = notifier(settings(hook.webhook()));
+        WebhookNotifier notifier = notifier(settings(webhook(hook)));
 
         notifier.opened(event(1, false), SNAPSHOT);
 
@@ -200,7 +203,7 @@ class WebhookNotifierTest {
     void aHangingHookCostsOnlyItsTimeoutAndHoldsBackNoOtherHook() throws Exception {
         TestHook hanging = hook(TestHook.hanging());
         TestHook healthy = hook(TestHook.answering(200));
-        WebhookNotifier notifier = notifier(settings(List.of(hanging.webhook(), healthy.webhook()),
+        WebhookNotifier notifier = notifier(settings(List.of(webhook(hanging), webhook(healthy)),
                 List.of("127.0.0.0/8"), Duration.ofMillis(300), 2, 16, false));
 
         for (int id = 1; id <= 5; id++) {
@@ -222,7 +225,7 @@ class WebhookNotifierTest {
     void anAnswerWhoseBodyNeverEndsIsCutAtTheTimeout() throws Exception {
         TestHook endless = hook(TestHook.answeringWithoutEnd());
         TestHook healthy = hook(TestHook.answering(200));
-        WebhookNotifier notifier = notifier(settings(List.of(endless.webhook(), healthy.webhook()),
+        WebhookNotifier notifier = notifier(settings(List.of(webhook(endless), webhook(healthy)),
                 List.of("127.0.0.0/8"), Duration.ofMillis(300), 1, 16, false));
 
         notifier.ended(event(1, true), SNAPSHOT);
@@ -271,7 +274,7 @@ class WebhookNotifierTest {
     void aFullQueueDropsTheOldest() throws Exception {
         TestHook hook = hook(TestHook.holdingTheFirst());
         WebhookNotifier notifier = notifier(
-                settings(List.of(hook.webhook()), List.of("127.0.0.0/8"), Duration.ofSeconds(3), 3, 2, false));
+                settings(List.of(webhook(hook)), List.of("127.0.0.0/8"), Duration.ofSeconds(3), 3, 2, false));
 
         notifier.opened(event(1, false), SNAPSHOT);
         Request first = hook.next(WITHIN); // being tried: not in the queue
@@ -290,9 +293,13 @@ class WebhookNotifierTest {
     @Test
     void closingStopsTheThread() throws IOException, InterruptedException {
         TestHook hook = hook(TestHook.answering(200));
-        WebhookNotifier notifier = new WebhookNotifier(settings(hook.webhook()), JSON, this.meters);
+        WebhookNotifier notifier = new WebhookNotifier(settings(webhook(hook)), JSON, this.meters);
         notifier.destroy();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("webhooks"));
+    }
+
+    private static Webhook webhook(TestHook hook) {
+        return new Webhook(hook.url(), hook.secret);
     }
 
 }

@@ -1,5 +1,8 @@
 package dev.udpimage.notify.webhook;
 
+import dev.udpimage.support.TestSubscriber;
+import dev.udpimage.support.TestHook;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.udpimage.notify.webhook;
+package dev.udpimage.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,44 +29,44 @@ import com.sun.net.httpserver.HttpServer;
  * A receiving webhook on loopback (the JDK's own HTTP server): it records every request
  * and answers the n-th one as its {@link Answer} says.
  */
-final class TestHook implements AutoCloseable {
+public final class TestHook implements AutoCloseable {
 
     /** What the n-th request (from 0) is answered; may block. */
-    interface Answer {
+    public interface Answer {
 
         int status(int request) throws InterruptedException;
 
     }
 
     /** A request as the hook received it. */
-    record Request(Headers headers, byte[] body) {
+    public record Request(Headers headers, byte[] body) {
 
-        String header(String name) {
+        public String header(String name) {
             return this.headers.getFirst(name);
         }
 
-        String text() {
+        public String text() {
             return new String(this.body, StandardCharsets.UTF_8);
         }
 
     }
 
-    final String secret = "a-secret-of-32-characters-length";
+    public final String secret = "a-secret-of-32-characters-length";
 
-    final BlockingQueue<Request> received = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Request> received = new LinkedBlockingQueue<>();
 
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
 
     /**
      * Counted down when the hook is closed, or by a test: what {@link #hold} waits for.
      */
-    final CountDownLatch released = new CountDownLatch(1);
+    public final CountDownLatch released = new CountDownLatch(1);
 
     private final HttpServer server;
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
-    TestHook(Answer answer) {
+    public TestHook(Answer answer) {
         try {
             this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         }
@@ -79,12 +79,12 @@ final class TestHook implements AutoCloseable {
     }
 
     /** A hook answering its requests with these, the last one repeated. */
-    static TestHook answering(int... statuses) {
+    public static TestHook answering(int... statuses) {
         return new TestHook(n -> statuses[Math.min(n, statuses.length - 1)]);
     }
 
     /** A hook that never answers (until closed). */
-    static TestHook hanging() {
+    public static TestHook hanging() {
         TestHook[] hook = new TestHook[1];
         hook[0] = new TestHook(n -> {
             hook[0].released.await();
@@ -94,7 +94,7 @@ final class TestHook implements AutoCloseable {
     }
 
     /** A hook that holds its first request until {@link #released}, then answers 200. */
-    static TestHook holdingTheFirst() {
+    public static TestHook holdingTheFirst() {
         TestHook[] hook = new TestHook[1];
         hook[0] = new TestHook(n -> {
             if (n == 0) {
@@ -109,7 +109,7 @@ final class TestHook implements AutoCloseable {
      * A hook that answers 200 at once, then sends one byte of its body and nothing more
      * (until closed).
      */
-    static TestHook answeringWithoutEnd() {
+    public static TestHook answeringWithoutEnd() {
         TestHook[] hook = new TestHook[1];
         hook[0] = new TestHook(n -> -1);
         return hook[0];
@@ -135,16 +135,12 @@ final class TestHook implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/hook";
     }
 
-    WebhookProperties.Webhook webhook() {
-        return new WebhookProperties.Webhook(url(), this.secret);
-    }
-
     /** The next request received, waiting for it a while. */
-    Request next(Duration within) throws InterruptedException {
+    public Request next(Duration within) throws InterruptedException {
         Request request = this.received.poll(within.toMillis(), TimeUnit.MILLISECONDS);
         if (request == null) {
             throw new AssertionError("no request at " + url() + " within " + within);
@@ -152,12 +148,12 @@ final class TestHook implements AutoCloseable {
         return request;
     }
 
-    List<Request> all() {
+    public List<Request> all() {
         return List.copyOf(this.received);
     }
 
     /** The signature header the request should carry, computed here from the secret. */
-    String expectedSignature(Request request) throws GeneralSecurityException {
+    public String expectedSignature(Request request) throws GeneralSecurityException {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(this.secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         mac.update((request.header("X-Udp-Timestamp") + ".").getBytes(StandardCharsets.UTF_8));

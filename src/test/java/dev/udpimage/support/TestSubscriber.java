@@ -1,4 +1,4 @@
-package dev.udpimage.notify.mqtt;
+package dev.udpimage.support;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,12 +23,12 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * keeps its subscriptions, and what arrives for them, while it is away (and across the
  * broker's restart): {@link #reconnect()} then receives all of it.
  */
-final class TestSubscriber implements AutoCloseable {
+public final class TestSubscriber implements AutoCloseable {
 
     /** A message as received; {@code retained} only when sent for a new subscription. */
-    record Message(String topic, byte[] payload, boolean retained) {
+    public record Message(String topic, byte[] payload, boolean retained, java.time.Instant arrived) {
 
-        String text() {
+        public String text() {
             return new String(this.payload, StandardCharsets.UTF_8);
         }
 
@@ -54,7 +54,8 @@ final class TestSubscriber implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                TestSubscriber.this.received.add(new Message(topic, message.getPayload(), message.isRetained()));
+                TestSubscriber.this.received
+                    .add(new Message(topic, message.getPayload(), message.isRetained(), java.time.Instant.now()));
             }
 
             @Override
@@ -65,7 +66,7 @@ final class TestSubscriber implements AutoCloseable {
     }
 
     /** Connected and subscribed to {@code filters} at QoS 1. */
-    static TestSubscriber open(String url, boolean persistent, String... filters) throws MqttException {
+    public static TestSubscriber open(String url, boolean persistent, String... filters) throws MqttException {
         TestSubscriber subscriber = new TestSubscriber(url, persistent);
         subscriber.client.connect(subscriber.options);
         int[] qos = new int[filters.length];
@@ -75,14 +76,14 @@ final class TestSubscriber implements AutoCloseable {
     }
 
     /** What a new subscriber of {@code topic} receives first: its retained message. */
-    static Message retained(String url, String topic) throws MqttException {
+    public static Message retained(String url, String topic) throws MqttException {
         try (TestSubscriber fresh = open(url, false, topic)) {
             return fresh.await(topic, message -> true);
         }
     }
 
     /** Connects again (the same session, when persistent), retrying until it can. */
-    void reconnect() {
+    public void reconnect() {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
             try {
                 if (!this.client.isConnected()) {
@@ -96,25 +97,25 @@ final class TestSubscriber implements AutoCloseable {
         });
     }
 
-    void publish(String topic, String payload, boolean retained) throws MqttException {
+    public void publish(String topic, String payload, boolean retained) throws MqttException {
         this.client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, retained);
     }
 
     /** Every message received on {@code topic}, oldest first. */
-    List<Message> on(String topic) {
+    public List<Message> on(String topic) {
         return this.received.stream().filter(message -> message.topic().equals(topic)).toList();
     }
 
-    List<Message> all() {
+    public List<Message> all() {
         return List.copyOf(this.received);
     }
 
-    void clear() {
+    public void clear() {
         this.received.clear();
     }
 
     /** The first message on {@code topic} that matches, waiting for it. */
-    Message await(String topic, Predicate<Message> matching) {
+    public Message await(String topic, Predicate<Message> matching) {
         return Awaitility.await()
             .atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(20))
@@ -122,7 +123,7 @@ final class TestSubscriber implements AutoCloseable {
     }
 
     /** Waits until {@code topic} received {@code count} messages; all of them. */
-    List<Message> await(String topic, int count) {
+    public List<Message> await(String topic, int count) {
         Awaitility.await()
             .atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(20))
