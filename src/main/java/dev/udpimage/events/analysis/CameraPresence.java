@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,12 @@ public class CameraPresence implements DisposableBean {
 
     private final ScheduledExecutorService clock;
 
-    public CameraPresence(StreamHub streams, EventPublisher publisher) {
+    public CameraPresence(StreamHub streams, EventPublisher publisher, MeterRegistry registry) {
         this.streams = streams;
         this.publisher = publisher;
+        Gauge.builder("udp.cameras.offline", this, CameraPresence::offline)
+            .description("Cameras that sent nothing for udp.streams.offline-after, still listed")
+            .register(registry);
         this.clock = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "camera-presence");
             thread.setDaemon(true);
@@ -66,6 +71,10 @@ public class CameraPresence implements DisposableBean {
         catch (RuntimeException ex) {
             log.warn("Looking at the cameras failed: {}", ex.toString());
         }
+    }
+
+    synchronized long offline() {
+        return this.online.values().stream().filter(online -> !online).count();
     }
 
     /** The cameras online at the last look. */

@@ -43,6 +43,16 @@ public class EventPublisher {
         this.failed = Counter.builder("udp.events.failed")
             .description("Event changes that could not be stored")
             .register(registry);
+        // at 0 from the start, whichever channels are configured: rates and alerts see
+        // them
+        for (String channel : List.of("mqtt", "webhook")) {
+            for (String outcome : List.of("sent", "failed", "dropped")) {
+                Counter.builder("udp.notifications." + outcome)
+                    .description("Notifications " + outcome + ", by channel")
+                    .tag("channel", channel)
+                    .register(registry);
+            }
+        }
     }
 
     /**

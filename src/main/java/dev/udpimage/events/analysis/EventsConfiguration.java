@@ -45,8 +45,8 @@ public class EventsConfiguration {
     }
 
     @Bean
-    CameraPresence cameraPresence(StreamHub streams, EventPublisher publisher) {
-        return new CameraPresence(streams, publisher);
+    CameraPresence cameraPresence(StreamHub streams, EventPublisher publisher, MeterRegistry registry) {
+        return new CameraPresence(streams, publisher, registry);
     }
 
     /**
