@@ -18,6 +18,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import dev.udpimage.client.ApiClient;
 import dev.udpimage.client.ApiException;
+import dev.udpimage.client.api.EventsApi;
 import dev.udpimage.client.api.ReceivedApi;
 import dev.udpimage.client.api.RecordingsApi;
 import dev.udpimage.client.api.SendApi;
@@ -79,6 +80,16 @@ class OpenApiClientIT extends ServiceTestSupport {
 
         List<CameraRecording> cameras = new RecordingsApi(basic()).cameras();
         assertThat(cameras).extracting(CameraRecording::getSender).contains("127.0.0.1");
+
+        // events: none yet on this service; an unknown one is a problem the client
+        // decodes
+        EventsApi events = new EventsApi(basic());
+        assertThat(events.find("127.0.0.1", null, null, null, 10, "desc", null)).isEmpty();
+        assertThat(events.areas("127.0.0.1").getEnabled()).isTrue();
+        ApiException noEvent = catchThrowableOfType(ApiException.class, () -> events.event(999L));
+        assertThat(noEvent.getCode()).isEqualTo(404);
+        assertThat(basic().getObjectMapper().readValue(noEvent.getResponseBody(), Problem.class).getDetail())
+            .isEqualTo("no event 999");
 
         ApiException refused = catchThrowableOfType(ApiException.class,
                 () -> new SendApi(basic()).sendImage(upload, "no-such-host.invalid", null, null, null, null, null));
