@@ -25,6 +25,10 @@ import java.util.Map;
  * epoch for Foxglove and ROS 2); a channel's log times must never go back, while
  * different channels' may interleave in any order.
  * <p>
+ * What the messages hold is the caller's: {@link FoxgloveJson} encodes the flavour for
+ * Foxglove (JSON, frames as {@code foxglove.CompressedImage}), {@link Ros2Messages} that
+ * of the {@code ros2} profile (CDR, frames as {@code sensor_msgs/msg/CompressedImage}).
+ * <p>
  * Not thread-safe. Nothing is written after {@link #finish()}, and the output stream is
  * never closed here.
  */
@@ -69,6 +73,7 @@ public final class McapWriter {
      * Writes the magic and the Header.
      * @param profile the Header's profile: {@code ""} for none, {@code "ros2"} when every
      * channel is CDR with a {@code ros2msg} schema and QoS metadata
+     * ({@link Ros2Messages})
      * @param chunkBytes the most bytes of records a chunk gathers (at least 1)
      */
     public McapWriter(OutputStream out, String profile, int chunkBytes) throws IOException {

@@ -6,16 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * {@link McapWriter}'s files read back by {@link McapTestReader}, which checks every
- * record, CRC, index and offset.
+ * record, CRC, index and offset; and the message encoders, byte for byte.
  */
 class McapWriterTest {
 
@@ -39,8 +45,8 @@ class McapWriterTest {
     @Test
     void channelsWithoutMessagesAreInTheDataSectionAndTheSummary() throws IOException {
         McapWriter writer = new McapWriter(this.file, "ros2");
-        int schema = writer.schema("std_msgs/msg/String", "ros2msg", bytes("string data\n"));
-        writer.channel(schema, "/lists", "cdr", Map.of("offered_qos_profiles", ""));
+        int schema = writer.schema(Ros2Messages.STRING, "ros2msg", bytes(Ros2Messages.STRING_DEFINITION));
+        writer.channel(schema, "/lists", "cdr", Ros2Messages.CHANNEL_METADATA);
         writer.finish();
         McapTestReader read = McapTestReader.read(this.file.toByteArray());
         assertThat(read.profile).isEqualTo("ros2");
@@ -220,6 +226,68 @@ class McapWriterTest {
         written[indexOf(written, jpeg(100, 1)) + 50] ^= 1;
         assertThatThrownBy(() -> McapTestReader.read(written)).isInstanceOf(AssertionError.class)
             .hasMessageContaining("uncompressed_crc");
+    }
+
+    @Test
+    void cdrCompressedImageByteForByte() {
+        byte[][] parts = Ros2Messages.compressedImage(Instant.ofEpochSecond(1, 2), "cam", "jpeg",
+                new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9 });
+        String expected = "00010000" // encapsulation: CDR, little-endian
+                + "01000000" + "02000000" // stamp: sec 1, nanosec 2
+                + "04000000" + "63616d00" // frame_id "cam" and its NUL
+                + "05000000" + "6a70656700" // format "jpeg" and its NUL, ending at 25
+                + "000000" // to 28, 4-aligned (counted after the encapsulation)
+                + "04000000"; // data's length
+        assertThat(HexFormat.of().formatHex(parts[0])).isEqualTo(expected);
+        assertThat(HexFormat.of().formatHex(parts[1])).isEqualTo("ffd8ffd9");
+    }
+
+    @Test
+    void cdrStringByteForByte() {
+        assertThat(HexFormat.of().formatHex(Ros2Messages.string("[1]")))
+            .isEqualTo("00010000" + "04000000" + "5b315d00");
+    }
+
+    @Test
+    void theRos2DefinitionNamesItsDependenciesAfterSeparators() {
+        String definition = Ros2Messages.COMPRESSED_IMAGE_DEFINITION;
+        assertThat(definition).startsWith("std_msgs/Header header\nstring format\nuint8[] data\n")
+            .contains("\n" + "=".repeat(80) + "\nMSG: std_msgs/Header\nbuiltin_interfaces/Time stamp\n")
+            .contains("\n" + "=".repeat(80) + "\nMSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec\n");
+        assertThat(Ros2Messages.OFFERED_QOS_PROFILES).startsWith("- history: ");
+    }
+
+    @Test
+    void foxgloveCompressedImageIsJsonWithTheImageInBase64() {
+        byte[] jpeg = jpeg(1_000, 3);
+        byte[][] parts = FoxgloveJson.compressedImage(Instant.ofEpochSecond(1_700_000_000, 123_456_789), "cam \"1\"",
+                "jpeg", jpeg);
+        StringBuilder text = new StringBuilder();
+        for (byte[] part : parts) {
+            text.append(new String(part, StandardCharsets.UTF_8));
+        }
+        JsonNode message = JsonMapper.builder().build().readTree(text.toString());
+        assertThat(message.path("timestamp").path("sec").asLong()).isEqualTo(1_700_000_000L);
+        assertThat(message.path("timestamp").path("nsec").asLong()).isEqualTo(123_456_789L);
+        assertThat(message.path("frame_id").asString()).isEqualTo("cam \"1\"");
+        assertThat(message.path("format").asString()).isEqualTo("jpeg");
+        assertThat(Base64.getDecoder().decode(message.path("data").asString())).isEqualTo(jpeg);
+    }
+
+    @Test
+    void aListMessageHoldsItsTimeAndValue() {
+        JsonMapper json = JsonMapper.builder().build();
+        JsonNode message = json
+            .readTree(FoxgloveJson.list(Instant.parse("2024-05-06T07:08:09.123456Z"), "[0, 0, 0, 7]"));
+        assertThat(message.path("receivedAt").asString()).isEqualTo("2024-05-06T07:08:09.123456Z");
+        assertThat(message.path("value").path(3).asInt()).isEqualTo(7);
+        JsonNode schema = json.readTree(FoxgloveJson.LIST_SCHEMA);
+        assertThat(schema.path("properties").path("value").path("items").path("type").asString()).isEqualTo("number");
+        assertThat(json.readTree(FoxgloveJson.COMPRESSED_IMAGE_SCHEMA)
+            .path("properties")
+            .path("data")
+            .path("contentEncoding")
+            .asString()).isEqualTo("base64");
     }
 
     /** JPEG-like bytes: the markers around {@code length} bytes of a seeded noise. */
