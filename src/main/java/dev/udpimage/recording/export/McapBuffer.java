@@ -13,12 +13,23 @@ import java.util.Map;
  */
 final class McapBuffer {
 
+    private final int growthLimit;
+
     private byte[] bytes;
 
     private int size;
 
     McapBuffer(int capacity) {
+        this(capacity, Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * @param growthLimit how far doubling takes the capacity: beyond it, the buffer grows
+     * only to what it must hold
+     */
+    McapBuffer(int capacity, int growthLimit) {
         this.bytes = new byte[Math.max(capacity, 16)];
+        this.growthLimit = Math.max(growthLimit, this.bytes.length);
     }
 
     int size() {
@@ -128,7 +139,7 @@ final class McapBuffer {
                 throw new IllegalStateException("an MCAP buffer cannot hold " + needed + " bytes");
             }
             this.bytes = Arrays.copyOf(this.bytes,
-                    (int) Math.max(needed, Math.min(2L * this.bytes.length, Integer.MAX_VALUE - 8)));
+                    (int) Math.max(needed, Math.min(2L * this.bytes.length, this.growthLimit)));
         }
     }
 

@@ -35,7 +35,7 @@ final class McapChunks {
     McapChunks(McapOutput out, int chunkBytes) {
         this.out = out;
         this.chunkBytes = chunkBytes;
-        this.chunk = new McapBuffer(Math.min(chunkBytes, 64 * 1024));
+        this.chunk = new McapBuffer(Math.min(chunkBytes, 64 * 1024), chunkBytes);
     }
 
     /** Whether a chunk is being gathered. */

@@ -13,10 +13,11 @@ import java.util.Map;
  * uncompressed chunks of at most {@code chunkBytes} of records, and each chunk is
  * written, with its message indexes, when the next message would not fit in it; a message
  * larger than that is written in a chunk of its own, straight from the caller's arrays.
- * What the writer holds is therefore one chunk, plus the summary it writes at the end:
- * the schemas, the channels, their message counts and one chunk index per chunk. Readers
- * that seek (the index, statistics and CRCs in the summary) and readers that stream
- * (every record in order) can both read the result.
+ * What the writer holds is therefore one chunk and the log times and offsets of its
+ * messages, plus the summary it writes at the end: the schemas, the channels, their
+ * message counts and one chunk index per chunk. Readers that seek (the index, statistics
+ * and CRCs in the summary) and readers that stream (every record in order) can both read
+ * the result.
  * <p>
  * A schema or channel is written when it is declared: before the chunks, or inside the
  * chunk being gathered, so always before the first message that refers to it; the summary
@@ -25,9 +26,11 @@ import java.util.Map;
  * epoch for Foxglove and ROS 2); a channel's log times must never go back, while
  * different channels' may interleave in any order.
  * <p>
- * What the messages hold is the caller's: {@link FoxgloveJson} encodes the flavour for
- * Foxglove (JSON, frames as {@code foxglove.CompressedImage}), {@link Ros2Messages} that
- * of the {@code ros2} profile (CDR, frames as {@code sensor_msgs/msg/CompressedImage}).
+ * What the messages hold is the caller's. {@link FoxgloveJson} encodes the default
+ * flavour, for Foxglove and any MCAP reader (JSON; frames as
+ * {@code foxglove.CompressedImage}); {@link Ros2Messages} that of the {@code ros2}
+ * profile, for ROS 2 tools such as rosbag2 (CDR; frames as
+ * {@code sensor_msgs/msg/CompressedImage}).
  * <p>
  * Not thread-safe. Nothing is written after {@link #finish()}, and the output stream is
  * never closed here.

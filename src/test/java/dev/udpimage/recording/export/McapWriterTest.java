@@ -216,6 +216,17 @@ class McapWriterTest {
     }
 
     @Test
+    void aChunksBufferGrowsNoFurtherThanAChunk() {
+        McapBuffer buffer = new McapBuffer(16, 100);
+        for (int i = 0; i < 9; i++) {
+            buffer.bytes(new byte[10]);
+        }
+        assertThat(buffer.array()).hasSize(100);
+        buffer.bytes(new byte[20]);
+        assertThat(buffer.array()).hasSize(110);
+    }
+
+    @Test
     void theTestReaderNoticesAFlippedByte() throws IOException {
         McapWriter writer = new McapWriter(this.file, "");
         int channel = writer.channel(0, "/a", "json", Map.of());
