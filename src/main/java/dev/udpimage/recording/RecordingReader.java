@@ -1,13 +1,14 @@
 package dev.udpimage.recording;
 
-import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import dev.udpimage.recording.format.IndexTimes;
+import dev.udpimage.store.ReceivedList;
 
 /**
  * The recording as it is read, whatever the backend: what is recorded per camera, its
@@ -45,10 +46,14 @@ public interface RecordingReader {
     byte[] read(RecordedFrame frame);
 
     /**
-     * Writes a sender's lists received in {@code [from, to)} as JSON lines, oldest first.
+     * A sender's lists received in {@code [from, to)}, oldest first, each handed to
+     * {@code each} as it is read (a long stretch is never held whole).
      * @return how many
      */
-    long writeLists(String camera, Instant from, Instant to, OutputStream out);
+    long lists(String camera, Instant from, Instant to, Consumer<ReceivedList> each);
+
+    /** The list the sender sent at {@code at}, or last before it. */
+    Optional<ReceivedList> listAt(String camera, Instant at);
 
     /**
      * A camera's frames in {@code [from, to)}, page by page ({@code size} frames a page,

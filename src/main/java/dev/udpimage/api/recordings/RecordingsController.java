@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,10 @@ import dev.udpimage.recording.CameraRecording;
 import dev.udpimage.recording.RecordedFrame;
 import dev.udpimage.recording.RecordingReader;
 import dev.udpimage.recording.format.IndexTimes;
+import dev.udpimage.recording.export.McapExport;
 import dev.udpimage.recording.export.VideoExport;
+import dev.udpimage.store.ReceivedList;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The recording over HTTP: what is recorded per camera, frames found by time, a stretch
@@ -58,18 +62,27 @@ public class RecordingsController {
 
     static final int MAX_READERS = ReadSlots.MAX_READERS;
 
+    static final int MAX_MCAP_SENDERS = 16;
+
     private static final String BOUNDARY = "frame";
 
     private final ObjectProvider<RecordingReader> recording;
 
     private final VideoExport export;
 
+    private final McapExport mcap;
+
     private final ReadSlots readers;
 
-    public RecordingsController(ObjectProvider<RecordingReader> recording, VideoExport export, ReadSlots readers) {
+    private final JsonMapper json;
+
+    public RecordingsController(ObjectProvider<RecordingReader> recording, VideoExport export, McapExport mcap,
+            ReadSlots readers, JsonMapper json) {
         this.recording = recording;
         this.export = export;
+        this.mcap = mcap;
         this.readers = readers;
+        this.json = json;
     }
 
     private RecordingReader recording() {
@@ -236,15 +249,27 @@ public class RecordingsController {
     public ResponseEntity<StreamingResponseBody> export(@RequestParam String sender,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
-            @RequestParam(defaultValue = "mkv") String format,
+            @Parameter(description = "mkv, mp4, or mcap (frames and lists together)") @RequestParam(
+                    defaultValue = "mkv") String format,
             @Parameter(description = "a timelapse: one frame per this interval (10s, 1m, PT1H)") @RequestParam(
-                    required = false) String every) {
+                    required = false) String every,
+            @Parameter(description = "format=mcap: more senders in the same file, comma-separated") @RequestParam(
+                    required = false) List<String> senders,
+            @Parameter(
+                    description = "format=mcap: foxglove (JSON, the default) or ros2 (CDR, for ros2 bag play)") @RequestParam(
+                            defaultValue = "foxglove") String profile) {
+        if ("mcap".equalsIgnoreCase(format)) {
+            if (every != null) {
+                throw Problems.badRequest("every is for video exports; an MCAP export holds every frame");
+            }
+            return mcap(sender, senders, from, to, profile);
+        }
         VideoExport.Format container;
         try {
             container = VideoExport.Format.valueOf(format.toUpperCase(Locale.ROOT));
         }
         catch (IllegalArgumentException ex) {
-            throw Problems.badRequest("format must be mkv or mp4");
+            throw Problems.badRequest("format must be mkv, mp4 or mcap");
         }
         if (container == VideoExport.Format.MP4 && !VideoExport.mp4Available()) {
             throw Problems.of(HttpStatus.NOT_IMPLEMENTED, "MP4 needs ffmpeg",
@@ -268,19 +293,74 @@ public class RecordingsController {
                 this.readers.release();
             }
         };
-        String name = sender.replaceAll("[^0-9A-Za-z.]", "-") + "-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                    .withZone(ZoneOffset.UTC)
-                    .format(first.get(0).receivedAt())
-                + "." + container.name().toLowerCase(Locale.ROOT);
+        return attachment(body, container.contentType,
+                fileName(sender, first.get(0).receivedAt(), container.name().toLowerCase(Locale.ROOT)));
+    }
+
+    private ResponseEntity<StreamingResponseBody> mcap(String sender, List<String> more, Instant from, Instant to,
+            String profile) {
+        McapExport.Flavour flavour = switch (profile.toLowerCase(Locale.ROOT)) {
+            case "foxglove" -> McapExport.Flavour.FOXGLOVE;
+            case "ros2" -> McapExport.Flavour.ROS2;
+            default -> throw Problems.badRequest("profile must be foxglove or ros2");
+        };
+        List<String> cameras = new ArrayList<>();
+        cameras.add(sender);
+        if (more != null) {
+            more.stream().map(String::strip).filter(s -> !s.isEmpty() && !cameras.contains(s)).forEach(cameras::add);
+        }
+        if (cameras.size() > MAX_MCAP_SENDERS) {
+            throw Problems.badRequest("at most " + MAX_MCAP_SENDERS + " senders in one MCAP export");
+        }
+        RecordingReader recording = recording();
+        Instant start = from == null ? Instant.EPOCH : from;
+        Instant end = end(to);
+        checkRange(start, end);
+        Instant firstAt = null;
+        for (String camera : cameras) {
+            List<RecordedFrame> first = recording.frames(camera, start, end, 1);
+            Instant at = !first.isEmpty() ? first.get(0).receivedAt()
+                    : recording.listAt(camera, end.minusNanos(1))
+                        .map(ReceivedList::receivedAt)
+                        .filter(t -> !t.isBefore(start))
+                        .orElse(null);
+            if (at != null && (firstAt == null || at.isBefore(firstAt))) {
+                firstAt = at;
+            }
+        }
+        if (firstAt == null) {
+            throw Problems
+                .notFound("nothing of " + String.join(", ", cameras) + " recorded in [" + start + ", " + end + ")");
+        }
+        acquireReader();
+        StreamingResponseBody body = out -> {
+            try {
+                this.mcap.write(recording, cameras, start, end, flavour, out);
+            }
+            finally {
+                this.readers.release();
+            }
+        };
+        return attachment(body, McapExport.CONTENT_TYPE, fileName(sender, firstAt, "mcap"));
+    }
+
+    private static String fileName(String sender, Instant first, String extension) {
+        return sender.replaceAll("[^0-9A-Za-z.]", "-") + "-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(first) + "."
+                + extension;
+    }
+
+    private static ResponseEntity<StreamingResponseBody> attachment(StreamingResponseBody body, String contentType,
+            String name) {
         return ResponseEntity.ok()
-            .contentType(MediaType.parseMediaType(container.contentType))
+            .contentType(MediaType.parseMediaType(contentType))
             .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
             .body(body);
     }
 
     @Operation(operationId = "recordedLists",
-            summary = "A sender's recorded lists in [from, to) as JSON lines (application/x-ndjson)")
+            summary = "A sender's recorded lists in [from, to) as JSON lines (application/x-ndjson)",
+            description = "Each line is {\"sender\", \"receivedAt\", \"value\"}, oldest first.")
     @GetMapping(value = "/lists", produces = "application/x-ndjson")
     public ResponseEntity<StreamingResponseBody> lists(@RequestParam String sender,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
@@ -289,8 +369,32 @@ public class RecordingsController {
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);
         checkRange(start, end);
-        StreamingResponseBody body = out -> recording.writeLists(sender, start, end, out);
+        StreamingResponseBody body = out -> {
+            try {
+                recording.lists(sender, start, end, list -> {
+                    try {
+                        out.write(this.json.writeValueAsBytes(list));
+                        out.write('\n');
+                    }
+                    catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                });
+            }
+            catch (UncheckedIOException ex) {
+                throw ex.getCause();
+            }
+        };
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson")).body(body);
+    }
+
+    @Operation(operationId = "recordedListAt",
+            summary = "The list a sender sent last at or before a time (404 if none), like frame?at=")
+    @GetMapping("/list")
+    public ReceivedList listAt(@RequestParam String sender,
+            @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
+        return recording().listAt(sender, at)
+            .orElseThrow(() -> Problems.notFound("no list of " + sender + " recorded at or before " + at));
     }
 
     private void acquireReader() {

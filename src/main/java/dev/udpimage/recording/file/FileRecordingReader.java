@@ -2,10 +2,8 @@ package dev.udpimage.recording.file;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,6 +15,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -189,12 +188,12 @@ final class FileRecordingReader implements RecordingReader {
     }
 
     @Override
-    public long writeLists(String camera, Instant from, Instant to, OutputStream out) {
+    public long lists(String camera, Instant from, Instant to, Consumer<ReceivedList> each) {
         CameraSegments segments = this.catalog.get(this.cameras.cameraOf(camera));
         if (segments == null) {
             return 0;
         }
-        long written = 0;
+        long read = 0;
         // a file holds a segment duration of lists from its start on
         long fromMicros = IndexTimes.micros(from) - this.settings.segmentDuration().toNanos() / 1000;
         long toMicros = IndexTimes.micros(to);
@@ -208,8 +207,8 @@ final class FileRecordingReader implements RecordingReader {
                 while ((line = lines.readLine()) != null) {
                     ReceivedList list = parse(line);
                     if (list != null && !list.receivedAt().isBefore(from) && list.receivedAt().isBefore(to)) {
-                        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                        written++;
+                        each.accept(list);
+                        read++;
                     }
                 }
             }
@@ -220,7 +219,44 @@ final class FileRecordingReader implements RecordingReader {
                 throw new UncheckedIOException(ex);
             }
         }
-        return written;
+        return read;
+    }
+
+    @Override
+    public Optional<ReceivedList> listAt(String camera, Instant at) {
+        CameraSegments segments = this.catalog.get(this.cameras.cameraOf(camera));
+        if (segments == null) {
+            return Optional.empty();
+        }
+        long micros = IndexTimes.micros(at);
+        List<Path> files = listFiles(segments);
+        // the newest file that starts at or before the instant, and older ones if it has
+        // none
+        for (int f = files.size() - 1; f >= 0; f--) {
+            if (Recovery.startOf(files.get(f).getFileName().toString()) > micros) {
+                continue;
+            }
+            ReceivedList found = null;
+            try (BufferedReader lines = Files.newBufferedReader(files.get(f))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    ReceivedList list = parse(line);
+                    if (list != null && !list.receivedAt().isAfter(at)) {
+                        found = list;
+                    }
+                }
+            }
+            catch (NoSuchFileException ex) {
+                continue;
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            if (found != null) {
+                return Optional.of(found);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A camera's lists files, oldest first. */

@@ -1,9 +1,7 @@
 package dev.udpimage.store.cluster;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.TransactionDefinition;
@@ -268,25 +267,32 @@ class ClusterRecording implements RecordingReader {
     }
 
     @Override
-    public long writeLists(String camera, Instant from, Instant to, OutputStream out) {
-        AtomicLong written = new AtomicLong();
+    public long lists(String camera, Instant from, Instant to, Consumer<ReceivedList> each) {
+        AtomicLong read = new AtomicLong();
         this.jdbc
             .sql("select id, sender, received_at, bytes, value::text from list where camera = ? and received_at >= ? "
                     + "and received_at < ? order by received_at, id")
             .params(this.cameras.cameraOf(camera), utc(from), utc(to))
             .query(rs -> {
-                ReceivedList list = new ReceivedList(rs.getLong(1), rs.getString(2),
-                        rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getInt(4),
-                        this.json.readTree(rs.getString(5)));
-                try {
-                    out.write((this.json.writeValueAsString(list) + "\n").getBytes(StandardCharsets.UTF_8));
-                }
-                catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-                written.incrementAndGet();
+                each.accept(list(rs));
+                read.incrementAndGet();
             });
-        return written.get();
+        return read.get();
+    }
+
+    @Override
+    public Optional<ReceivedList> listAt(String camera, Instant at) {
+        return this.jdbc
+            .sql("select id, sender, received_at, bytes, value::text from list where camera = ? and received_at <= ? "
+                    + "order by received_at desc, id desc limit 1")
+            .params(this.cameras.cameraOf(camera), utc(at))
+            .query((rs, row) -> list(rs))
+            .optional();
+    }
+
+    private ReceivedList list(ResultSet rs) throws SQLException {
+        return new ReceivedList(rs.getLong(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
+                rs.getInt(4), this.json.readTree(rs.getString(5)));
     }
 
     /** A sealed segment's index: its entries, or a legacy one's. */
