@@ -4,7 +4,10 @@
 
 const MAX_THUMBNAILS = 24;
 const MAX_LISTS = 10;
-const MAX_LIVE = 3; // MJPEG streams played at once; the live events hold a connection too
+// A browser opens at most 6 connections to a server (HTTP/1.1), and an MJPEG <img> or an EventSource holds one for
+// good: the two event streams (/received/events, /events/live) take 2, one stays free for everything else (JSON,
+// stills, snapshots), which leaves 3 for MJPEG: the live tiles, and the replay while one plays
+const MAX_MJPEG = 3;
 const $ = (id) => document.getElementById(id);
 
 let selectedId = null; // a clicked thumbnail; null follows the latest image
@@ -181,7 +184,60 @@ $('send-form').addEventListener('submit', async (event) => {
 
 // ---- cameras: a tile per sender, its MJPEG stream in an <img>, greyed when it stops, gone when forgotten
 
+function liveSlots() {
+  return MAX_MJPEG - (rec.playing ? 1 : 0);
+}
+
+/** Shows the live tiles beyond the first n as stills at once: frees their connections for a replay. */
+function keepLiveWithin(n) {
+  const live = [...document.querySelectorAll('#stream-tiles li[data-live="true"]')];
+  for (const tile of live.slice(n)) {
+    tile.querySelector('img').src = `/received/stream.jpg?sender=${encodeURIComponent(tile.dataset.sender)}`
+        + `&at=${Date.now()}`;
+    tile.dataset.live = 'false';
+  }
+}
+
+/**
+ * A camera silent for udp.streams.offline-after is offline: said on its tile, with since when, and to a screen
+ * reader when it changes (from the streams' poll or the live events, whichever comes first).
+ */
+function setPresence(tile, online, lastFrameAt) {
+  const was = tile.dataset.online;
+  tile.dataset.online = String(online);
+  tile.classList.toggle('offline', !online);
+  let badge = tile.querySelector('.presence');
+  if (!online) {
+    if (!badge) {
+      badge = document.createElement('span');
+      badge.className = 'presence';
+      tile.querySelector('.frame').append(badge);
+    }
+    badge.textContent = `offline since ${formatTime(lastFrameAt)}`;
+  } else if (badge) {
+    badge.remove();
+  }
+  if (was !== undefined && was !== String(online)) {
+    announce(online ? `Camera ${tile.dataset.sender} is online again`
+      : `Camera ${tile.dataset.sender} is offline since ${formatTime(lastFrameAt)}`);
+  }
+}
+
+/** A time as this page shows it: the time of day, with the date when it is not today. */
+function formatTime(at) {
+  const date = new Date(at);
+  return date.toDateString() === new Date().toDateString() ? date.toLocaleTimeString() : date.toLocaleString();
+}
+
+/** Says something to screen readers (a polite live region), without moving focus. */
+function announce(text) {
+  $('announce').textContent = text;
+}
+
 function describeStream(stream) {
+  if (!stream.active) { // its rates are nought: what it was is what matters
+    return `${stream.sender} · ${stream.width}×${stream.height}`;
+  }
   const kbits = Math.round(stream.bytesPerSecond * 8 / 1000);
   return `${stream.sender} · ${stream.fps.toFixed(1)} fps · ${stream.width}×${stream.height} · `
       + `${kbits.toLocaleString()} kbit/s`;
@@ -208,9 +264,12 @@ async function refreshStreams() {
       button.setAttribute('aria-pressed', 'false');
       const img = document.createElement('img');
       img.alt = `Live stream from ${stream.sender}`;
+      const frame = document.createElement('span'); // the image and what is drawn over it (events.js)
+      frame.className = 'frame';
+      frame.append(img);
       const caption = document.createElement('span');
       caption.className = 'caption';
-      button.append(img, caption);
+      button.append(frame, caption);
       button.addEventListener('click', () => { // enlarge, and back
         const enlarged = tile.classList.toggle('enlarged');
         button.setAttribute('aria-pressed', String(enlarged));
@@ -218,11 +277,11 @@ async function refreshStreams() {
       tile.append(button);
       tiles.append(tile);
     }
-    // A browser opens at most 6 connections to a server, and each MJPEG stream holds one for good: the busiest
-    // MAX_LIVE streams play live, the others show their latest frame, refreshed every second while it changes
+    // the busiest streams play live, as many as the connections allow (see MAX_MJPEG), the others show their
+    // latest frame, refreshed every second while it changes
     const img = tile.querySelector('img');
     const sender = encodeURIComponent(stream.sender);
-    if (stream.active && index < MAX_LIVE) {
+    if (stream.active && index < liveSlots()) {
       if (tile.dataset.live !== 'true') {
         img.src = `/received/stream.mjpeg?sender=${sender}`;
         tile.dataset.live = 'true';
@@ -235,8 +294,11 @@ async function refreshStreams() {
     }
     tile.dataset.frames = String(stream.frames);
     tile.classList.toggle('stopped', !stream.active);
-    tile.querySelector('.caption').textContent = describeStream(stream) + (stream.active ? '' : ' · stopped');
     tile.dataset.fps = stream.fps;
+    setPresence(tile, stream.online, stream.lastFrameAt);
+    tile.querySelector('.caption').textContent = describeStream(stream) + (!stream.online
+      ? ` · offline since ${formatTime(stream.lastFrameAt)}` : stream.active ? '' : ' · stopped');
+    decorateTile(tile, stream); // zones, masks, motion (events.js)
   }
   for (const tile of [...tiles.children]) {
     if (!seen.has(tile.dataset.sender)) {
@@ -249,7 +311,12 @@ async function refreshStreams() {
 // ---- recordings: per camera a timeline of what is recorded (its segments; gaps show), the frame at a clicked
 // moment, replay from there (MJPEG at a chosen speed), and the range from there downloaded as a video file
 
-const rec = { camera: null, from: 0, to: 0, at: null, playing: false, playStart: 0, playFrom: 0 };
+const rec = {
+  camera: null, from: 0, to: 0, at: null, playing: false, playStart: 0, playFrom: 0,
+  playSpeed: 1, // the speed the replay was asked at (the choice may change while it plays)
+  playTo: Infinity, // where the replay ends: the cursor stops there
+  event: null, // the motion event being shown (events.js), or null
+};
 
 async function refreshRecordings() {
   let cameras;
@@ -289,6 +356,7 @@ async function refreshRecordings() {
     timeline.append(bar);
   }
   placeCursor();
+  loadMarks(); // the camera's motion events over its timeline (events.js)
 }
 
 function placeCursor() {
@@ -301,12 +369,13 @@ function placeCursor() {
 }
 
 function playingAt() {
-  return rec.playFrom + (Date.now() - rec.playStart) * Number($('rec-speed').value);
+  return Math.min(rec.playTo, rec.playFrom + (Date.now() - rec.playStart) * Number(rec.playSpeed));
 }
 
 function showAt(at) {
   rec.at = at;
   rec.playing = false;
+  rec.playTo = Infinity;
   const iso = new Date(at).toISOString();
   const sender = encodeURIComponent(rec.camera);
   $('rec-frame').src = `/recordings/frame?sender=${sender}&at=${iso}`;
@@ -320,12 +389,43 @@ function showAt(at) {
   placeCursor();
 }
 
+/**
+ * Replays the chosen camera from `from` (to `to`, or as far as it is recorded) in the section's one <img>: a new
+ * replay replaces the one playing, so the page never holds more than one. Its connection comes from a live tile.
+ */
+function startReplay(from, to) {
+  const sender = encodeURIComponent(rec.camera);
+  const speed = $('rec-speed').value;
+  const params = `sender=${sender}&from=${new Date(from).toISOString()}`
+      + (to === undefined ? '' : `&to=${new Date(to).toISOString()}`);
+  rec.playing = true;
+  keepLiveWithin(liveSlots());
+  $('rec-frame').src = `/recordings/replay.mjpeg?${params}&speed=${speed}`;
+  rec.at = from;
+  rec.playStart = Date.now();
+  rec.playFrom = from;
+  rec.playSpeed = speed;
+  rec.playTo = to === undefined ? Date.now() : to; // without a `to`, the replay ends at what is recorded now
+  $('rec-play').textContent = 'Pause';
+  $('rec-play').disabled = false;
+  placeCursor();
+}
+
+/** Forgets the event shown: the user chose a moment or a camera of their own. */
+function leaveEvent() {
+  rec.event = null;
+  $('rec-event').hidden = true;
+  eventShown(null); // events.js
+}
+
 $('rec-timeline').addEventListener('click', (event) => {
   const box = event.currentTarget.getBoundingClientRect();
+  leaveEvent();
   showAt(rec.from + (event.clientX - box.left) / box.width * (rec.to - rec.from));
 });
 $('rec-camera').addEventListener('change', (event) => {
   rec.camera = event.target.value;
+  leaveEvent();
   rec.at = null;
   $('rec-frame').removeAttribute('src');
   refreshRecordings();
@@ -336,16 +436,20 @@ $('rec-play').addEventListener('click', () => {
     showAt(playingAt());
     return;
   }
-  const sender = encodeURIComponent(rec.camera);
-  const from = new Date(rec.at).toISOString();
-  $('rec-frame').src = `/recordings/replay.mjpeg?sender=${sender}&from=${from}&speed=${$('rec-speed').value}`;
-  rec.playing = true;
-  rec.playStart = Date.now();
-  rec.playFrom = rec.at;
-  $('rec-play').textContent = 'Pause';
+  if (rec.event) { // an event's replay ends where its clip does (events.js)
+    playEvent(rec.event, rec.at);
+    return;
+  }
+  startReplay(rec.at);
 });
 setInterval(() => {
-  if (rec.playing) { rec.at = playingAt(); placeCursor(); }
+  if (!rec.playing) { return; }
+  rec.at = playingAt();
+  placeCursor();
+  if (rec.at >= rec.playTo) { // the replay has ended: its <img> keeps the last frame, its connection is free
+    rec.playing = false;
+    $('rec-play').textContent = 'Play';
+  }
 }, 250);
 
 setInterval(refreshCounters, 5000);
