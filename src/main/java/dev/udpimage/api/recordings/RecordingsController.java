@@ -359,13 +359,25 @@ public class RecordingsController {
     }
 
     @Operation(operationId = "recordedLists",
-            summary = "A sender's recorded lists in [from, to) as JSON lines (application/x-ndjson)",
-            description = "Each line is {\"sender\", \"receivedAt\", \"value\"}, oldest first.")
-    @GetMapping(value = "/lists", produces = "application/x-ndjson")
-    public ResponseEntity<StreamingResponseBody> lists(@RequestParam String sender,
+            summary = "A sender's recorded lists in [from, to) as JSON lines, or with `at` the one list it sent "
+                    + "last at or before that time",
+            description = "Without `at`: application/x-ndjson, each line {\"sender\", \"receivedAt\", \"value\", ...}, "
+                    + "oldest first. With `at`: that one list as application/json, like frame?at= (404 if none).")
+    @GetMapping(value = "/lists", produces = { "application/x-ndjson", MediaType.APPLICATION_JSON_VALUE })
+    public ResponseEntity<?> lists(@RequestParam String sender,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @Parameter(description = "the list sent last at or before this time, instead of a range") @RequestParam(
+                    required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
         RecordingReader recording = recording();
+        if (at != null) {
+            if (from != null || to != null) {
+                throw Problems.badRequest("at asks for one list; from and to for a range: not both");
+            }
+            ReceivedList list = recording.listAt(sender, at)
+                .orElseThrow(() -> Problems.notFound("no list of " + sender + " recorded at or before " + at));
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(list);
+        }
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);
         checkRange(start, end);
@@ -386,15 +398,6 @@ public class RecordingsController {
             }
         };
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson")).body(body);
-    }
-
-    @Operation(operationId = "recordedListAt",
-            summary = "The list a sender sent last at or before a time (404 if none), like frame?at=")
-    @GetMapping("/list")
-    public ReceivedList listAt(@RequestParam String sender,
-            @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
-        return recording().listAt(sender, at)
-            .orElseThrow(() -> Problems.notFound("no list of " + sender + " recorded at or before " + at));
     }
 
     private void acquireReader() {
