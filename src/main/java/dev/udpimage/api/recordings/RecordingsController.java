@@ -364,7 +364,7 @@ public class RecordingsController {
             description = "Without `at`: application/x-ndjson, each line {\"sender\", \"receivedAt\", \"value\", ...}, "
                     + "oldest first. With `at`: that one list as application/json, like frame?at= (404 if none).")
     @GetMapping(value = "/lists", produces = { "application/x-ndjson", MediaType.APPLICATION_JSON_VALUE })
-    public ResponseEntity<?> lists(@RequestParam String sender,
+    public ResponseEntity<StreamingResponseBody> lists(@RequestParam String sender,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @Parameter(description = "the list sent last at or before this time, instead of a range") @RequestParam(
@@ -376,7 +376,8 @@ public class RecordingsController {
             }
             ReceivedList list = recording.listAt(sender, at)
                 .orElseThrow(() -> Problems.notFound("no list of " + sender + " recorded at or before " + at));
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(list);
+            byte[] json = this.json.writeValueAsBytes(list);
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(json));
         }
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);

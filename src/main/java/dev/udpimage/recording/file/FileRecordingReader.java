@@ -194,12 +194,17 @@ final class FileRecordingReader implements RecordingReader {
             return 0;
         }
         long read = 0;
-        // a file holds a segment duration of lists from its start on
-        long fromMicros = IndexTimes.micros(from) - this.settings.segmentDuration().toNanos() / 1000;
+        // a file holds the lists from its start to the next file's (files follow each
+        // other in time; how long one stays open depends on when it is closed)
+        long fromMicros = IndexTimes.micros(from);
         long toMicros = IndexTimes.micros(to);
-        for (Path file : listFiles(segments)) {
+        List<Path> files = listFiles(segments);
+        for (int f = 0; f < files.size(); f++) {
+            Path file = files.get(f);
             long start = Recovery.startOf(file.getFileName().toString());
-            if (start < fromMicros || start >= toMicros) {
+            long next = f + 1 < files.size() ? Recovery.startOf(files.get(f + 1).getFileName().toString())
+                    : Long.MAX_VALUE;
+            if (next < fromMicros || start > toMicros) {
                 continue;
             }
             try (BufferedReader lines = Files.newBufferedReader(file)) {

@@ -38,9 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class McapReaderIT {
 
-    static final List<String> PACKAGES = List.of("@mcap/core@2.2.2", "@foxglove/rosmsg@5.0.5",
-            "@foxglove/rosmsg2-serialization@3.1.0");
-
     static final Instant START = Instant.parse("2024-05-06T07:08:09.123456789Z");
 
     static final int FRAMES = 300;
@@ -67,16 +64,7 @@ class McapReaderIT {
 
     @BeforeAll
     static void installFoxglovesReaders() throws IOException {
-        Commands.require(Files.isExecutable(Path.of("/usr/bin/node")) && Files.isExecutable(Path.of("/usr/bin/npm")),
-                "node and npm (apt-get install nodejs npm)");
-        List<String> install = new ArrayList<>(List.of("npm", "install", "--no-save", "--no-audit", "--no-fund",
-                "--no-package-lock", "--prefix", dir.toString()));
-        install.addAll(PACKAGES);
-        Commands.Result installed = Commands.run(install, 300);
-        assertThat(installed.exit()).as(installed.output()).isZero();
-        try (InputStream script = McapReaderIT.class.getResourceAsStream("read-mcap.mjs")) {
-            Files.copy(script, dir.resolve("read-mcap.mjs"));
-        }
+        McapReaders.install();
     }
 
     @Test
@@ -174,25 +162,12 @@ class McapReaderIT {
         return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
-    /** Runs read-mcap.mjs on the file: one JSON object per line. */
     private static List<JsonNode> read(Path file) throws IOException {
-        Commands.Result result = Commands.run(List.of("node", dir.resolve("read-mcap.mjs").toString(), file.toString()),
-                300);
-        String output = result.output();
-        assertThat(result.exit())
-            .as("the end of what it printed: %s", output.substring(Math.max(0, output.length() - 4_000)))
-            .isZero();
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : output.split("\n")) {
-            if (!line.isBlank()) {
-                lines.add(JSON.readTree(line));
-            }
-        }
-        return lines;
+        return McapReaders.read(file);
     }
 
     private static List<JsonNode> lines(List<JsonNode> read, String key, String value) {
-        return read.stream().filter(line -> line.path(key).asString("").equals(value)).toList();
+        return McapReaders.lines(read, key, value);
     }
 
     /** What each reader read: every message, in order, with its bytes. */

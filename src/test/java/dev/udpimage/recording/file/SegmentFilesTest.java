@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,6 +34,7 @@ import dev.udpimage.recording.format.IndexTimes;
 import dev.udpimage.store.CameraKey;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.store.ReceivedImage;
+import dev.udpimage.store.ReceivedList;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -262,6 +264,47 @@ class SegmentFilesTest {
         recover(recovered);
         assertThat(all(reader(recovered))).extracting(RecordedFrame::receivedAt)
             .containsExactlyElementsOf(paged.stream().map(RecordedFrame::receivedAt).toList());
+    }
+
+    @Test
+    void listsAreFoundByRangeAndByInstantWhateverHowLongTheirFileStayedOpen() throws IOException {
+        JsonMapper json = JsonMapper.builder().build();
+        Catalog catalog = catalog(this.dir.resolve("recording"), FileOpener.DEFAULT);
+        CameraSegments camera = catalog.admit(CAMERA);
+        List<ReceivedList> sent = new ArrayList<>();
+        long t = IndexTimes.micros(T);
+        Random random = new Random(7);
+        // three files: one kept open 2.5 minutes (three times the segment duration), one
+        // closed on time, one still open; lists a few seconds apart, some in one
+        // microsecond
+        long at = t;
+        for (int i = 0; i < 120; i++) {
+            at += i % 10 == 3 ? 0 : random.nextInt(3_000_000);
+            ReceivedList list = new ReceivedList(i + 1, CAMERA + ":6000", IndexTimes.instant(at).plusNanos(i % 3), 12,
+                    json.readTree("[" + i + ", 7]"));
+            camera.appendLists(List.of((json.writeValueAsString(list) + "\n").getBytes(StandardCharsets.UTF_8)),
+                    IndexTimes.micros(list.receivedAt()));
+            sent.add(list);
+            if (i == 60 || i == 90) {
+                camera.finishIfOlder(at, 0);
+            }
+        }
+        FileRecordingReader reader = reader(catalog);
+        assertThat(Files.list(camera.listsDir).count()).isEqualTo(3);
+        long last = IndexTimes.micros(sent.get(sent.size() - 1).receivedAt());
+        for (int n = 0; n < 300; n++) {
+            Instant from = IndexTimes.instant(t - 1_000_000 + random.nextLong(last - t + 2_000_000))
+                .plusNanos(random.nextInt(1000));
+            Instant to = from.plusNanos(1 + random.nextLong(90_000_000_000L));
+            List<ReceivedList> read = new ArrayList<>();
+            reader.lists(CAMERA, from, to, read::add);
+            assertThat(read).as("the lists in [%s, %s)", from, to)
+                .containsExactlyElementsOf(sent.stream()
+                    .filter(list -> !list.receivedAt().isBefore(from) && list.receivedAt().isBefore(to))
+                    .toList());
+            assertThat(reader.listAt(CAMERA, from)).as("the list at %s", from)
+                .isEqualTo(sent.stream().filter(list -> !list.receivedAt().isAfter(from)).reduce((x, y) -> y));
+        }
     }
 
     private static FileRecordingReader reader(Catalog catalog) {
