@@ -22,24 +22,24 @@ import dev.udpimage.support.TestImages;
 /**
  * The performance benchmark (bench/README.md): starts the packaged service (and, when
  * {@code /usr/bin/python3} has OpenCV, the Python reference receiver
- * {@code seed_server.py}), drives both with the same fast legacy sender and prints a
+ * {@code tutorial_server.py}), drives both with the same fast legacy sender and prints a
  * table. Run it with {@code mvn -Pbench verify}. What it measures and how:
  * {@link Rounds}; the processes: {@link Processes}; the output: {@link Report}.
  *
  * <p>
- * Arguments: the build directory (holding the service jar), the seedproto directory,
- * {@code full}, {@code quick} for a smaller run, {@code reliable} for the reliable-mode
- * rows only, {@code cluster} for one receiver of the cluster against the file store
- * ({@link ClusterBench}) or {@code durability} for {@code udp.store.durability} async
- * against sync ({@link DurabilityBench}), and the file of the service's JVM options
- * ({@code jvm.options}). Figures are for comparison in one run on one machine, not
- * absolute.
+ * Arguments: the build directory (holding the service jar), the directory of the Python
+ * receiver ({@code clients/python}), {@code full}, {@code quick} for a smaller run,
+ * {@code reliable} for the reliable-mode rows only, {@code cluster} for one receiver of
+ * the cluster against the file store ({@link ClusterBench}) or {@code durability} for
+ * {@code udp.store.durability} async against sync ({@link DurabilityBench}), and the file
+ * of the service's JVM options ({@code jvm.options}). Figures are for comparison in one
+ * run on one machine, not absolute.
  */
 public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Path build = Path.of(args.length > 0 ? args[0] : "target");
-        Path seedproto = Path.of(args.length > 1 ? args[1] : "../shared/seedproto");
+        Path seedproto = Path.of(args.length > 1 ? args[1] : "clients/python");
         String mode = args.length > 2 ? args[2] : "full";
         boolean quick = "quick".equals(mode);
         // reliable: only the reliable-mode rows
@@ -177,9 +177,9 @@ public final class Bench {
                     large, 10 / scale, paced));
             if (ReferenceProcess.available(seedproto)) {
                 try (Receiver python = ReferenceProcess.start(seedproto)) {
-                    reliableRows.add(
-                            Workloads.legacyJava("1.8 MB x " + 10 / scale + ", legacy, paced 6 MB/s, to seed_server.py",
-                                    python.images(), large, 10 / scale, paced));
+                    reliableRows.add(Workloads.legacyJava(
+                            "1.8 MB x " + 10 / scale + ", legacy, paced 6 MB/s, to tutorial_server.py", python.images(),
+                            large, 10 / scale, paced));
                 }
                 reliableRows.add(Workloads.pythonReliable("9 MB x " + large9 + ", reliable, Python sender (v2)",
                         process.images(), huge, large9));

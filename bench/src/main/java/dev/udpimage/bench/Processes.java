@@ -252,14 +252,19 @@ final class Processes {
         return new Rounds.Receiver(process, loopback(image), loopback(list));
     }
 
-    /** {@code seed_server.py}, the Python reference receiver. */
+    /**
+     * {@code tutorial_server.py}, the repository's Python receiver with the tutorial's
+     * wire behaviour (checked against the reference peers by TutorialPeersConformanceIT).
+     */
     static final class ReferenceProcess {
 
         static final Path PYTHON = Path.of("/usr/bin/python3");
 
-        static boolean available(Path seedproto) throws InterruptedException {
+        static final String SERVER = "tutorial_server.py";
+
+        static boolean available(Path clients) throws InterruptedException {
             try {
-                return Files.isRegularFile(seedproto.resolve("seed_server.py"))
+                return Files.isRegularFile(clients.resolve(SERVER))
                         && new ProcessBuilder(PYTHON.toString(), "-c", "import cv2, numpy").start().waitFor() == 0;
             }
             catch (IOException ex) {
@@ -268,10 +273,10 @@ final class Processes {
         }
 
         /** On two free ports. */
-        static Rounds.Receiver start(Path seedproto) throws IOException {
+        static Rounds.Receiver start(Path clients) throws IOException {
             int image = freePort();
             int list = freePort();
-            Process process = startReady(List.of(PYTHON.toString(), seedproto.resolve("seed_server.py").toString(),
+            Process process = startReady(List.of(PYTHON.toString(), clients.resolve(SERVER).toString(),
                     String.valueOf(image), String.valueOf(list)));
             return new Rounds.Receiver(process, loopback(image), loopback(list));
         }

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -241,10 +244,20 @@ public class RecordingsController {
         // for a broken part
     }
 
-    @Operation(summary = "Exports a stretch as one video file (MJPEG in Matroska or MP4, without re-encoding)",
+    @Operation(
+            summary = "Exports a stretch as one video file (MJPEG in Matroska or MP4, without re-encoding), "
+                    + "or as one MCAP file of frames and lists",
             description = "Timestamps are the received times (variable frame rate); other formats are encoded to "
                     + "JPEG once. `every=10s` makes a timelapse: one frame per interval, at 25 a second. Streamed: "
-                    + "any length fits in the heap. MP4 needs ffmpeg on the PATH (501 without it).")
+                    + "any length fits in the heap. MP4 needs ffmpeg on the PATH (501 without it). "
+                    + "`format=mcap`: the frames as received and the lists of the sender (and of `senders`), "
+                    + "a channel each, for Foxglove (`profile=foxglove`, JSON) or ROS 2 (`profile=ros2`, CDR).")
+    @ApiResponse(responseCode = "200",
+            content = { @Content(mediaType = "video/x-matroska", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "video/mp4", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = McapExport.CONTENT_TYPE,
+                            schema = @Schema(type = "string", format = "binary")) })
+    @ApiResponse(responseCode = "404", description = "Nothing of the senders recorded in the range")
     @GetMapping("/export")
     public ResponseEntity<StreamingResponseBody> export(@RequestParam String sender,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
@@ -363,6 +376,11 @@ public class RecordingsController {
                     + "last at or before that time",
             description = "Without `at`: application/x-ndjson, each line {\"sender\", \"receivedAt\", \"value\", ...}, "
                     + "oldest first. With `at`: that one list as application/json, like frame?at= (404 if none).")
+    @ApiResponse(responseCode = "200",
+            content = { @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")),
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = ReceivedList.class)) })
+    @ApiResponse(responseCode = "404", description = "With `at`: no list of the sender at or before it")
     @GetMapping(value = "/lists", produces = { "application/x-ndjson", MediaType.APPLICATION_JSON_VALUE })
     public ResponseEntity<StreamingResponseBody> lists(@RequestParam String sender,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
