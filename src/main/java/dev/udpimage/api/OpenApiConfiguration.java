@@ -68,7 +68,9 @@ class OpenApiConfiguration {
                         + "tutorial, keeps and records them, and sends to other UDP peers. Errors are RFC 9457 "
                         + "problem+json. With no credentials configured (protected mode) only requests from the "
                         + "service's own machine are answered, without credentials; with `udp.security.*` set, "
-                        + "every request presents HTTP Basic or the bearer token.")
+                        + "every request presents a user's credentials (HTTP Basic or a bearer token), and the "
+                        + "user's role (viewer, operator, admin: `x-required-role` on each operation) and cameras "
+                        + "decide what it may do and see: another camera is a 404, as if it did not exist.")
                 .license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0")))
             // relative: Swagger UI and a client resolve it against where they fetched the
             // document
@@ -77,12 +79,12 @@ class OpenApiConfiguration {
                 .addSecuritySchemes("basicAuth",
                         new SecurityScheme().type(SecurityScheme.Type.HTTP)
                             .scheme("basic")
-                            .description("udp.security.username and udp.security.password (or the token as "
-                                    + "the password)"))
-                .addSecuritySchemes("bearerAuth",
-                        new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                            .scheme("bearer")
-                            .description("udp.security.token")))
+                            .description("A user's name and password (udp.security.username and .password, "
+                                    + "or udp.security.users.<name>.password), or any name and a user's token as "
+                                    + "the password"))
+                .addSecuritySchemes("bearerAuth", new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                    .scheme("bearer")
+                    .description("A user's token (udp.security.token, or " + "udp.security.users.<name>.token)")))
             .security(List.of(new SecurityRequirement().addList("basicAuth"),
                     new SecurityRequirement().addList("bearerAuth")));
     }
@@ -99,6 +101,8 @@ class OpenApiConfiguration {
                     tag("received", "Images and lists received over UDP"),
                     tag("recordings", "Every frame of every camera, kept by time"),
                     tag("streams", "Senders as live camera streams"),
+                    tag("events", "Motion events: what happened, when, and where in the frame"),
+                    tag("users", "Who the request is and what it may do"),
                     tag("operations", "What the ports counted, for people and dashboards")));
             openApi.getComponents().addSchemas(PROBLEM, problemSchema());
             // no type: any JSON value (an array, an object, a string, a number, true,
@@ -119,8 +123,9 @@ class OpenApiConfiguration {
             .description("Credentials are configured and the request has none, or wrong ones"));
         responses.computeIfAbsent("403",
                 code -> new ApiResponse()
-                    .description("Protected mode (no credentials configured) and the request is not from this "
-                            + "machine, or a browser's request for another site"));
+                    .description("The user's role does not allow the operation (see x-required-role); or "
+                            + "protected mode (no credentials configured) and the request is not from this machine; "
+                            + "or a browser's request for another site"));
         Map<String, ApiResponse> sorted = new LinkedHashMap<>();
         responses.keySet().stream().sorted().forEach(code -> sorted.put(code, responses.get(code)));
         responses.clear();

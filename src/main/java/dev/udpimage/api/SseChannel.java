@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -35,10 +36,14 @@ public final class SseChannel implements AutoCloseable {
 
     private static final long HEARTBEAT_MS = TimeUnit.SECONDS.toMillis(15);
 
-    private record Message(String name, Object data) {
+    private record Message(String name, Object data, String camera) {
     }
 
-    private final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+    /** A page and the cameras it may see. */
+    private record Subscriber(SseEmitter emitter, Predicate<String> cameras) {
+    }
+
+    private final List<Subscriber> emitters = new CopyOnWriteArrayList<>();
 
     private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(1024);
 
@@ -72,31 +77,36 @@ public final class SseChannel implements AutoCloseable {
     }
 
     /**
-     * A new page: it gets every event from now on.
+     * A new page: it gets every event from now on of the cameras it may see (and those of
+     * no camera).
      * @throws org.springframework.web.ErrorResponseException 503 when full
      */
-    public SseEmitter subscribe() {
+    public SseEmitter subscribe(Predicate<String> cameras) {
         if (this.emitters.size() >= this.maxSubscribers) {
             throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Too many viewers",
                     "all " + this.maxSubscribers + " " + this.what + " are taken; try again later");
         }
         SseEmitter emitter = new SseEmitter(EMITTER_TIMEOUT_MS);
-        this.emitters.add(emitter);
-        emitter.onCompletion(() -> this.emitters.remove(emitter));
-        emitter.onTimeout(() -> this.emitters.remove(emitter));
-        emitter.onError(error -> this.emitters.remove(emitter));
+        Subscriber subscriber = new Subscriber(emitter, cameras);
+        this.emitters.add(subscriber);
+        emitter.onCompletion(() -> this.emitters.remove(subscriber));
+        emitter.onTimeout(() -> this.emitters.remove(subscriber));
+        emitter.onError(error -> this.emitters.remove(subscriber));
         try {
             emitter.send(SseEmitter.event().reconnectTime(1000).comment("connected"));
         }
         catch (IOException ex) {
-            this.emitters.remove(emitter);
+            this.emitters.remove(subscriber);
         }
         return emitter;
     }
 
-    /** Offers an event to the open pages; never waits. */
-    public void offer(String name, Object data) {
-        if (!this.emitters.isEmpty() && !this.queue.offer(new Message(name, data))) {
+    /**
+     * Offers an event to the open pages; never waits.
+     * @param camera the camera it is about (only pages that may see it get it), or null
+     */
+    public void offer(String name, Object data, String camera) {
+        if (!this.emitters.isEmpty() && !this.queue.offer(new Message(name, data, camera))) {
             this.dropped.increment();
         }
     }
@@ -114,7 +124,11 @@ public final class SseChannel implements AutoCloseable {
             catch (InterruptedException ex) {
                 return;
             }
-            for (SseEmitter emitter : this.emitters) {
+            for (Subscriber subscriber : this.emitters) {
+                SseEmitter emitter = subscriber.emitter();
+                if (message != null && message.camera() != null && !subscriber.cameras().test(message.camera())) {
+                    continue;
+                }
                 try {
                     if (message == null) {
                         emitter.send(SseEmitter.event().comment("heartbeat"));
@@ -126,7 +140,7 @@ public final class SseChannel implements AutoCloseable {
                     }
                 }
                 catch (IOException | IllegalStateException ex) { // the page went away
-                    this.emitters.remove(emitter);
+                    this.emitters.remove(subscriber);
                     log.debug("Viewer disconnected: {}", ex.getMessage());
                 }
             }
@@ -135,7 +149,7 @@ public final class SseChannel implements AutoCloseable {
 
     /** Ends every open stream; the pages' EventSource reconnects by itself. */
     public void completeAll() {
-        this.emitters.forEach(SseEmitter::complete);
+        this.emitters.forEach(subscriber -> subscriber.emitter().complete());
         this.emitters.clear();
     }
 

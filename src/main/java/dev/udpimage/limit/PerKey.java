@@ -29,6 +29,11 @@ public final class PerKey<K, V> {
         return this.values.computeIfAbsent(key, this.create);
     }
 
+    /** The key's state, or null when it has none (none is made). */
+    public V find(K key) {
+        return this.values.get(key);
+    }
+
     public int size() {
         return this.values.size();
     }

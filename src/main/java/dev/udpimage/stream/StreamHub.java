@@ -1,5 +1,6 @@
 package dev.udpimage.stream;
 
+import java.util.function.Predicate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -283,8 +284,28 @@ public class StreamHub implements StoreListener {
 
     /** The newest frame of a stream ({@link #ALL}: of any sender), or null. */
     public synchronized Frame latest(String sender) {
-        Stream stream = stream(keyOf(sender));
-        return stream == null ? null : stream.latest;
+        return latest(sender, camera -> true);
+    }
+
+    /**
+     * The newest frame of a stream, or for {@link #ALL} of the newest of the streams of
+     * the cameras {@code visible} accepts; or null.
+     */
+    public synchronized Frame latest(String sender, Predicate<String> visible) {
+        String key = keyOf(sender);
+        if (key.equals(ALL)) {
+            if (this.all.latest != null && visible.test(keyOf(this.all.latest.metadata().sender()))) {
+                return this.all.latest;
+            }
+            return this.streams.values()
+                .stream()
+                .filter(stream -> stream.latest != null && visible.test(stream.key))
+                .max(Comparator.comparing(stream -> stream.latest.metadata().receivedAt()))
+                .map(stream -> stream.latest)
+                .orElse(null);
+        }
+        Stream stream = stream(key);
+        return stream == null || !visible.test(key) ? null : stream.latest;
     }
 
     private Stream stream(String key) {
@@ -300,10 +321,13 @@ public class StreamHub implements StoreListener {
 
         private final String key;
 
+        private final Predicate<String> visible;
+
         private long taken;
 
-        private Viewer(String key, long taken) {
+        private Viewer(String key, Predicate<String> visible, long taken) {
             this.key = key;
+            this.visible = visible;
             this.taken = taken;
         }
 
@@ -315,12 +339,20 @@ public class StreamHub implements StoreListener {
      * @throws TooManyViewersException when {@code udp.viewers.max-mjpeg} are open
      */
     public synchronized Viewer open(String sender) {
+        return open(sender, camera -> true);
+    }
+
+    /**
+     * {@link #open(String)}; a viewer of {@link #ALL} gets only the frames of the cameras
+     * {@code visible} accepts.
+     */
+    public synchronized Viewer open(String sender, Predicate<String> visible) {
         if (this.viewers.size() >= this.maxViewers) {
             throw new TooManyViewersException(this.maxViewers);
         }
         String key = keyOf(sender);
         Stream stream = stream(key);
-        Viewer viewer = new Viewer(key, stream == null ? 0 : stream.frames - 1);
+        Viewer viewer = new Viewer(key, visible, stream == null ? 0 : stream.frames - 1);
         this.viewers.add(viewer);
         return viewer;
     }
@@ -347,7 +379,10 @@ public class StreamHub implements StoreListener {
             }
             if (stream != null && stream.frames > viewer.taken) {
                 viewer.taken = stream.frames;
-                return new Numbered(stream.latest, stream.frames);
+                if (viewer.visible.test(keyOf(stream.latest.metadata().sender()))) {
+                    return new Numbered(stream.latest, stream.frames);
+                }
+                continue; // another camera's, in the stream of all: skipped
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -373,7 +408,7 @@ public class StreamHub implements StoreListener {
     }
 
     /** The stream key of a sender given as {@code ip}, {@code ip:port} or empty (all). */
-    String keyOf(String sender) {
+    public String keyOf(String sender) {
         if (sender == null || sender.isBlank()) {
             return ALL;
         }

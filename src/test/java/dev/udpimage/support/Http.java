@@ -2,6 +2,7 @@ package dev.udpimage.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -89,6 +90,33 @@ public final class Http {
 
     public Response get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    /**
+     * The status and headers of a GET, its body left unread (the connection closed): for
+     * streams that do not end, and files not worth reading.
+     */
+    public Response headersOf(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        for (int i = 0; i < this.headers.size(); i += 2) {
+            request.header(this.headers.get(i), this.headers.get(i + 1));
+        }
+        try {
+            HttpResponse<InputStream> response = this.client.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close();
+            Map<String, List<String>> headers = new TreeMap<>();
+            response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    new byte[0], headers);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
     }
 
     public Response post(String path, String contentType, byte[] body) {

@@ -2,11 +2,16 @@ package dev.udpimage.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -242,34 +247,89 @@ final class RecordingBench {
         return 512 * 1.048576 / seconds;
     }
 
-    /** Export speed: 640x480 frames recorded at full speed, then exported as MKV. */
+    /**
+     * Export speed: 640x480 frames recorded at full speed with a list after every tenth,
+     * then the same range exported as MKV and as MCAP (frames and lists), alternately,
+     * three times each, by the service at its default heap.
+     */
     private static String export(Sender sender, Path jar, List<String> jvmOptions, Path build, int scale)
             throws Exception {
         byte[] vga = TestImages.jpeg(TestImages.photo(640, 480, 30, 6), 0.85f);
-        // a recording of about 1 GB: more than the default heap (-Xmx416m) could hold
+        // a recording of about 1 GB: more than the default heap could hold
         int frames = 10000 / scale;
         int http = freeTcpPort();
         try (ServiceProcess service = ServiceProcess.start(jar, jvmOptions, build.resolve("bench-export.log"),
                 List.of(), build.resolve("bench-store"), true, http)) {
-            sender.stopAndWait("640x480 frames", "service", service.images(), vga, frames);
+            for (int part = 0; part < 10; part++) {
+                sender.stopAndWait("640x480 frames", "service", service.images(), vga, frames / 10);
+                sendLists(service.lists(), frames / 100, part * frames / 100);
+            }
             HttpClient client = HttpClient.newHttpClient();
-            double best = 0;
-            long bytes = 0;
+            String[] formats = { "mkv", "mcap" };
+            double[][] rates = new double[2][3];
+            long[] bytes = new long[2];
             for (int round = 0; round < 3; round++) {
-                long started = System.nanoTime();
-                HttpResponse<InputStream> response = client.send(HttpRequest
-                    .newBuilder(URI.create("http://127.0.0.1:" + http + "/recordings/export?sender=127.0.0.1"))
-                    .build(), HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream body = response.body()) {
-                    bytes = body.transferTo(java.io.OutputStream.nullOutputStream());
+                for (int f = 0; f < 2; f++) {
+                    // alternating, the other first every other round
+                    int which = (f + round) % 2;
+                    long started = System.nanoTime();
+                    HttpResponse<InputStream> response = client.send(HttpRequest
+                        .newBuilder(URI.create("http://127.0.0.1:" + http
+                                + "/recordings/export?sender=127.0.0.1&format=" + formats[which]))
+                        .build(), HttpResponse.BodyHandlers.ofInputStream());
+                    try (InputStream body = response.body()) {
+                        bytes[which] = body.transferTo(java.io.OutputStream.nullOutputStream());
+                    }
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException(formats[which] + " export answered " + response.statusCode());
+                    }
+                    rates[which][round] = frames / ((System.nanoTime() - started) / 1e9);
                 }
-                best = Math.max(best, frames / ((System.nanoTime() - started) / 1e9));
             }
             return String.format(Locale.ROOT,
-                    "- export of %,d frames of 640x480 (%,d bytes each, %.0f MB of MKV): %.0f frames/s at best of 3, "
-                            + "%.0fx real time at 25 fps",
-                    frames, vga.length, bytes / 1e6, best, best / 25);
+                    "- export of %,d frames of 640x480 (%,d bytes each) and %,d lists, the service at its default heap:"
+                            + " MKV %.0f MB, %s frames/s (best %.0fx real time at 25 fps); MCAP %.0f MB, %s frames/s;"
+                            + " MCAP/MKV by round %s",
+                    frames, vga.length, frames / 10, bytes[0] / 1e6, joined(rates[0]), max(rates[0]) / 25,
+                    bytes[1] / 1e6, joined(rates[1]), ratios(rates[1], rates[0]));
         }
+    }
+
+    /** Lists as udp_client_2.py sends them, each waiting for its reply. */
+    private static void sendLists(InetSocketAddress port, int count, int first) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(2000);
+            byte[] reply = new byte[64];
+            for (int i = first; i < first + count; i++) {
+                byte[] list = ("[" + i + ", " + (i * 0.5) + ", 0, 7]").getBytes(StandardCharsets.UTF_8);
+                socket.send(new DatagramPacket(list, list.length, port));
+                socket.receive(new DatagramPacket(reply, reply.length));
+            }
+        }
+    }
+
+    private static String joined(double[] rates) {
+        StringBuilder text = new StringBuilder();
+        for (double rate : rates) {
+            text.append(text.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", rate));
+        }
+        return text.toString();
+    }
+
+    private static double max(double[] rates) {
+        double best = 0;
+        for (double rate : rates) {
+            best = Math.max(best, rate);
+        }
+        return best;
+    }
+
+    private static String ratios(double[] a, double[] b) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < a.length; i++) {
+            text.append(text.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", a[i] / b[i]));
+        }
+        return text.toString();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.udpimage.api.events;
 
+import java.util.function.Predicate;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,33 +32,33 @@ public class EventStream implements EventNotifier, DisposableBean {
                 registry);
     }
 
-    SseEmitter subscribe() {
-        return this.channel.subscribe();
+    SseEmitter subscribe(Predicate<String> cameras) {
+        return this.channel.subscribe(cameras);
     }
 
     @Override
     public void opened(Event event, Snapshot snapshot) {
-        this.channel.offer("new", event);
+        this.channel.offer("new", event, event.camera());
     }
 
     @Override
     public void updated(Event event, Snapshot snapshot) {
-        this.channel.offer("update", event);
+        this.channel.offer("update", event, event.camera());
     }
 
     @Override
     public void ended(Event event, Snapshot snapshot) {
-        this.channel.offer("end", event);
+        this.channel.offer("end", event, event.camera());
     }
 
     @Override
     public void cameraOnline(String camera, java.time.Instant lastFrameAt) {
-        this.channel.offer("online", Map.of("camera", camera, "lastFrameAt", lastFrameAt.toString()));
+        this.channel.offer("online", Map.of("camera", camera, "lastFrameAt", lastFrameAt.toString()), camera);
     }
 
     @Override
     public void cameraOffline(String camera, java.time.Instant lastFrameAt) {
-        this.channel.offer("offline", Map.of("camera", camera, "lastFrameAt", lastFrameAt.toString()));
+        this.channel.offer("offline", Map.of("camera", camera, "lastFrameAt", lastFrameAt.toString()), camera);
     }
 
     @EventListener(ContextClosedEvent.class)

@@ -1,5 +1,8 @@
 package dev.udpimage.api.events;
 
+import dev.udpimage.api.security.CameraSet;
+import dev.udpimage.api.security.CameraScope;
+import java.util.ArrayList;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,9 @@ import dev.udpimage.store.CameraKey;
 public class EventsController {
 
     static final int MAX_PAGE = 1000;
+
+    /** Events read for one page of a user limited to some cameras. */
+    static final int MAX_SCANNED = 10 * MAX_PAGE;
 
     private final EventStore events;
 
@@ -100,13 +106,38 @@ public class EventsController {
             throw Problems.badRequest("from must be before to");
         }
         String key = camera == null || camera.isBlank() ? null : this.cameras.cameraOf(camera);
-        List<Event> found = this.events.find(new EventQuery(key, from, to, zone, limit, newestFirst, after));
+        CameraSet visible = CameraScope.current();
+        if (key != null && !visible.allows(key)) {
+            return ResponseEntity.ok(List.of()); // as for a camera with no events
+        }
+        List<Event> found = new ArrayList<>();
+        Long cursor = after;
+        boolean more = false;
+        // the user's cameras only: pages of the store are read until one of them is full,
+        // for at most MAX_SCANNED events; a Link goes on from the last one read
+        for (int read = 0; read < MAX_SCANNED && found.size() < limit;) {
+            List<Event> page = this.events.find(new EventQuery(key, from, to, zone, limit, newestFirst, cursor));
+            read += page.size();
+            for (Event event : page) {
+                cursor = event.id();
+                if (visible.allows(event.camera())) {
+                    found.add(event);
+                    if (found.size() == limit) {
+                        break;
+                    }
+                }
+            }
+            more = page.size() == limit;
+            if (!more) {
+                break;
+            }
+        }
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
-        if (found.size() == limit) {
+        if (more && cursor != null) {
             UriComponentsBuilder next = UriComponentsBuilder.fromPath("/events")
                 .queryParam("limit", limit)
                 .queryParam("order", newestFirst ? "desc" : "asc")
-                .queryParam("after", found.get(found.size() - 1).id());
+                .queryParam("after", cursor);
             if (key != null) {
                 next.queryParam("camera", key);
             }
@@ -127,7 +158,9 @@ public class EventsController {
     @Operation(summary = "One event")
     @GetMapping("/{id}")
     public Event event(@PathVariable long id) {
-        return this.events.get(id).orElseThrow(() -> Problems.notFound("no event " + id));
+        Event event = this.events.get(id).orElseThrow(() -> Problems.notFound("no event " + id));
+        CameraScope.require(event.camera(), "no event " + id);
+        return event;
     }
 
     @Operation(summary = "An event's snapshot: its peak frame, exactly as received",
@@ -204,6 +237,7 @@ public class EventsController {
     @GetMapping("/areas")
     public MotionAreas areas(@Parameter(description = "the camera: ip (or ip:port)") @RequestParam String camera) {
         String key = this.cameras.cameraOf(camera);
+        CameraScope.require(key, "no camera " + camera);
         MotionProperties.Camera own = this.motion.cameras().get(key);
         return new MotionAreas(key, this.motion.of(key).enabled(), own == null ? List.of() : own.masks(),
                 own == null ? Map.of() : own.zones());
@@ -212,7 +246,7 @@ public class EventsController {
     @Operation(summary = "Events as they happen (Server-Sent Events: new, update, end; online, offline for cameras)")
     @GetMapping(value = "/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter live() {
-        return this.stream.subscribe();
+        return this.stream.subscribe(CameraScope.visible());
     }
 
 }

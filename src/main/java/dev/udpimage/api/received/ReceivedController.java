@@ -1,5 +1,10 @@
 package dev.udpimage.api.received;
 
+import dev.udpimage.store.CameraKey;
+import dev.udpimage.api.security.CameraSet;
+import dev.udpimage.api.security.CameraScope;
+import java.util.function.Function;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +45,11 @@ public class ReceivedController {
 
     private final ReceivedEvents events;
 
-    public ReceivedController(ReceivedStore store, PngRenderer png, ReceiveStats stats, ReceivedEvents events) {
+    private final CameraKey cameras;
+
+    public ReceivedController(ReceivedStore store, PngRenderer png, ReceiveStats stats, ReceivedEvents events,
+            CameraKey cameras) {
+        this.cameras = cameras;
         this.store = store;
         this.png = png;
         this.stats = stats;
@@ -51,7 +60,7 @@ public class ReceivedController {
             description = "Server-Sent Events. Fetch the picture itself from /received/images/{id}.png.")
     @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter events() {
-        return this.events.subscribe();
+        return this.events.subscribe(CameraScope.visible());
     }
 
     /** {@code GET /received/stats}. */
@@ -72,14 +81,20 @@ public class ReceivedController {
     @ApiResponse(responseCode = "404", description = "No image received yet")
     @GetMapping(value = "/latest.png", produces = MediaType.IMAGE_PNG_VALUE)
     public byte[] latestPng() {
-        return this.png
-            .render(this.store.latestImage().orElseThrow(() -> Problems.notFound("no image has been received yet")));
+        CameraSet visible = CameraScope.current();
+        Optional<ReceivedImage> latest = visible.all() ? this.store.latestImage()
+                : this.store.images()
+                    .stream()
+                    .filter(image -> visible.allows(this.cameras.cameraOf(image.sender())))
+                    .findFirst()
+                    .flatMap(image -> this.store.image(image.id()));
+        return this.png.render(latest.orElseThrow(() -> Problems.notFound("no image has been received yet")));
     }
 
     @Operation(summary = "Metadata of the kept images, newest first")
     @GetMapping("/images")
     public List<ImageMetadata> images() {
-        return this.store.images();
+        return visible(this.store.images(), ImageMetadata::sender);
     }
 
     @Operation(summary = "One received image, as PNG")
@@ -110,7 +125,7 @@ public class ReceivedController {
     @Operation(summary = "The kept JSON lists with their metadata, newest first")
     @GetMapping("/lists")
     public List<ReceivedList> lists() {
-        return this.store.lists();
+        return visible(this.store.lists(), ReceivedList::sender);
     }
 
     @Operation(summary = "The latest JSON list with its metadata")
@@ -118,11 +133,23 @@ public class ReceivedController {
     @ApiResponse(responseCode = "404", description = "No list received yet")
     @GetMapping("/lists/latest")
     public ReceivedList latestList() {
-        return this.store.latestList().orElseThrow(() -> Problems.notFound("no list has been received yet"));
+        Optional<ReceivedList> latest = CameraScope.current().all() ? this.store.latestList()
+                : lists().stream().findFirst();
+        return latest.orElseThrow(() -> Problems.notFound("no list has been received yet"));
     }
 
     private ReceivedImage image(long id) {
-        return this.store.image(id).orElseThrow(() -> Problems.notFound("no image with id " + id + " is kept"));
+        ReceivedImage image = this.store.image(id)
+            .orElseThrow(() -> Problems.notFound("no image with id " + id + " is kept"));
+        CameraScope.require(this.cameras.cameraOf(image.metadata().sender()), "no image with id " + id + " is kept");
+        return image;
+    }
+
+    /** What of the items the request's user may see. */
+    private <T> List<T> visible(List<T> items, Function<T, String> sender) {
+        CameraSet visible = CameraScope.current();
+        return visible.all() ? items
+                : items.stream().filter(item -> visible.allows(this.cameras.cameraOf(sender.apply(item)))).toList();
     }
 
 }

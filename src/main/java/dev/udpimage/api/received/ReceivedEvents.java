@@ -1,5 +1,7 @@
 package dev.udpimage.api.received;
 
+import java.util.function.Predicate;
+import dev.udpimage.store.CameraKey;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -28,28 +30,31 @@ public class ReceivedEvents implements StoreListener, DisposableBean {
 
     private final SseChannel channel;
 
-    public ReceivedEvents(ViewersProperties viewers, MeterRegistry registry) {
+    private final CameraKey cameras;
+
+    public ReceivedEvents(ViewersProperties viewers, CameraKey cameras, MeterRegistry registry) {
+        this.cameras = cameras;
         this.channel = new SseChannel("events", "event streams (udp.viewers.max-events)", viewers.maxEvents(),
                 registry);
     }
 
     /**
-     * A new page: it gets every event from now on.
+     * A new page: it gets every event from now on of the cameras it may see.
      * @throws org.springframework.web.ErrorResponseException 503 when
      * {@code udp.viewers.max-events} pages are subscribed
      */
-    public SseEmitter subscribe() {
-        return this.channel.subscribe();
+    public SseEmitter subscribe(Predicate<String> cameras) {
+        return this.channel.subscribe(cameras);
     }
 
     @Override
     public void imageStored(ImageMetadata image) {
-        this.channel.offer("image", image);
+        this.channel.offer("image", image, this.cameras.cameraOf(image.sender()));
     }
 
     @Override
     public void listStored(ReceivedList list) {
-        this.channel.offer("list", list);
+        this.channel.offer("list", list, this.cameras.cameraOf(list.sender()));
     }
 
     public int subscribers() {

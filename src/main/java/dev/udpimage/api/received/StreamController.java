@@ -1,5 +1,7 @@
 package dev.udpimage.api.received;
 
+import dev.udpimage.api.security.CameraSet;
+import dev.udpimage.api.security.CameraScope;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,14 +54,16 @@ public class StreamController {
                     + "silent for 5 s is inactive, and gone after 10 s")
     @GetMapping("/streams")
     public List<StreamHub.StreamInfo> streams() {
-        return this.hub.streams();
+        CameraSet visible = CameraScope.current();
+        return this.hub.streams().stream().filter(stream -> visible.allows(stream.sender())).toList();
     }
 
     @Operation(summary = "The latest frame of a stream as JPEG (a camera's still image URL)")
     @GetMapping(value = "/stream.jpg", produces = MediaType.IMAGE_JPEG_VALUE)
     public ResponseEntity<byte[]> still(@Parameter(description = "ip, or ip:port; none: any sender") @RequestParam(
             required = false) String sender) {
-        Frame frame = this.hub.latest(sender);
+        String key = visibleKey(sender, "no frame from " + sender + " yet");
+        Frame frame = this.hub.latest(key, CameraScope.visible());
         byte[] jpeg = frame == null ? null : frame.jpeg();
         if (jpeg == null) {
             throw Problems.notFound("no frame" + (sender == null ? "" : " from " + sender) + " yet");
@@ -78,7 +82,7 @@ public class StreamController {
         // ignores flush(), which held each frame's end back until the next frame came
         StreamHub.Viewer viewer;
         try {
-            viewer = this.hub.open(sender);
+            viewer = this.hub.open(visibleKey(sender, "no stream of " + sender), CameraScope.visible());
         }
         catch (StreamHub.TooManyViewersException ex) {
             throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Too many viewers", ex.getMessage());
@@ -107,6 +111,17 @@ public class StreamController {
             .contentType(MediaType.parseMediaType("multipart/x-mixed-replace; boundary=" + BOUNDARY))
             .cacheControl(CacheControl.noStore())
             .body(body);
+    }
+
+    /**
+     * The stream of {@code sender} (null: all), 404 for a camera the user may not see.
+     */
+    private String visibleKey(String sender, String notFound) {
+        String key = this.hub.keyOf(sender);
+        if (!key.equals(StreamHub.ALL)) {
+            CameraScope.require(key, notFound);
+        }
+        return key;
     }
 
     private static void writePart(OutputStream out, byte[] jpeg) throws IOException {

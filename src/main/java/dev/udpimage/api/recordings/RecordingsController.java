@@ -1,5 +1,8 @@
 package dev.udpimage.api.recordings;
 
+import dev.udpimage.store.CameraKey;
+import dev.udpimage.api.security.CameraSet;
+import dev.udpimage.api.security.CameraScope;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -79,13 +82,30 @@ public class RecordingsController {
 
     private final JsonMapper json;
 
+    private final CameraKey cameras;
+
     public RecordingsController(ObjectProvider<RecordingReader> recording, VideoExport export, McapExport mcap,
-            ReadSlots readers, JsonMapper json) {
+            ReadSlots readers, JsonMapper json, CameraKey cameras) {
+        this.cameras = cameras;
         this.recording = recording;
         this.export = export;
         this.mcap = mcap;
         this.readers = readers;
         this.json = json;
+    }
+
+    /**
+     * The recording, for a camera the user may see (else 404, as for a camera with
+     * nothing recorded).
+     */
+    private RecordingReader recording(String sender) {
+        RecordingReader recording = recording();
+        requireVisible(sender);
+        return recording;
+    }
+
+    private void requireVisible(String sender) {
+        CameraScope.require(this.cameras.cameraOf(sender), "nothing of " + sender + " is recorded");
     }
 
     private RecordingReader recording() {
@@ -101,7 +121,8 @@ public class RecordingsController {
             + "and the retention in force for it")
     @GetMapping
     public List<CameraRecording> cameras() {
-        return recording().cameras();
+        CameraSet visible = CameraScope.current();
+        return recording().cameras().stream().filter(camera -> visible.allows(camera.sender())).toList();
     }
 
     @Operation(summary = "A camera's recorded stretches (its segments), oldest first: what the viewer's timeline "
@@ -109,7 +130,7 @@ public class RecordingsController {
     @GetMapping("/spans")
     public List<RecordingReader.Span> spans(
             @Parameter(description = "the camera: ip (or ip:port)") @RequestParam String sender) {
-        return recording().spans(sender);
+        return recording(sender).spans(sender);
     }
 
     @Operation(summary = "Frame metadata in time order, paged",
@@ -126,7 +147,7 @@ public class RecordingsController {
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);
         checkRange(start, end);
-        List<RecordedFrame> frames = recording().frames(sender, start, end, limit);
+        List<RecordedFrame> frames = recording(sender).frames(sender, start, end, limit);
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (frames.size() == limit) {
             Instant next = IndexTimes.after(frames.get(frames.size() - 1).receivedAt());
@@ -149,7 +170,7 @@ public class RecordingsController {
     @GetMapping("/frame")
     public ResponseEntity<byte[]> frame(@RequestParam String sender,
             @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
-        RecordingReader recording = recording();
+        RecordingReader recording = recording(sender);
         RecordedFrame frame = recording.frameAt(sender, at)
             .orElseThrow(() -> Problems.notFound("no frame of " + sender + " recorded at or before " + at));
         byte[] bytes;
@@ -180,7 +201,7 @@ public class RecordingsController {
         if (!(speed > 0 && speed <= MAX_SPEED)) {
             throw Problems.badRequest("speed must be above 0 and at most " + (int) MAX_SPEED);
         }
-        RecordingReader recording = recording();
+        RecordingReader recording = recording(sender);
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);
         checkRange(start, end);
@@ -289,7 +310,7 @@ public class RecordingsController {
                     "MP4 export remuxes with ffmpeg, which is not on this machine's PATH; format=mkv needs nothing");
         }
         Duration interval = every == null ? null : interval(every);
-        RecordingReader recording = recording();
+        RecordingReader recording = recording(sender);
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);
         checkRange(start, end);
@@ -326,6 +347,9 @@ public class RecordingsController {
             throw Problems.badRequest("at most " + MAX_MCAP_SENDERS + " senders in one MCAP export");
         }
         RecordingReader recording = recording();
+        for (String camera : cameras) {
+            requireVisible(camera);
+        }
         Instant start = from == null ? Instant.EPOCH : from;
         Instant end = end(to);
         checkRange(start, end);
@@ -387,7 +411,7 @@ public class RecordingsController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @Parameter(description = "the list sent last at or before this time, instead of a range") @RequestParam(
                     required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
-        RecordingReader recording = recording();
+        RecordingReader recording = recording(sender);
         if (at != null) {
             if (from != null || to != null) {
                 throw Problems.badRequest("at asks for one list; from and to for a range: not both");

@@ -1,7 +1,6 @@
 package dev.udpimage.api.security;
 
 import java.io.IOException;
-import java.util.List;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,15 +8,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * In protected mode, a request from this machine ({@link LocalRequests}) is the user
- * {@code local}: it may do what a user with credentials may, including reading the
- * details of {@code /actuator/health} ({@code show-details=when-authorized}), which
+ * {@code local}, an admin of every camera: it may do what the admin of the single
+ * credentials may, including reading the details of {@code /actuator/health}, which
  * strangers don't see.
  */
 final class LocalUserFilter extends OncePerRequestFilter {
@@ -27,8 +25,8 @@ final class LocalUserFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (LocalRequests.isLocal(request)) {
             SecurityContext context = SecurityContextHolder.createEmptyContext();
-            context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("local", null,
-                    List.of(new SimpleGrantedAuthority("ROLE_API"))));
+            context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(ServiceUser.LOCAL, null,
+                    ServiceUser.LOCAL.authorities()));
             SecurityContextHolder.setContext(context);
         }
         chain.doFilter(request, response);
