@@ -520,9 +520,14 @@ function followLists() {
   const point = recLists.point;
   if (listsCover(at)) {
     showList(listAt(at), at);
-    // while playing, the next window comes before this one runs out
-    const ahead = LISTS_AHEAD_MS * Math.max(1, Number(rec.playSpeed));
-    if (rec.playing && recLists.to - at < ahead / 2 && recLists.to < Math.min(rec.playTo, settledAt())) {
+    // while playing, the window goes on before it runs out: when there is a good stretch more to ask for, or
+    // whatever there is within a second of running out (near the service's now, a little at a time)
+    const speed = Math.max(1, Number(rec.playSpeed));
+    const ahead = LISTS_AHEAD_MS * speed;
+    const reach = Math.min(rec.playTo, settledAt());
+    const left = recLists.to - at;
+    if (rec.playing && recLists.to < reach && left < ahead / 2
+        && (reach - recLists.to >= ahead / 4 || left < 1000 * speed)) {
       loadListsSoon();
     }
   } else if (point && point.camera === rec.camera && point.at === at) {
