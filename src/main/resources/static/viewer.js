@@ -366,6 +366,7 @@ function placeCursor() {
   cursor.style.display = 'block';
   cursor.style.left = `${share * 100}%`;
   $('rec-timeline').setAttribute('aria-valuenow', String(Math.round(share * 100)));
+  followLists();
 }
 
 function playingAt() {
@@ -451,6 +452,293 @@ setInterval(() => {
     $('rec-play').textContent = 'Play';
   }
 }, 250);
+
+// ---- the replay's lists: beside the frame, the list the camera's sender sent last at or before the moment shown,
+// following the replay as it plays. The page keeps a window of the camera's lists (GET /recordings/lists?from=&to=,
+// JSON lines, a few hundred at most) and picks from it as the moment moves: one request at a time, at most two a
+// second, and none while the moment stays within the window (paused, or scrubbed within it)
+
+const LISTS_AHEAD_MS = 10000; // a window reaches this far past the moment (times the speed, while playing)
+const LISTS_FETCH_LINES = 300; // one answer's bound: the window ends earlier when the camera sends more than this
+const LISTS_FETCH_BYTES = 256 * 1024;
+const LISTS_KEPT = 600; // the page's bound: past it, the oldest lists go
+const LISTS_KEPT_BYTES = 512 * 1024;
+// the lists of the last moments may still be on their way to the disk (udp.store.write-delay): a window stops this
+// far before the service's time, and a moment nearer than that is asked for alone (?at=)
+const LISTS_SETTLE_MS = 2000;
+const LISTS_MIN_GAP_MS = 500; // between two loads; longer after a failure
+const LIST_SHOWN_CHARS = 20000; // a longer list is shown cut, with its size
+
+const recLists = {
+  camera: null, // the camera the window is of
+  from: 0, // the window answers for the moments [from, to) (ms)...
+  to: 0,
+  base: null, // ...with the list sent last before `from` (null: none),
+  lists: [], // and the lists sent in it, oldest first
+  bytes: 0, // their JSON's size
+  point: null, // { camera, at, list }: the answer for one moment outside the window (near the service's now)
+  skew: 0, // the service's clock minus the page's, from the Date header (±1 s)
+  loading: false,
+  lastLoad: 0,
+  failures: 0,
+  timer: null,
+};
+
+/** Its time in ms, and whether it is later than that ms: receivedAt has microseconds, a moment here has ms. */
+function stampList(list) {
+  const fraction = /\.(\d+)/.exec(list.receivedAt);
+  list.ms = Date.parse(list.receivedAt.replace(/(\.\d{3})\d+/, '$1'));
+  list.pastMs = Boolean(fraction && /[1-9]/.test(fraction[1].slice(3)));
+  return list;
+}
+
+function sentBy(list, at) { // at or before `at`, as the service's ?at= says it
+  return list.ms < at || (list.ms === at && !list.pastMs);
+}
+
+function listsCover(at) {
+  return recLists.camera === rec.camera && at >= recLists.from && at < recLists.to;
+}
+
+function listAt(at) {
+  for (let i = recLists.lists.length - 1; i >= 0; i--) {
+    if (sentBy(recLists.lists[i], at)) { return recLists.lists[i]; }
+  }
+  return recLists.base;
+}
+
+/** Shows the list of the moment shown (called with the cursor), and loads what that needs. */
+function followLists() {
+  const panel = $('rec-lists');
+  if (rec.at === null || !rec.camera) {
+    panel.hidden = true;
+    return;
+  }
+  panel.hidden = false;
+  $('rec-lists-sender').textContent = rec.camera;
+  const at = Math.floor(rec.at); // the moment as the frame's ?at= has it
+  const point = recLists.point;
+  if (listsCover(at)) {
+    showList(listAt(at), at);
+    // while playing, the window goes on before it runs out: when there is a good stretch more to ask for, or
+    // whatever there is within a second of running out (near the service's now, a little at a time)
+    const speed = Math.max(1, Number(rec.playSpeed));
+    const ahead = LISTS_AHEAD_MS * speed;
+    const reach = Math.min(rec.playTo, settledAt());
+    const left = recLists.to - at;
+    if (rec.playing && recLists.to < reach && left < ahead / 2
+        && (reach - recLists.to >= ahead / 4 || left < 1000 * speed)) {
+      loadListsSoon();
+    }
+  } else if (point && point.camera === rec.camera && point.at === at) {
+    showList(point.list, at);
+  } else {
+    loadListsSoon();
+  }
+  // another moment's list, while this one's loads: dimmed when they are more than a second of recording apart
+  panel.classList.toggle('stale', panel.dataset.camera !== rec.camera
+      || Math.abs(Number(panel.dataset.at) - at) > 1000);
+}
+
+function showList(list, at) {
+  const panel = $('rec-lists');
+  panel.dataset.at = String(at);
+  panel.dataset.camera = rec.camera;
+  const id = list ? String(list.id) : '';
+  if (panel.dataset.id === id && panel.dataset.shown === rec.camera) { return; }
+  panel.dataset.id = id;
+  panel.dataset.shown = rec.camera;
+  const pre = $('rec-list');
+  const when = $('rec-lists-when');
+  pre.classList.toggle('none', !list);
+  if (!list) {
+    pre.textContent = 'no list yet';
+    when.textContent = 'none sent at or before this moment';
+    return;
+  }
+  let text = prettyJson(list.value);
+  if (text.length > LIST_SHOWN_CHARS) {
+    text = `${text.slice(0, LIST_SHOWN_CHARS)}\n… (cut: ${list.bytes.toLocaleString()} bytes in all)`;
+  }
+  pre.textContent = text;
+  const time = document.createElement('time');
+  time.dateTime = list.receivedAt;
+  time.textContent = formatTimeMs(list.receivedAt);
+  when.replaceChildren('received ', time, ` · #${list.id} · ${list.bytes.toLocaleString()} bytes`);
+}
+
+/** A time of day to the ms (lists may come many a second), with the date when it is not today. */
+function formatTimeMs(at) {
+  const date = new Date(at);
+  const time = date.toLocaleTimeString(undefined,
+    { hour: 'numeric', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
+  return date.toDateString() === new Date().toDateString() ? time : `${date.toLocaleDateString()} ${time}`;
+}
+
+/**
+ * JSON indented, small: an array of numbers or strings, or anything short, on one line (which wraps), the rest
+ * one entry a line.
+ */
+function prettyJson(value, indent = '') {
+  if (value === null || typeof value !== 'object') { return JSON.stringify(value); }
+  const inner = `${indent}  `;
+  const array = Array.isArray(value);
+  const entries = array ? value.map((item) => prettyJson(item, inner))
+    : Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${prettyJson(item, inner)}`);
+  const [open, close] = array ? ['[', ']'] : ['{', '}'];
+  if (entries.length === 0) { return open + close; }
+  const flat = `${open}${entries.join(', ')}${close}`;
+  const scalars = array && value.every((item) => item === null || typeof item !== 'object');
+  if (!flat.includes('\n') && (scalars || indent.length + flat.length <= 60)) { return flat; }
+  return `${open}\n${entries.map((entry) => inner + entry).join(',\n')}\n${indent}${close}`;
+}
+
+function loadListsSoon() {
+  if (recLists.loading || recLists.timer) { return; }
+  const gap = LISTS_MIN_GAP_MS * 2 ** Math.min(4, recLists.failures);
+  const wait = recLists.lastLoad + gap - Date.now();
+  if (wait > 0) {
+    recLists.timer = setTimeout(() => { recLists.timer = null; followLists(); }, wait);
+    return;
+  }
+  loadLists();
+}
+
+/**
+ * One load for the moment shown: the window's next stretch when the moment is in or just past it; else a window
+ * of its own, from the list at the moment (?at=) and the lists after it; near the service's now only that list.
+ */
+async function loadLists() {
+  const camera = rec.camera;
+  const at = Math.floor(rec.at);
+  const ahead = LISTS_AHEAD_MS * (rec.playing ? Math.max(1, Number(rec.playSpeed)) : 1);
+  const settled = settledAt();
+  const near = recLists.camera === camera && at >= recLists.from && at < recLists.to + ahead;
+  if (listsCover(at) && recLists.to >= settled) { return; } // nothing newer to ask for yet
+  recLists.loading = true;
+  recLists.lastLoad = Date.now();
+  try {
+    if (near && recLists.to < settled) {
+      extendWindow(await fetchLists(camera, recLists.to, recLists.to + ahead));
+    } else if (at >= settled) {
+      recLists.point = { camera, at, list: await fetchListAt(camera, at) };
+    } else if (!listsCover(at)) {
+      const base = await fetchListAt(camera, at);
+      recLists.point = { camera, at, list: base }; // shown while the window loads
+      if (rec.camera === camera) { followLists(); }
+      const stretch = await fetchLists(camera, at, at + ahead);
+      Object.assign(recLists, { camera, from: at, to: at, base, lists: [], bytes: 0 });
+      extendWindow(stretch);
+    }
+    recLists.failures = 0;
+  } catch (e) {
+    recLists.failures++; // restarting, or recording off: tried again later
+  } finally {
+    recLists.loading = false;
+  }
+  followLists();
+}
+
+/** The service's time, less what may not be recorded yet. */
+function settledAt() {
+  return Date.now() + recLists.skew - LISTS_SETTLE_MS;
+}
+
+/** Adds the next stretch, and lets the oldest lists go past the page's bound (the window then starts later). */
+function extendWindow({ lists, to, bytes }) {
+  recLists.lists.push(...lists);
+  recLists.bytes += bytes;
+  recLists.to = Math.max(recLists.to, to);
+  let drop = 0;
+  let dropped = 0;
+  while (recLists.lists.length - drop > LISTS_KEPT || recLists.bytes - dropped > LISTS_KEPT_BYTES) {
+    dropped += recLists.lists[drop].size;
+    drop++;
+  }
+  if (drop > 0) {
+    const last = recLists.lists[drop - 1];
+    recLists.base = last;
+    recLists.from = Math.max(recLists.from, last.ms + (last.pastMs ? 1 : 0));
+    recLists.lists = recLists.lists.slice(drop);
+    recLists.bytes -= dropped;
+  }
+}
+
+/** The list sent last at or before `at`, or null (404). */
+async function fetchListAt(camera, at) {
+  const response = await fetch(`/recordings/lists?sender=${encodeURIComponent(camera)}`
+      + `&at=${new Date(at).toISOString()}`, { headers: { Accept: 'application/json' },
+    signal: AbortSignal.timeout(10000) });
+  learnSkew(response);
+  if (!response.ok) {
+    await response.text(); // its problem read to the end: the connection is free again
+    if (response.status === 404) { return null; }
+    throw new Error(`${response.status}`);
+  }
+  return stampList(await response.json());
+}
+
+/**
+ * The lists sent in [from, to), read as they come and at most LISTS_FETCH_LINES or LISTS_FETCH_BYTES of them: the
+ * stretch they answer for ends at the last one kept, and before the lists that may not be recorded yet.
+ */
+async function fetchLists(camera, from, to) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 10000);
+  try {
+    const response = await fetch(`/recordings/lists?sender=${encodeURIComponent(camera)}`
+        + `&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`,
+    { headers: { Accept: 'application/x-ndjson' }, signal: abort.signal });
+    learnSkew(response);
+    if (!response.ok) { throw new Error(`${response.status}`); }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    const lists = [];
+    let rest = '';
+    let bytes = 0;
+    let cut = false;
+    for (;;) {
+      const { value, done } = await reader.read();
+      rest += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      const lines = rest.split('\n');
+      rest = done ? '' : lines.pop();
+      for (const line of lines) {
+        if (!line.trim()) { continue; }
+        if (lists.length === LISTS_FETCH_LINES || bytes + line.length > LISTS_FETCH_BYTES) {
+          cut = true;
+          break;
+        }
+        const list = stampList(JSON.parse(line));
+        list.size = line.length;
+        bytes += line.length;
+        lists.push(list);
+      }
+      cut ||= rest.length > LISTS_FETCH_BYTES; // a line longer than a window's bound: the window ends before it
+      if (done || cut) { break; }
+    }
+    let end = Math.min(to, serverNow(response) - LISTS_SETTLE_MS);
+    if (cut && lists.length) { // up to the last ms kept: the lists of that ms may go on in the next answer
+      const lastMs = lists[lists.length - 1].ms;
+      end = Math.min(end, lastMs > from ? lastMs : lastMs + 1);
+    }
+    end = Math.max(from, end);
+    const kept = lists.filter((list) => list.ms < end);
+    return { lists: kept, to: end, bytes: kept.reduce((sum, list) => sum + list.size, 0) };
+  } finally {
+    clearTimeout(timer);
+    abort.abort(); // a cut answer's connection is closed, not read to its end
+  }
+}
+
+function serverNow(response) {
+  const date = Date.parse(response.headers.get('Date'));
+  return Number.isNaN(date) ? Date.now() : date; // to the second, never later than its time
+}
+
+function learnSkew(response) {
+  const date = Date.parse(response.headers.get('Date'));
+  if (!Number.isNaN(date)) { recLists.skew = date + 500 - Date.now(); }
+}
 
 setInterval(refreshCounters, 5000);
 connect();
