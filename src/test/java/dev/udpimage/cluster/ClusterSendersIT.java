@@ -1,6 +1,7 @@
 package dev.udpimage.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -379,9 +380,13 @@ class ClusterSendersIT {
             }
         }
         for (int n = 1; n <= 3; n++) {
-            assertThat(stream(cluster.http(n).get("/received/streams").json(), "127.0.0.77"))
-                .as("r" + n + " lists the sender by its own address")
-                .isNotNull();
+            Http http = cluster.http(n);
+            // the instances that did not receive it learn of it from PostgreSQL's
+            // notification
+            await("r" + n + " lists the sender by its own address").atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
+                JsonNode streams = http.get("/received/streams").json();
+                assertThat(stream(streams, "127.0.0.77")).as(streams.toString()).isNotNull();
+            });
             assertThat(cluster.http(n).get("/recordings/frames?sender=127.0.0.77").json().size())
                 .as("r" + n + "'s recording of it")
                 .isEqualTo(3);
