@@ -91,7 +91,27 @@ function addList(list) {
   }
 }
 
+// who is looking (GET /me): a viewer has no send form, only an admin reads the counters (/received/stats)
+let me = { maySend: true, mayAdminister: true };
+
+async function whoAmI() {
+  try {
+    const response = await fetch('/me');
+    if (response.ok) {
+      me = await response.json();
+    }
+  } catch (e) {
+    // the service is restarting: the page keeps what it shows
+  }
+  $('send-section').hidden = !me.maySend;
+  $('counters-section').hidden = !me.mayAdminister;
+  document.body.dataset.role = me.role || '';
+}
+
 async function refreshCounters() {
+  if (!me.mayAdminister) {
+    return;
+  }
   try {
     const stats = await (await fetch('/received/stats')).json();
     const rows = [
@@ -741,6 +761,7 @@ function learnSkew(response) {
 }
 
 setInterval(refreshCounters, 5000);
+whoAmI();
 connect();
 // the tiles' MJPEG streams never finish loading: they start after the page's load event, or it would never come
 window.addEventListener('load', () => {
