@@ -74,9 +74,9 @@ class CamerasThroughTheBalancerIT {
         }
         cluster = LocalCluster.up(STATE,
                 Map.of("UDP_CLUSTER_LB", "nftables", "UDP_ALLOWEDSENDERS", "127.0.0.0/8,198.18.0.0/15",
-                        // segments of 10 s: each camera's 30 s make several, sealed while
+                        // segments of 5 s: each camera's 16 s make several, sealed while
                         // it sends
-                        "UDP_RECORDING_SEGMENTDURATION", "10s"));
+                        "UDP_RECORDING_SEGMENTDURATION", "5s"));
     }
 
     @AfterAll
@@ -110,20 +110,21 @@ class CamerasThroughTheBalancerIT {
                     file.toString(), host.hostAddress(), String.valueOf(LocalCluster.NGINX_IMAGES), "3");
             assertThat(seed.output()).as(host.address()).contains("reply=b'get message!!!' images=3");
         }
-        // a box crosses every camera's picture from 10 s to 14 s: one motion event each
-        List<Run> runs = runCameras(30, null, 10, 14);
+        // a box crosses every camera's picture from 5 s to 9 s: one motion event each
+        int seconds = 16;
+        List<Run> runs = runCameras(seconds, null, 5, 9);
         Set<String> addresses = new TreeSet<>();
         for (Run run : runs) {
             addresses.add(run.camera());
             System.out.printf("camera %s: %s, %d lost%n", run.camera(), run.summary(), run.lost().size());
-            assertThat(run.acked().size()).as(run.camera() + " answered").isGreaterThan(30 * 25 * 9 / 10);
+            assertThat(run.acked().size()).as(run.camera() + " answered").isGreaterThan(seconds * 25 * 9 / 10);
         }
         for (int n = 1; n <= 3; n++) {
             Http http = cluster.http(n);
             assertThat(senders(http.get("/received/streams").json())).as("r" + n + "'s streams").isEqualTo(addresses);
             assertThat(senders(http.get("/recordings").json())).as("r" + n + "'s recordings").isEqualTo(addresses);
         }
-        assertEveryAcknowledgedFrameRecordedOnce();
+        assertEveryAcknowledgedFrameRecordedOnce(0);
         assertOneEventPerCameraAlikeOnEveryInstance(addresses);
 
         long frames = 0;
@@ -146,7 +147,7 @@ class CamerasThroughTheBalancerIT {
     void aReceiverKilledWithItsStateDirectoryLosesNothingAcknowledgedAndItsCamerasMoveWithinTwoSeconds()
             throws Exception {
         int[] killed = new int[1];
-        List<Run> runs = runCameras(15, () -> {
+        List<Run> runs = runCameras(10, () -> {
             // the receiver of the first camera, whichever the hash gave it this time
             String instance = psql("select instance from image where camera = '" + cameras.get(0).address()
                     + "' order by id desc limit 1");
@@ -161,14 +162,14 @@ class CamerasThroughTheBalancerIT {
                 gap = Math.max(gap, run.ackTimes().get(i) - run.ackTimes().get(i - 1));
             }
             worstGap = Math.max(worstGap, gap);
-            System.out.printf("camera %s with r%d killed at 5 s: %s, %d lost, longest silence %.2f s%n", run.camera(),
+            System.out.printf("camera %s with r%d killed at 3 s: %s, %d lost, longest silence %.2f s%n", run.camera(),
                     killed[0], run.summary(), run.lost().size(), gap);
             assertThat(gap).as(run.camera() + ": longest time without an answer, in seconds").isLessThanOrEqualTo(2.0);
             assertThat(run.lost().size()).as(run.camera() + ": frames lost (2 s is 50)").isLessThanOrEqualTo(50);
         }
         assertThat(worstGap).as("the first camera was on the killed receiver, and moved").isGreaterThan(0.5);
-        cluster.start(killed[0]);
-        assertEveryAcknowledgedFrameRecordedOnce();
+        // read from the two that live: the killed one would only read the same tables
+        assertEveryAcknowledgedFrameRecordedOnce(killed[0]);
     }
 
     /**
@@ -195,9 +196,15 @@ class CamerasThroughTheBalancerIT {
         }
     }
 
-    /** Every frame any camera had answered, read back from each instance's export. */
-    private static void assertEveryAcknowledgedFrameRecordedOnce() throws Exception {
+    /**
+     * Every frame any camera had answered, read back from each instance's export but
+     * {@code except}.
+     */
+    private static void assertEveryAcknowledgedFrameRecordedOnce(int except) throws Exception {
         for (int n = 1; n <= 3; n++) {
+            if (n == except) {
+                continue;
+            }
             for (TestHost host : cameras) {
                 Http.Response export = cluster.http(n).get("/recordings/export?sender=" + host.address());
                 assertThat(export.status()).as("r" + n + " exports " + host.address()).isEqualTo(200);

@@ -302,7 +302,7 @@ class ClusterSendersIT {
     }
 
     @Test
-    @Order(4)
+    @Order(7) // last: r2 stays down
     void aReceiverKilledMidRunCostsItsSendersAtMostTheTransferInFlight() throws Exception {
         int senders = 8;
         int each = 30;
@@ -366,7 +366,6 @@ class ClusterSendersIT {
         acknowledged.values()
             .forEach(shas -> assertThat(stored).as("every acknowledged image is kept").containsAll(shas));
         assertThat(acknowledged.values().stream().mapToInt(List::size).sum()).isEqualTo(senders * each);
-        cluster.start(2);
     }
 
     @Test

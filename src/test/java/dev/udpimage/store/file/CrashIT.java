@@ -51,7 +51,7 @@ class CrashIT {
 
     private static final Duration ASYNC_WINDOW = Duration.ofSeconds(2);
 
-    static final int DEFAULT_ROUNDS = 5;
+    static final int DEFAULT_ROUNDS = 3;
 
     /** SIGKILLs in {@code sync}. */
     private static final int ROUNDS = Integer.getInteger("crash.rounds", DEFAULT_ROUNDS);
