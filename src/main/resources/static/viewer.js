@@ -212,9 +212,52 @@ function liveSlots() {
 function keepLiveWithin(n) {
   const live = [...document.querySelectorAll('#stream-tiles li[data-live="true"]')];
   for (const tile of live.slice(n)) {
-    tile.querySelector('img').src = `/received/stream.jpg?sender=${encodeURIComponent(tile.dataset.sender)}`
-        + `&at=${Date.now()}`;
-    tile.dataset.live = 'false';
+    showStill(tile);
+  }
+}
+
+/**
+ * A tile's latest frame as a still. A live tile gets a new <img>: Chrome keeps an MJPEG image's connection open
+ * when only its src changes, and a page has six connections to the service in all.
+ */
+function showStill(tile) {
+  const url = `/received/stream.jpg?sender=${encodeURIComponent(tile.dataset.sender)}&at=${Date.now()}`;
+  const img = tile.querySelector('img');
+  if (tile.dataset.live === 'true') {
+    replaceImage(img, url);
+  } else {
+    img.src = url;
+  }
+  tile.dataset.live = 'false';
+}
+
+/** A new <img> in place of one that plays an MJPEG stream, showing `url`; the stream is ended. */
+function replaceImage(img, url) {
+  const fresh = document.createElement('img');
+  fresh.alt = img.alt;
+  if (img.id) { fresh.id = img.id; }
+  fresh.className = img.className;
+  if (url) { fresh.src = url; }
+  stopImage(img);
+  img.replaceWith(fresh);
+  return fresh;
+}
+
+/** Ends what an <img> loads, an MJPEG stream too (see showStill). */
+function stopImage(img) {
+  img.removeAttribute('src');
+  img.src = 'data:,';
+}
+
+/** The recording's frame shows `url` (none: nothing); a replay it played is ended first (see showStill). */
+function showRecFrame(url) {
+  const img = $('rec-frame');
+  if ((img.getAttribute('src') || '').includes('/replay.mjpeg')) {
+    replaceImage(img, url);
+  } else if (url) {
+    img.src = url;
+  } else {
+    img.removeAttribute('src');
   }
 }
 
@@ -309,8 +352,7 @@ async function refreshStreams() {
     } else if (tile.dataset.live !== 'false' || tile.dataset.frames !== String(stream.frames)) {
       // a still only when there is a new frame: a page with many stopped cameras asks nothing of them, and
       // leaves its connections to the live streams, the events and what the user asks for
-      img.src = `/received/stream.jpg?sender=${sender}&at=${Date.now()}`;
-      tile.dataset.live = 'false';
+      showStill(tile);
     }
     tile.dataset.frames = String(stream.frames);
     tile.classList.toggle('stopped', !stream.active);
@@ -322,7 +364,7 @@ async function refreshStreams() {
   }
   for (const tile of [...tiles.children]) {
     if (!seen.has(tile.dataset.sender)) {
-      tile.querySelector('img').src = ''; // closes the stream
+      stopImage(tile.querySelector('img'));
       tile.remove();
     }
   }
@@ -399,7 +441,7 @@ function showAt(at) {
   rec.playTo = Infinity;
   const iso = new Date(at).toISOString();
   const sender = encodeURIComponent(rec.camera);
-  $('rec-frame').src = `/recordings/frame?sender=${sender}&at=${iso}`;
+  showRecFrame(`/recordings/frame?sender=${sender}&at=${iso}`);
   $('rec-time').textContent = `${rec.camera} at ${new Date(at).toLocaleString()}`;
   $('rec-play').textContent = 'Play';
   $('rec-play').disabled = false;
@@ -421,7 +463,7 @@ function startReplay(from, to) {
       + (to === undefined ? '' : `&to=${new Date(to).toISOString()}`);
   rec.playing = true;
   keepLiveWithin(liveSlots());
-  $('rec-frame').src = `/recordings/replay.mjpeg?${params}&speed=${speed}`;
+  showRecFrame(`/recordings/replay.mjpeg?${params}&speed=${speed}`);
   rec.at = from;
   rec.playStart = Date.now();
   rec.playFrom = from;
@@ -448,7 +490,7 @@ $('rec-camera').addEventListener('change', (event) => {
   rec.camera = event.target.value;
   leaveEvent();
   rec.at = null;
-  $('rec-frame').removeAttribute('src');
+  showRecFrame(null);
   refreshRecordings();
 });
 $('rec-length').addEventListener('change', () => { if (rec.at !== null && !rec.playing) { showAt(rec.at); } });

@@ -111,6 +111,56 @@ class ViewerBrowserIT extends BrowserTestSupport {
         assertThat(js("return window.notReloaded === true;")).isEqualTo(true);
     }
 
+    /**
+     * Four cameras play and stop while the page shows them, so tiles go from live to
+     * still and back: each still must give its MJPEG connection back (a browser has six
+     * for the page), or the page's own requests wait for ever.
+     */
+    @Test
+    void tilesThatStopPlayingLiveGiveTheirConnectionsBack() throws Exception {
+        browser.get(url("/"));
+        waitFor("the page connects", () -> "live".equals(state()));
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.List<Thread> cameras = new java.util.ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            java.net.InetAddress address = java.net.InetAddress.getByName("127.0.0." + (91 + c));
+            int rest = 60 + 40 * c; // different rates: the busiest change places as they
+                                    // stop
+            Thread camera = new Thread(() -> {
+                try (LegacyTestClient client = new LegacyTestClient(address, this.ports.image())) {
+                    for (int i = 0; sending.get(); i++) {
+                        client.sendChunked(TestImages.smallJpeg(9100 + i));
+                        client.reply(Duration.ofSeconds(2));
+                        Thread.sleep(rest);
+                    }
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            camera.start();
+            cameras.add(camera);
+        }
+        waitFor("three tiles live",
+                () -> ((Number) js("return document.querySelectorAll('#stream-tiles li[data-live=\"true\"]').length"))
+                    .intValue() == 3);
+        Thread.sleep(2000);
+        sending.set(false);
+        for (Thread camera : cameras) {
+            camera.join();
+        }
+        for (int i = 0; i < 6; i++) {
+            Thread.sleep(1000);
+            // a request of the page's own, while the tiles change from live to still
+            Object answer = ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeAsyncScript("const done = arguments[0]; const abort = new AbortController();"
+                        + "setTimeout(() => abort.abort(), 3000);"
+                        + "fetch('/received/streams', { signal: abort.signal })"
+                        + ".then(r => done('answered ' + r.status), e => done('waited: ' + e));");
+            assertThat(answer).as("the page's request %d after the cameras stopped", i).isEqualTo("answered 200");
+        }
+    }
+
     private String state() {
         return browser.findElement(By.id("connection")).getAttribute("data-state");
     }

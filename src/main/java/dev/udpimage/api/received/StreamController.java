@@ -43,6 +43,8 @@ public class StreamController {
 
     private static final Duration IDLE_WAIT = Duration.ofSeconds(15);
 
+    private static final byte[] CRLF = { '\r', '\n' };
+
     private final StreamHub hub;
 
     public StreamController(StreamHub hub) {
@@ -94,7 +96,15 @@ public class StreamController {
                 out.flush();
                 while (!this.hub.closed()) {
                     StreamHub.Numbered next = this.hub.next(viewer, IDLE_WAIT);
-                    byte[] jpeg = next == null ? null : next.frame().jpeg();
+                    if (next == null) {
+                        // a camera gone quiet: a blank line (readers skip it before a
+                        // boundary) tells whether the viewer is still there, so that a
+                        // viewer that left frees its thread within IDLE_WAIT
+                        out.write(CRLF);
+                        out.flush();
+                        continue;
+                    }
+                    byte[] jpeg = next.frame().jpeg();
                     if (jpeg != null) {
                         writePart(out, jpeg);
                     }
