@@ -17,7 +17,6 @@ import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,6 +30,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.udpimage.api.Problems;
 import dev.udpimage.api.recordings.ReadSlots;
+import dev.udpimage.api.recordings.VideoFormats;
 import dev.udpimage.events.Event;
 import dev.udpimage.events.EventQuery;
 import dev.udpimage.events.EventStore;
@@ -183,17 +183,7 @@ public class EventsController {
     public ResponseEntity<StreamingResponseBody> clip(@PathVariable long id,
             @RequestParam(defaultValue = "mkv") String format) {
         Event event = event(id);
-        VideoExport.Format container;
-        try {
-            container = VideoExport.Format.valueOf(format.toUpperCase(Locale.ROOT));
-        }
-        catch (IllegalArgumentException ex) {
-            throw Problems.badRequest("format must be mkv or mp4");
-        }
-        if (container == VideoExport.Format.MP4 && !VideoExport.mp4Available()) {
-            throw Problems.of(HttpStatus.NOT_IMPLEMENTED, "MP4 needs ffmpeg",
-                    "MP4 export remuxes with ffmpeg, which is not on this machine's PATH; format=mkv needs nothing");
-        }
+        VideoExport.Format container = VideoFormats.of(format, "mkv or mp4");
         RecordingReader recording = this.recording.getIfAvailable();
         if (recording == null) {
             throw Problems.notFound("recording is off: an event has no clip without it");

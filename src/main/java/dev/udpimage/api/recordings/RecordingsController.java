@@ -1,6 +1,5 @@
 package dev.udpimage.api.recordings;
 
-import dev.udpimage.store.CameraKey;
 import dev.udpimage.api.security.CameraSet;
 import dev.udpimage.api.security.CameraScope;
 import java.io.IOException;
@@ -9,11 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -24,12 +19,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.CacheControl;
-import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,7 +36,6 @@ import dev.udpimage.recording.CameraRecording;
 import dev.udpimage.recording.RecordedFrame;
 import dev.udpimage.recording.RecordingReader;
 import dev.udpimage.recording.format.IndexTimes;
-import dev.udpimage.recording.export.McapExport;
 import dev.udpimage.recording.export.VideoExport;
 import dev.udpimage.store.ReceivedList;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,55 +57,26 @@ public class RecordingsController {
 
     static final double MAX_SPEED = 1000;
 
-    static final int MAX_READERS = ReadSlots.MAX_READERS;
-
-    static final int MAX_MCAP_SENDERS = 16;
-
     private static final String BOUNDARY = "frame";
 
-    private final ObjectProvider<RecordingReader> recording;
+    private final RecordingAccess access;
 
     private final VideoExport export;
 
-    private final McapExport mcap;
-
-    private final ReadSlots readers;
-
     private final JsonMapper json;
 
-    private final CameraKey cameras;
-
-    public RecordingsController(ObjectProvider<RecordingReader> recording, VideoExport export, McapExport mcap,
-            ReadSlots readers, JsonMapper json, CameraKey cameras) {
-        this.cameras = cameras;
-        this.recording = recording;
+    public RecordingsController(RecordingAccess access, VideoExport export, JsonMapper json) {
+        this.access = access;
         this.export = export;
-        this.mcap = mcap;
-        this.readers = readers;
         this.json = json;
     }
 
-    /**
-     * The recording, for a camera the user may see (else 404, as for a camera with
-     * nothing recorded).
-     */
     private RecordingReader recording(String sender) {
-        RecordingReader recording = recording();
-        requireVisible(sender);
-        return recording;
-    }
-
-    private void requireVisible(String sender) {
-        CameraScope.require(this.cameras.cameraOf(sender), "nothing of " + sender + " is recorded");
+        return this.access.reader(sender);
     }
 
     private RecordingReader recording() {
-        RecordingReader found = this.recording.getIfAvailable();
-        if (found == null) {
-            throw Problems.notFound("recording is off (udp.recording.enabled=false, no udp.store.dir, "
-                    + "or a backend that does not record yet)");
-        }
-        return found;
+        return this.access.reader();
     }
 
     @Operation(summary = "Every camera with a recording: its first and last frame, frames, bytes, segments, "
@@ -144,9 +106,9 @@ public class RecordingsController {
         if (limit < 1 || limit > MAX_PAGE) {
             throw Problems.badRequest("limit must be between 1 and " + MAX_PAGE);
         }
-        Instant start = from == null ? Instant.EPOCH : from;
-        Instant end = end(to);
-        checkRange(start, end);
+        Instant start = RecordingAccess.start(from);
+        Instant end = RecordingAccess.end(to);
+        RecordingAccess.checkRange(start, end);
         List<RecordedFrame> frames = recording(sender).frames(sender, start, end, limit);
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (frames.size() == limit) {
@@ -192,7 +154,7 @@ public class RecordingsController {
             summary = "Replays a stretch as MJPEG (multipart/x-mixed-replace), each frame at its recorded time "
                     + "divided by `speed`",
             description = "Plays in an <img>, VLC and ffmpeg. Other formats are encoded " + "to JPEG once. 503 when "
-                    + MAX_READERS + " replays and exports are running.")
+                    + ReadSlots.MAX_READERS + " replays and exports are running.")
     @GetMapping("/replay.mjpeg")
     public ResponseEntity<StreamingResponseBody> replay(@RequestParam String sender,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
@@ -202,10 +164,10 @@ public class RecordingsController {
             throw Problems.badRequest("speed must be above 0 and at most " + (int) MAX_SPEED);
         }
         RecordingReader recording = recording(sender);
-        Instant start = from == null ? Instant.EPOCH : from;
-        Instant end = end(to);
-        checkRange(start, end);
-        acquireReader();
+        Instant start = RecordingAccess.start(from);
+        Instant end = RecordingAccess.end(to);
+        RecordingAccess.checkRange(start, end);
+        this.access.acquire();
         StreamingResponseBody body = ignored -> {
             try {
                 // the servlet's own stream: the body's stream ignores flush()
@@ -214,7 +176,7 @@ public class RecordingsController {
                 replay(recording, sender, start, end, speed, out);
             }
             finally {
-                this.readers.release();
+                this.access.release();
             }
         };
         return ResponseEntity.ok()
@@ -265,136 +227,6 @@ public class RecordingsController {
         // for a broken part
     }
 
-    @Operation(
-            summary = "Exports a stretch as one video file (MJPEG in Matroska or MP4, without re-encoding), "
-                    + "or as one MCAP file of frames and lists",
-            description = "Timestamps are the received times (variable frame rate); other formats are encoded to "
-                    + "JPEG once. `every=10s` makes a timelapse: one frame per interval, at 25 a second. Streamed: "
-                    + "any length fits in the heap. MP4 needs ffmpeg on the PATH (501 without it). "
-                    + "`format=mcap`: the frames as received and the lists of the sender (and of `senders`), "
-                    + "a channel each, for Foxglove (`profile=foxglove`, JSON) or ROS 2 (`profile=ros2`, CDR).")
-    @ApiResponse(responseCode = "200",
-            content = { @Content(mediaType = "video/x-matroska", schema = @Schema(type = "string", format = "binary")),
-                    @Content(mediaType = "video/mp4", schema = @Schema(type = "string", format = "binary")),
-                    @Content(mediaType = McapExport.CONTENT_TYPE,
-                            schema = @Schema(type = "string", format = "binary")) })
-    @ApiResponse(responseCode = "404", description = "Nothing of the senders recorded in the range")
-    @GetMapping("/export")
-    public ResponseEntity<StreamingResponseBody> export(@RequestParam String sender,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
-            @Parameter(description = "mkv, mp4, or mcap (frames and lists together)") @RequestParam(
-                    defaultValue = "mkv") String format,
-            @Parameter(description = "a timelapse: one frame per this interval (10s, 1m, PT1H)") @RequestParam(
-                    required = false) String every,
-            @Parameter(description = "format=mcap: more senders in the same file, comma-separated") @RequestParam(
-                    required = false) List<String> senders,
-            @Parameter(
-                    description = "format=mcap: foxglove (JSON, the default) or ros2 (CDR, for ros2 bag play)") @RequestParam(
-                            defaultValue = "foxglove") String profile) {
-        if ("mcap".equalsIgnoreCase(format)) {
-            if (every != null) {
-                throw Problems.badRequest("every is for video exports; an MCAP export holds every frame");
-            }
-            return mcap(sender, senders, from, to, profile);
-        }
-        VideoExport.Format container;
-        try {
-            container = VideoExport.Format.valueOf(format.toUpperCase(Locale.ROOT));
-        }
-        catch (IllegalArgumentException ex) {
-            throw Problems.badRequest("format must be mkv, mp4 or mcap");
-        }
-        if (container == VideoExport.Format.MP4 && !VideoExport.mp4Available()) {
-            throw Problems.of(HttpStatus.NOT_IMPLEMENTED, "MP4 needs ffmpeg",
-                    "MP4 export remuxes with ffmpeg, which is not on this machine's PATH; format=mkv needs nothing");
-        }
-        Duration interval = every == null ? null : interval(every);
-        RecordingReader recording = recording(sender);
-        Instant start = from == null ? Instant.EPOCH : from;
-        Instant end = end(to);
-        checkRange(start, end);
-        List<RecordedFrame> first = recording.frames(sender, start, end, 1);
-        if (first.isEmpty()) {
-            throw Problems.notFound("no frame of " + sender + " recorded in [" + start + ", " + end + ")");
-        }
-        acquireReader();
-        StreamingResponseBody body = out -> {
-            try {
-                this.export.write(recording, sender, start, end, interval, container, out);
-            }
-            finally {
-                this.readers.release();
-            }
-        };
-        return attachment(body, container.contentType,
-                fileName(sender, first.get(0).receivedAt(), container.name().toLowerCase(Locale.ROOT)));
-    }
-
-    private ResponseEntity<StreamingResponseBody> mcap(String sender, List<String> more, Instant from, Instant to,
-            String profile) {
-        McapExport.Flavour flavour = switch (profile.toLowerCase(Locale.ROOT)) {
-            case "foxglove" -> McapExport.Flavour.FOXGLOVE;
-            case "ros2" -> McapExport.Flavour.ROS2;
-            default -> throw Problems.badRequest("profile must be foxglove or ros2");
-        };
-        List<String> cameras = new ArrayList<>();
-        cameras.add(sender);
-        if (more != null) {
-            more.stream().map(String::strip).filter(s -> !s.isEmpty() && !cameras.contains(s)).forEach(cameras::add);
-        }
-        if (cameras.size() > MAX_MCAP_SENDERS) {
-            throw Problems.badRequest("at most " + MAX_MCAP_SENDERS + " senders in one MCAP export");
-        }
-        RecordingReader recording = recording();
-        for (String camera : cameras) {
-            requireVisible(camera);
-        }
-        Instant start = from == null ? Instant.EPOCH : from;
-        Instant end = end(to);
-        checkRange(start, end);
-        Instant firstAt = null;
-        for (String camera : cameras) {
-            List<RecordedFrame> first = recording.frames(camera, start, end, 1);
-            Instant at = !first.isEmpty() ? first.get(0).receivedAt()
-                    : recording.listAt(camera, end.minusNanos(1))
-                        .map(ReceivedList::receivedAt)
-                        .filter(t -> !t.isBefore(start))
-                        .orElse(null);
-            if (at != null && (firstAt == null || at.isBefore(firstAt))) {
-                firstAt = at;
-            }
-        }
-        if (firstAt == null) {
-            throw Problems
-                .notFound("nothing of " + String.join(", ", cameras) + " recorded in [" + start + ", " + end + ")");
-        }
-        acquireReader();
-        StreamingResponseBody body = out -> {
-            try {
-                this.mcap.write(recording, cameras, start, end, flavour, out);
-            }
-            finally {
-                this.readers.release();
-            }
-        };
-        return attachment(body, McapExport.CONTENT_TYPE, fileName(sender, firstAt, "mcap"));
-    }
-
-    private static String fileName(String sender, Instant first, String extension) {
-        return sender.replaceAll("[^0-9A-Za-z.]", "-") + "-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(first) + "."
-                + extension;
-    }
-
-    private static ResponseEntity<StreamingResponseBody> attachment(StreamingResponseBody body, String contentType,
-            String name) {
-        return ResponseEntity.ok()
-            .contentType(MediaType.parseMediaType(contentType))
-            .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
-            .body(body);
-    }
-
     @Operation(operationId = "recordedLists",
             summary = "A sender's recorded lists in [from, to) as JSON lines, or with `at` the one list it sent "
                     + "last at or before that time",
@@ -421,9 +253,9 @@ public class RecordingsController {
             byte[] json = this.json.writeValueAsBytes(list);
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(json));
         }
-        Instant start = from == null ? Instant.EPOCH : from;
-        Instant end = end(to);
-        checkRange(start, end);
+        Instant start = RecordingAccess.start(from);
+        Instant end = RecordingAccess.end(to);
+        RecordingAccess.checkRange(start, end);
         StreamingResponseBody body = out -> {
             try {
                 recording.lists(sender, start, end, list -> {
@@ -441,35 +273,6 @@ public class RecordingsController {
             }
         };
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson")).body(body);
-    }
-
-    private void acquireReader() {
-        this.readers.acquire();
-    }
-
-    private static Instant end(Instant to) {
-        // the frame received now is included
-        return to == null ? Instant.now().plusSeconds(1) : to;
-    }
-
-    private static void checkRange(Instant from, Instant to) {
-        if (!from.isBefore(to)) {
-            throw Problems.badRequest("from must be before to");
-        }
-    }
-
-    private static Duration interval(String every) {
-        try {
-            Duration parsed = every.startsWith("P") || every.startsWith("p") ? Duration.parse(every)
-                    : org.springframework.boot.convert.DurationStyle.SIMPLE.parse(every);
-            if (parsed.toMillis() < 1) {
-                throw new IllegalArgumentException();
-            }
-            return parsed;
-        }
-        catch (RuntimeException ex) {
-            throw Problems.badRequest("every must be a positive duration such as 10s, 1m or PT1H");
-        }
     }
 
     private static MediaType mediaType(String format) {
