@@ -86,6 +86,11 @@ public final class Bench {
                 .forEach(System.out::println);
             return;
         }
+        if ("events".equals(mode)) {
+            EventsBench.run(sender, Processes.serviceJar(build), jvmOptions, build, small, scale)
+                .forEach(System.out::println);
+            return;
+        }
         if ("cluster".equals(mode)) {
             ClusterBench.run(sender, Processes.serviceJar(build), jvmOptions, build, small, medium, scale)
                 .forEach(System.out::println);

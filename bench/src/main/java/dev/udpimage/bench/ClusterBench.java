@@ -48,7 +48,9 @@ final class ClusterBench {
         String times;
         System.out.println("Cluster of 1 receiver; starting...");
         try (LocalCluster cluster = LocalCluster.up(Path.of("target", "bench-cluster"),
-                Map.of("UDP_CLUSTER_INSTANCES", "1", "UDP_RECORDING_SEGMENTDURATION", SEGMENT))) {
+                // the JIT as in production (the tests start the cluster C1-only)
+                Map.of("UDP_CLUSTER_INSTANCES", "1", "UDP_RECORDING_SEGMENTDURATION", SEGMENT,
+                        "UDP_CLUSTER_JAVA_OPTIONS", ""))) {
             InetSocketAddress balancer = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                     LocalCluster.NGINX_IMAGES);
             Http http = cluster.http(1);
