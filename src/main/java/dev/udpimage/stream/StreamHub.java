@@ -3,10 +3,8 @@ package dev.udpimage.stream;
 import java.util.function.Predicate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 
 import io.micrometer.core.instrument.Counter;
@@ -76,10 +74,10 @@ public class StreamHub implements StoreListener {
     private final Counter evicted;
 
     /** Every sender's stream (see {@link StreamTable}: who goes first when full). */
-    private final StreamTable<Stream> streams;
+    private final StreamTable<StreamState> streams;
 
     /** The stream of every sender together; never evicted. */
-    private final Stream all = new Stream(ALL);
+    private final StreamState all = new StreamState(ALL);
 
     /** The bytes of the streams' newest frames, together. */
     private long heldBytes;
@@ -144,57 +142,6 @@ public class StreamHub implements StoreListener {
             int width, int height, String format, boolean active, boolean online) {
     }
 
-    private static final class Stream {
-
-        final String key;
-
-        long frames;
-
-        Frame latest;
-
-        /**
-         * When the frames of the last two seconds or so were received (ns since the
-         * epoch, by the instance that received them: frames of another instance arrive
-         * here in batches) and their sizes.
-         */
-        final Deque<long[]> recent = new ArrayDeque<>();
-
-        long lastNanos;
-
-        Stream(String key) {
-            this.key = key;
-        }
-
-        void add(Frame frame, long now, long epochNanos) {
-            this.frames++;
-            this.latest = frame;
-            this.lastNanos = now;
-            this.recent.addLast(new long[] { epochNanos, frame.metadata().bytes() });
-            if (this.recent.size() > 512) {
-                this.recent.pollFirst();
-            }
-        }
-
-        StreamInfo info(long now, long epochNow, long offlineNanos) {
-            while (!this.recent.isEmpty() && epochNow - this.recent.peekFirst()[0] > 2_000_000_000L) {
-                this.recent.pollFirst();
-            }
-            double fps = 0;
-            double bytesPerSecond = 0;
-            if (this.recent.size() >= 2) {
-                double seconds = (this.recent.peekLast()[0] - this.recent.peekFirst()[0]) / 1e9;
-                fps = (this.recent.size() - 1) / seconds;
-                bytesPerSecond = this.recent.stream().skip(1).mapToLong(r -> r[1]).sum() / seconds;
-            }
-            ImageMetadata image = this.latest.metadata();
-            return new StreamInfo(this.key, this.frames, Math.round(fps * 10) / 10.0, Math.round(bytesPerSecond),
-                    image.receivedAt(), image.width(), image.height(), image.format(),
-                    now - this.lastNanos < Math.min(STOPPED_AFTER.toNanos(), offlineNanos),
-                    now - this.lastNanos < offlineNanos);
-        }
-
-    }
-
     @Override
     public void imageStored(ReceivedImage image) {
         add(new Frame(image.metadata(), image.original(), this.encoder::toJpeg));
@@ -231,9 +178,9 @@ public class StreamHub implements StoreListener {
         String key = keyOf(image.sender());
         long epochNanos = epochNanos(image.receivedAt());
         synchronized (this) {
-            Stream stream = this.streams.seen(key, Stream::new);
+            StreamState stream = this.streams.seen(key, StreamState::new);
             this.heldBytes += image.bytes() - (stream.latest == null ? 0 : stream.latest.metadata().bytes());
-            for (Stream updated : new Stream[] { this.all, stream }) {
+            for (StreamState updated : new StreamState[] { this.all, stream }) {
                 for (Viewer viewer : this.viewers) { // the frame this one replaces:
                                                      // skipped by who never took it
                     if (viewer.key.equals(updated.key) && viewer.taken < updated.frames) {
@@ -252,9 +199,9 @@ public class StreamHub implements StoreListener {
      * more than {@code max-bytes}: newcomers before regulars, least recently seen first;
      * the one just seen stays.
      */
-    private void evictBeyondLimits(Stream seen) {
+    private void evictBeyondLimits(StreamState seen) {
         while (this.streams.size() > this.maxStreams || this.heldBytes > this.maxBytes) {
-            Stream gone = this.streams.evictOne(seen);
+            StreamState gone = this.streams.evictOne(seen);
             if (gone == null) {
                 return;
             }
@@ -304,11 +251,11 @@ public class StreamHub implements StoreListener {
                 .map(stream -> stream.latest)
                 .orElse(null);
         }
-        Stream stream = stream(key);
+        StreamState stream = stream(key);
         return stream == null || !visible.test(key) ? null : stream.latest;
     }
 
-    private Stream stream(String key) {
+    private StreamState stream(String key) {
         return key.equals(ALL) ? (this.all.latest == null ? null : this.all) : this.streams.get(key);
     }
 
@@ -351,7 +298,7 @@ public class StreamHub implements StoreListener {
             throw new TooManyViewersException(this.maxViewers);
         }
         String key = keyOf(sender);
-        Stream stream = stream(key);
+        StreamState stream = stream(key);
         Viewer viewer = new Viewer(key, visible, stream == null ? 0 : stream.frames - 1);
         this.viewers.add(viewer);
         return viewer;
@@ -373,7 +320,7 @@ public class StreamHub implements StoreListener {
     public synchronized Numbered next(Viewer viewer, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!this.closed) {
-            Stream stream = stream(viewer.key);
+            StreamState stream = stream(viewer.key);
             if (stream != null && stream.frames < viewer.taken) { // forgotten, then back
                 viewer.taken = stream.frames - 1;
             }
