@@ -91,21 +91,23 @@ function addList(list) {
   }
 }
 
-// who is looking (GET /me): a viewer has no send form, only an admin reads the counters (/received/stats)
-let me = { maySend: true, mayAdminister: true };
+// who is looking (GET /me): a viewer has no send form, only an admin reads the counters (/received/stats); both
+// stay hidden until the service has said (asked again every 2 s until it answers)
+let me = { maySend: false, mayAdminister: false };
 
 async function whoAmI() {
   try {
     const response = await fetch('/me');
-    if (response.ok) {
-      me = await response.json();
-    }
+    if (!response.ok) { throw new Error(`status ${response.status}`); }
+    me = await response.json();
   } catch (e) {
-    // the service is restarting: the page keeps what it shows
+    setTimeout(whoAmI, 2000); // the service is restarting
+    return;
   }
   $('send-section').hidden = !me.maySend;
   $('counters-section').hidden = !me.mayAdminister;
   document.body.dataset.role = me.role || '';
+  refreshCounters();
 }
 
 async function refreshCounters() {
@@ -423,7 +425,7 @@ async function refreshRecordings() {
 
 function placeCursor() {
   const cursor = $('rec-cursor');
-  if (rec.at === null) { cursor.style.display = 'none'; return; }
+  if (rec.at === null) { cursor.style.display = 'none'; followLists(); return; }
   const share = Math.min(1, Math.max(0, (rec.at - rec.from) / Math.max(1, rec.to - rec.from)));
   cursor.style.display = 'block';
   cursor.style.left = `${share * 100}%`;
@@ -490,7 +492,11 @@ $('rec-camera').addEventListener('change', (event) => {
   rec.camera = event.target.value;
   leaveEvent();
   rec.at = null;
+  rec.playing = false; // a replay of the camera left ends here
+  rec.playTo = Infinity;
+  $('rec-play').textContent = 'Play';
   showRecFrame(null);
+  placeCursor();
   refreshRecordings();
 });
 $('rec-length').addEventListener('change', () => { if (rec.at !== null && !rec.playing) { showAt(rec.at); } });
