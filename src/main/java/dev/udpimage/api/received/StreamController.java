@@ -94,19 +94,24 @@ public class StreamController {
             try {
                 // the headers at once, not with the first frame
                 out.flush();
+                boolean parts = false;
                 while (!this.hub.closed()) {
                     StreamHub.Numbered next = this.hub.next(viewer, IDLE_WAIT);
                     if (next == null) {
-                        // a camera gone quiet: a blank line (readers skip it before a
-                        // boundary) tells whether the viewer is still there, so that a
-                        // viewer that left frees its thread within IDLE_WAIT
-                        out.write(CRLF);
-                        out.flush();
+                        if (parts) {
+                            // a camera gone quiet: a blank line after a part (readers
+                            // skip it before the next boundary) tells whether the viewer
+                            // is still there, so that a viewer that left frees its
+                            // thread within IDLE_WAIT
+                            out.write(CRLF);
+                            out.flush();
+                        }
                         continue;
                     }
                     byte[] jpeg = next.frame().jpeg();
                     if (jpeg != null) {
                         writePart(out, jpeg);
+                        parts = true;
                     }
                 }
             }
