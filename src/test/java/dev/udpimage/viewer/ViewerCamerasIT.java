@@ -29,6 +29,12 @@ class ViewerCamerasIT extends BrowserTestSupport {
         Commands.require(Commands.hasPythonOpenCv(), "no python3 with OpenCV (apt-get install python3-opencv)");
     }
 
+    /**
+     * The camera's tile, found by its sender (the shared service has tiles of other
+     * tests' cameras too), as the page's script names it.
+     */
+    private static final String JS_TILE = "const TILE = '#stream-tiles li[data-sender=\"127.0.0.1\"]'; ";
+
     private static void waitFor(String what, java.util.function.Supplier<Boolean> condition) {
         waitFor(what, Duration.ofSeconds(15), condition);
     }
@@ -43,17 +49,16 @@ class ViewerCamerasIT extends BrowserTestSupport {
             .start();
         try {
             waitFor("a tile for the stream, playing", () -> Long.valueOf(640)
-                .equals(js(
-                        "const img = document.querySelector('#stream-tiles img'); return img ? img.naturalWidth : 0;")));
+                .equals(js(JS_TILE
+                        + "const img = document.querySelector(TILE + ' img'); return img ? img.naturalWidth : 0;")));
             // a busy machine may hold a frame back a while: live means it changes, twice
             String first = pixels();
             waitFor("the tile's picture changes", () -> !pixels().equals(first));
             String second = pixels();
             waitFor("the tile's picture changes again", () -> !pixels().equals(second));
             Thread.sleep(2500); // a few seconds of frames for the rate
-            double fps = Double
-                .parseDouble((String) js("return document.querySelector('#stream-tiles li').dataset.fps;"));
-            assertThat((String) js("return document.querySelector('#stream-tiles .caption').textContent;"))
+            double fps = Double.parseDouble((String) js(JS_TILE + "return document.querySelector(TILE).dataset.fps;"));
+            assertThat((String) js(JS_TILE + "return document.querySelector(TILE + ' .caption').textContent;"))
                 .contains("127.0.0.1")
                 .contains("640×480")
                 .contains("fps");
@@ -92,10 +97,11 @@ class ViewerCamerasIT extends BrowserTestSupport {
     }
 
     /**
-     * A digest of what the first tile shows now (it is drawn to a canvas: same origin).
+     * A digest of what the camera's tile shows now (it is drawn to a canvas: same
+     * origin).
      */
     private String pixels() {
-        return String.valueOf(js("const img = document.querySelector('#stream-tiles img');"
+        return String.valueOf(js(JS_TILE + "const img = document.querySelector(TILE + ' img');"
                 + " const c = document.createElement('canvas'); c.width = 160; c.height = 120;"
                 + " const g = c.getContext('2d'); g.drawImage(img, 0, 0, 160, 120);"
                 + " const d = g.getImageData(0, 0, 160, 120).data; let h = 0;"
