@@ -137,7 +137,9 @@ class CamerasThroughTheBalancerIT {
         // 198.19.x.y)
         assertThat(objects).as("segment objects only, each of one camera")
             .allMatch(key -> key.startsWith("segments/") && addresses.contains(key.split("/")[1]));
-        assertThat(objects.size()).as("at most one object per 100 frames").isLessThanOrEqualTo((int) (frames / 100));
+        // a 5 s segment of 25 fps holds 125 frames; each camera's last one may be short
+        assertThat(objects.size()).as("objects per segment, not per frame: at least 50 frames an object")
+            .isLessThanOrEqualTo((int) (frames / 50));
         assertThat(objects).as("sealed while the cameras sent").isNotEmpty();
         Files.delete(file);
     }
