@@ -249,6 +249,14 @@ class ClusterRecording implements RecordingReader {
             if (image.isPresent()) {
                 return image.get().original();
             }
+            // sealed since, and its row then trimmed from the history: the same frame in
+            // its segment, at the time it was listed at (sealing keeps a frame's time)
+            Optional<RecordedFrame> sealed = frameAt(held.camera(), frame.receivedAt())
+                .filter(found -> found.receivedAt().equals(frame.receivedAt())
+                        && found.location() instanceof ObjectLocation && found.bytes() == frame.bytes());
+            if (sealed.isPresent()) {
+                return read(sealed.get());
+            }
         }
         else if (frame.location() instanceof ObjectLocation sealed) {
             Optional<SegmentObject> object = this.jdbc.sql("select object_key, bytes from segment where id = ?")

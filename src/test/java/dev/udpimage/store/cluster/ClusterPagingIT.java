@@ -26,6 +26,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.udpimage.recording.format.IndexEntry;
 import dev.udpimage.recording.format.SegmentScan;
 import dev.udpimage.recording.format.Source;
+import dev.udpimage.recording.RecordedFrame;
+import dev.udpimage.recording.RecordingReader;
 import dev.udpimage.store.ImageMetadata;
 import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
@@ -51,6 +53,9 @@ class ClusterPagingIT extends ServiceTestSupport {
 
     @Autowired
     ClusterStore store;
+
+    @Autowired
+    RecordingReader recording;
 
     @Autowired
     SegmentSealer sealer;
@@ -126,6 +131,33 @@ class ClusterPagingIT extends ServiceTestSupport {
         assertThat(sealed).as("listed as before, now from the sealed segment").isEqualTo(held);
         for (int i = 0; i < times.size(); i++) {
             assertThat(frameAt(times.get(i))).as("the frame at %s, sealed", times.get(i)).isEqualTo(sent.get(i));
+        }
+    }
+
+    /**
+     * An export lists a page of frames, then reads their bytes: a frame held when listed
+     * may be sealed before it is read, and its row trimmed from the history (the default
+     * history is 100 items). It is read from its segment, not skipped.
+     */
+    @Test
+    void aFrameListedWhileHeldIsReadAfterItsSegmentIsSealedAndItsRowTrimmed() {
+        String camera = "127.0.0.79";
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] image = bytes(40 + i);
+            this.store.saveImage(
+                    new ImageMetadata(0, camera + ":7000", t.plusMillis(i), image.length, 2, 8, 8, "jpeg", "whole", 0),
+                    image);
+            sent.add(image);
+        }
+        List<RecordedFrame> listed = this.recording.frames(camera, Instant.EPOCH, Instant.now().plusSeconds(1), 10);
+        assertThat(listed).hasSize(5);
+        assertThat(this.sealer.seal(camera)).isTrue();
+        // what the history lets go of once sealed, as if 100 newer items had come
+        this.jdbc.sql("delete from image where sender like ?").param(camera + ":%").update();
+        for (int i = 0; i < 5; i++) {
+            assertThat(this.recording.read(listed.get(i))).as("frame %d, listed while held", i).isEqualTo(sent.get(i));
         }
     }
 
