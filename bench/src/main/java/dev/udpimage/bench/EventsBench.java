@@ -93,7 +93,8 @@ final class EventsBench {
         return String.format(Locale.ROOT,
                 "- receive rate, 10 KB x %d, 1 sender: motion on %.0f/s, off %.0f/s (medians); on/off by pass %s, "
                         + "median **%.2f** (range %.2f-%.2f)",
-                count, median(on), median(off), format(ratios), median(ratios), min(ratios), max(ratios));
+                count, RecordingBench.median(on), RecordingBench.median(off), format(ratios),
+                RecordingBench.median(ratios), min(ratios), max(ratios));
     }
 
     private static List<String> cameras(Path jar, List<String> jvmOptions, Path build, int scale) throws Exception {
@@ -254,12 +255,6 @@ final class EventsBench {
             return Double.NaN;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static double min(double[] values) {
