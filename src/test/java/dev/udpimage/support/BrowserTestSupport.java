@@ -1,8 +1,6 @@
 package dev.udpimage.support;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -11,11 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A {@link ServiceTest} class that drives the running service in {@link Chromium}: one
@@ -61,7 +55,7 @@ public abstract class BrowserTestSupport extends ServiceTestSupport {
     }
 
     protected static Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
+        return Chromium.js(browser, script);
     }
 
     /**
@@ -69,14 +63,12 @@ public abstract class BrowserTestSupport extends ServiceTestSupport {
      * {@code what}.
      */
     protected static void waitFor(String what, Duration timeout, Supplier<Boolean> condition) {
-        new WebDriverWait(browser, timeout).withMessage(what).until(driver -> condition.get());
+        Chromium.waitFor(browser, what, timeout, condition);
     }
 
     /** The page as it is now, as {@code target/<name>.png}. */
     protected static void screenshot(String name) throws IOException {
-        Path file = Path.of("target", name + ".png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        Chromium.screenshot(browser, name);
     }
 
 }

@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.PageLoadStrategy;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium ({@code chromium} and {@code chromium-driver}) driven by
@@ -31,13 +36,10 @@ public final class Chromium {
         Path profile = Files.createTempDirectory("viewer-chromium-");
         ChromeOptions options = new ChromeOptions();
         // a navigation returns once the document is parsed, not at its load event: the
-        // viewer's MJPEG tiles
-        // (multipart/x-mixed-replace) start right after load and never finish, and
-        // chromedriver, waiting for
-        // the page to finish loading, then waited out its page-load timeout
-        // (ViewerBrowserIT: browser.get
-        // hung 300 s once in five fresh-clone CI runs; the page itself had loaded and was
-        // refreshing).
+        // viewer's MJPEG tiles (multipart/x-mixed-replace) start right after load and
+        // never finish, and chromedriver, waiting for the page to finish loading, then
+        // waited out its page-load timeout (ViewerBrowserIT: browser.get hung 300 s once
+        // in five fresh-clone CI runs; the page itself had loaded and was refreshing).
         // Every test waits for what it needs on the page.
         options.setPageLoadStrategy(PageLoadStrategy.EAGER);
         options.setPageLoadTimeout(Duration.ofSeconds(30));
@@ -49,6 +51,26 @@ public final class Chromium {
             .usingAnyFreePort()
             .build();
         return new ChromeDriver(service, options);
+    }
+
+    /** Runs a script in the browser's page; what it returned. */
+    public static Object js(WebDriver browser, String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    /**
+     * Waits until the condition holds, at most {@code timeout}; fails saying
+     * {@code what}.
+     */
+    public static void waitFor(WebDriver browser, String what, Duration timeout, Supplier<Boolean> condition) {
+        new WebDriverWait(browser, timeout).withMessage(what).until(driver -> condition.get());
+    }
+
+    /** The browser's page as it is now, as {@code target/<name>.png}. */
+    public static void screenshot(WebDriver browser, String name) throws IOException {
+        Path file = Path.of("target", name + ".png");
+        Files.createDirectories(file.getParent());
+        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
 }

@@ -3,24 +3,19 @@ package dev.udpimage.api.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.udpimage.support.Chromium;
 
@@ -59,7 +54,7 @@ class ViewerAsUserIT extends UsersTestSupport {
         assertThat(hidden("send-section")).as("no send form for a viewer").isTrue();
         assertThat(hidden("counters-section")).as("no counters for a viewer").isTrue();
         assertThat(js("return document.body.dataset.role")).isEqualTo("viewer");
-        screenshot("viewer-as-door");
+        Chromium.screenshot(browser, "viewer-as-door");
         // the page was not merely slow: B never shows up
         Thread.sleep(1500);
         assertThat(tiles()).containsExactly(CAMERA_A);
@@ -114,17 +109,11 @@ class ViewerAsUserIT extends UsersTestSupport {
     }
 
     private static Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
+        return Chromium.js(browser, script);
     }
 
-    private static void waitFor(String what, java.util.function.Supplier<Boolean> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(what).until(driver -> condition.get());
-    }
-
-    private static void screenshot(String name) throws Exception {
-        Path file = Path.of("target", name + ".png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    private static void waitFor(String what, Supplier<Boolean> condition) {
+        Chromium.waitFor(browser, what, Duration.ofSeconds(10), condition);
     }
 
 }
