@@ -21,17 +21,19 @@ import time
 def send_image(sock, address, data, rate, burst, timeout):
     sock.sendto(struct.pack('l', len(data)), address)
     nanos_per_byte = 1000.0 / rate if rate > 0 else 0
-    started = time.perf_counter_ns()
-    sent = 0
+    due = time.perf_counter_ns()  # when the bytes sent so far are due at the rate
     for i in range(len(data) // 1024 + 1):
         chunk = data[1024 * i:1024 * (i + 1)]
         if nanos_per_byte:
-            earliest = started + (sent - burst) * nanos_per_byte
-            wait = earliest - time.perf_counter_ns()
+            # held up (descheduled): go on at the rate from now, never rush to catch up,
+            # which the receiver's socket buffer could not take
+            now = time.perf_counter_ns()
+            due = max(due, now)
+            wait = due - burst * nanos_per_byte - now
             if wait > 0:
                 time.sleep(wait / 1e9)
+            due += len(chunk) * nanos_per_byte
         sock.sendto(chunk, address)
-        sent += len(chunk)
     sock.settimeout(timeout)
     try:
         reply, _ = sock.recvfrom(1024)

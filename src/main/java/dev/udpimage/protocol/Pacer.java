@@ -1,42 +1,57 @@
 package dev.udpimage.protocol;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Spaces a sender's datagrams to a byte rate: it may run ahead of the rate by at most
  * {@code burstBytes}, then parks ({@link LockSupport#parkNanos}) until the schedule
  * catches up. Sleeping once a burst, not once a datagram, keeps the pace precise where a
- * sleep takes tens of microseconds, and burns no core while waiting. One per transfer.
+ * sleep takes tens of microseconds, and burns no core while waiting. A sender held up
+ * (descheduled, a pause) earns no credit meanwhile: it goes on at the rate, never faster,
+ * since a rush to make up the time is what a receiver's socket buffer cannot take. One
+ * per transfer.
  */
 final class Pacer {
 
     private final double nanosPerByte;
 
-    private final long burstBytes;
+    private final long burstNanos;
 
-    private final long started;
+    private final LongSupplier clock;
 
-    private long bytes;
+    private final LongConsumer park;
 
-    private Pacer(double nanosPerByte, long burstBytes) {
+    /** When the bytes passed so far are due at the rate. */
+    private long due;
+
+    Pacer(double nanosPerByte, long burstBytes, LongSupplier clock, LongConsumer park) {
         this.nanosPerByte = nanosPerByte;
-        this.burstBytes = burstBytes;
-        this.started = System.nanoTime();
+        this.burstNanos = (long) (burstBytes * nanosPerByte);
+        this.clock = clock;
+        this.park = park;
+        this.due = clock.getAsLong();
     }
 
     static Pacer start(LegacySender.Pacing pacing) {
-        return new Pacer(pacing.paced() ? 1000.0 / pacing.megabytesPerSecond() : 0, pacing.burstBytes());
+        return new Pacer(pacing.paced() ? 1000.0 / pacing.megabytesPerSecond() : 0, pacing.burstBytes(),
+                System::nanoTime, LockSupport::parkNanos);
     }
 
     /** Waits, if need be, until {@code length} more bytes may go. */
     void beforeSending(int length) {
-        if (this.nanosPerByte > 0) {
-            long earliest = this.started + (long) ((this.bytes - this.burstBytes) * this.nanosPerByte);
-            for (long wait = earliest - System.nanoTime(); wait > 0; wait = earliest - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-            }
+        if (this.nanosPerByte <= 0) {
+            return;
         }
-        this.bytes += length;
+        long now = this.clock.getAsLong();
+        // behind the rate: the schedule starts again from now, the time lost is lost
+        this.due = Math.max(this.due, now);
+        long earliest = this.due - this.burstNanos;
+        for (long wait = earliest - now; wait > 0; wait = earliest - this.clock.getAsLong()) {
+            this.park.accept(wait);
+        }
+        this.due += (long) (length * this.nanosPerByte);
     }
 
 }
