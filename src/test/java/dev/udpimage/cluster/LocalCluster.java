@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.udpimage.support.Commands;
 import dev.udpimage.support.Http;
+import dev.udpimage.support.MachineLock;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -40,9 +41,12 @@ public final class LocalCluster implements AutoCloseable {
 
     private final Map<String, String> environment;
 
-    private LocalCluster(Path state, Map<String, String> environment) {
+    private final MachineLock lock;
+
+    private LocalCluster(Path state, Map<String, String> environment, MachineLock lock) {
         this.state = state;
         this.environment = environment;
+        this.lock = lock;
     }
 
     /**
@@ -62,9 +66,18 @@ public final class LocalCluster implements AutoCloseable {
      */
     public static LocalCluster up(Path stateDirectory, Map<String, String> environment) throws IOException {
         Path state = stateDirectory.toAbsolutePath();
-        LocalCluster cluster = new LocalCluster(state, environment);
-        cluster.script("down"); // whatever an earlier run left
-        cluster.script("up");
+        // one local cluster at a time on this machine (its ports are fixed), whichever
+        // test JVM asks: held until close
+        MachineLock lock = MachineLock.take("local-cluster");
+        LocalCluster cluster = new LocalCluster(state, environment, lock);
+        try {
+            cluster.script("down"); // whatever an earlier run left
+            cluster.script("up");
+        }
+        catch (IOException | RuntimeException ex) {
+            lock.close();
+            throw ex;
+        }
         return cluster;
     }
 
@@ -116,7 +129,12 @@ public final class LocalCluster implements AutoCloseable {
                 Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        script("down");
+        try {
+            script("down");
+        }
+        finally {
+            this.lock.close();
+        }
     }
 
     private void script(String... arguments) throws IOException {

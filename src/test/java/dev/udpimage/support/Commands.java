@@ -96,14 +96,17 @@ public final class Commands {
 
     /**
      * Runs a pinned npm tool through npx (it fetches it from the npm registry once),
-     * where npx is installed ({@link #require}).
+     * where npx is installed ({@link #require}); one run of a tool at a time.
      * @param tool the package at its version, e.g. {@code httpyac@6.16.7}
      */
     public static Result npx(String tool, List<String> arguments, int timeoutSeconds) throws IOException {
         require(Files.isExecutable(Path.of("/usr/bin/npx")), "npx (apt-get install nodejs npm)");
         List<String> command = new ArrayList<>(List.of("npx", "--yes", tool));
         command.addAll(arguments);
-        return run(command, timeoutSeconds);
+        // two test JVMs fetching the same tool into npx's cache at once can break it
+        try (MachineLock lock = MachineLock.take("npx-" + tool.replaceAll("[^A-Za-z0-9]", "-"))) {
+            return run(command, timeoutSeconds);
+        }
     }
 
     /** Whether the tests run as root (mounts, network namespaces). */

@@ -57,6 +57,9 @@ public final class LocalS3 {
         return "http://127.0.0.1:" + this.port;
     }
 
+    /** Its log: one S3Mock per test JVM. */
+    private static final Path LOG = Path.of("target", "s3mock-" + ProcessHandle.current().pid() + ".log");
+
     private static LocalS3 start() throws IOException, InterruptedException {
         Path jar = Path.of("target", "s3mock.jar");
         if (!Files.isRegularFile(jar)) {
@@ -69,12 +72,12 @@ public final class LocalS3 {
                 List.of("java", "-Xmx256m", "-jar", jar.toString(), "--com.adobe.testing.s3mock.httpPort=" + port,
                         "--server.port=" + https, "--com.adobe.testing.s3mock.store.root=" + root))
             .redirectErrorStream(true)
-            .redirectOutput(Path.of("target", "s3mock.log").toFile())
+            .redirectOutput(LOG.toFile())
             .start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("S3Mock exited; see target/s3mock.log");
+                throw new IllegalStateException("S3Mock exited; see " + LOG);
             }
             try {
                 HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/")

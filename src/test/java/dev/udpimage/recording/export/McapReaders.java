@@ -6,11 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.udpimage.support.Commands;
+import dev.udpimage.support.MachineLock;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,14 +41,28 @@ final class McapReaders {
         }
         Commands.require(Files.isExecutable(Path.of("/usr/bin/node")) && Files.isExecutable(Path.of("/usr/bin/npm")),
                 "node and npm (apt-get install nodejs npm)");
-        Files.createDirectories(DIR);
-        List<String> command = new ArrayList<>(List.of("npm", "install", "--no-save", "--no-audit", "--no-fund",
-                "--no-package-lock", "--prefix", DIR.toString()));
-        command.addAll(PACKAGES);
-        Commands.Result result = Commands.run(command, 300);
-        assertThat(result.exit()).as(result.output()).isZero();
-        try (InputStream script = McapReaders.class.getResourceAsStream("read-mcap.mjs")) {
-            Files.copy(script, DIR.resolve("read-mcap.mjs"), StandardCopyOption.REPLACE_EXISTING);
+        // once for the build, whichever test JVM asks first (the other may be reading):
+        // again when the packages or the script change
+        try (MachineLock lock = MachineLock.take("mcap-readers")) {
+            Path done = DIR.resolve(".installed");
+            String packages = String.join(" ", PACKAGES);
+            if (!Files.exists(done) || !Files.readString(done).equals(packages)) {
+                Files.createDirectories(DIR);
+                List<String> command = new ArrayList<>(List.of("npm", "install", "--no-save", "--no-audit", "--no-fund",
+                        "--no-package-lock", "--prefix", DIR.toString()));
+                command.addAll(PACKAGES);
+                Commands.Result result = Commands.run(command, 300);
+                assertThat(result.exit()).as(result.output()).isZero();
+                Files.writeString(done, packages);
+            }
+            byte[] script;
+            try (InputStream in = McapReaders.class.getResourceAsStream("read-mcap.mjs")) {
+                script = in.readAllBytes();
+            }
+            Path file = DIR.resolve("read-mcap.mjs");
+            if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), script)) {
+                Files.write(file, script);
+            }
         }
         installed = true;
     }
