@@ -25,10 +25,10 @@ def send_image(sock, address, data, rate, burst, timeout):
     for i in range(len(data) // 1024 + 1):
         chunk = data[1024 * i:1024 * (i + 1)]
         if nanos_per_byte:
-            # held up (descheduled): go on at the rate from now, never rush to catch up,
-            # which the receiver's socket buffer could not take
+            # a sleep that woke late is made up for, a longer hold-up (descheduled) for
+            # at most 1 ms: a rush to catch up is what the receiver's buffer cannot take
             now = time.perf_counter_ns()
-            due = max(due, now)
+            due = max(due, now - 1_000_000)
             wait = due - burst * nanos_per_byte - now
             if wait > 0:
                 time.sleep(wait / 1e9)

@@ -8,12 +8,18 @@ import java.util.function.LongSupplier;
  * Spaces a sender's datagrams to a byte rate: it may run ahead of the rate by at most
  * {@code burstBytes}, then parks ({@link LockSupport#parkNanos}) until the schedule
  * catches up. Sleeping once a burst, not once a datagram, keeps the pace precise where a
- * sleep takes tens of microseconds, and burns no core while waiting. A sender held up
- * (descheduled, a pause) earns no credit meanwhile: it goes on at the rate, never faster,
- * since a rush to make up the time is what a receiver's socket buffer cannot take. One
- * per transfer.
+ * sleep takes tens of microseconds, and burns no core while waiting. A park that wakes
+ * late is made up for, but a sender held up longer (descheduled, a pause) makes up at
+ * most {@link #CATCH_UP_NANOS} of the time lost: a rush to make up all of it is what a
+ * receiver's socket buffer cannot take. One per transfer.
  */
 final class Pacer {
+
+    /**
+     * The most of its schedule a late sender makes up at once: more than a park wakes
+     * late, a few datagrams at the default rate.
+     */
+    static final long CATCH_UP_NANOS = 1_000_000;
 
     private final double nanosPerByte;
 
@@ -45,8 +51,8 @@ final class Pacer {
             return;
         }
         long now = this.clock.getAsLong();
-        // behind the rate: the schedule starts again from now, the time lost is lost
-        this.due = Math.max(this.due, now);
+        // far behind the rate: the schedule goes on from a moment ago, the rest is lost
+        this.due = Math.max(this.due, now - CATCH_UP_NANOS);
         long earliest = this.due - this.burstNanos;
         for (long wait = earliest - now; wait > 0; wait = earliest - this.clock.getAsLong()) {
             this.park.accept(wait);

@@ -47,9 +47,23 @@ class PacerTest {
             this.pacer.beforeSending(1024);
             atOnce++;
         }
-        // three at once, as at the start (2 KB ahead and the third's own), and the
-        // fourth waits: not the 50 that the time lost would have allowed
+        // three at once (2 KB ahead and the third's own, with 1 ms of the time lost
+        // made up), and the fourth waits: not the 50 that the time lost would allow
         assertThat(atOnce).isEqualTo(4);
+    }
+
+    @Test
+    void aParkThatWakesLateIsMadeUpFor() {
+        // 100 MB/s: a 2 KB burst is 20 us, less than a park may oversleep
+        Pacer fast = new Pacer(10, 2048, () -> this.now, nanos -> this.now += nanos + 50_000);
+        long start = this.now;
+        for (int i = 0; i < 10_000; i++) {
+            fast.beforeSending(1024);
+        }
+        // the last goes when 9 999 datagrams less 2 KB are due, and a park's lateness
+        // after
+        long lastDue = (9_999 * 1024 - 2048) * 10L;
+        assertThat(this.now - start).isBetween(lastDue, lastDue + 50_000);
     }
 
     @Test
