@@ -165,12 +165,10 @@ class ClusterSendersIT {
         Files.delete(file);
 
         // stored exactly once each, by all three receivers between them. The balancer
-        // hashes
-        // a sender's address and port with a seed of its own, so 20 senders leave one
-        // receiver out about once in a thousand runs by chance: then more senders, one
-        // image
-        // each, until every receiver has stored some (one that stores nothing still
-        // fails)
+        // hashes a sender's address and port with a seed of its own, so 20 senders leave
+        // one receiver out about once in a thousand runs by chance: then more senders,
+        // one image each, until every receiver has stored some (one that stores nothing
+        // still fails)
         Set<String> instances = storedBy();
         int more = 0;
         for (; !instances.containsAll(List.of("r1", "r2", "r3")) && more < 40; more++) {

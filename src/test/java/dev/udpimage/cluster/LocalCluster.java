@@ -122,18 +122,17 @@ public final class LocalCluster implements AutoCloseable {
     /** Stops everything; the instances' logs stay in target/cluster-test-logs. */
     @Override
     public void close() throws IOException {
-        Path logs = Path.of("target", "cluster-test-logs");
-        Files.createDirectories(logs);
-        try (java.util.stream.Stream<Path> files = Files.list(this.state)) {
-            for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
-                Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (MachineLock held = this.lock) { // released whatever fails here
+            Path logs = Path.of("target", "cluster-test-logs");
+            Files.createDirectories(logs);
+            try (java.util.stream.Stream<Path> files = Files.list(this.state)) {
+                for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
+                    Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
             }
-        }
-        try {
-            script("down");
-        }
-        finally {
-            this.lock.close();
+            finally {
+                script("down");
+            }
         }
     }
 

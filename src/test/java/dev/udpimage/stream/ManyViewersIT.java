@@ -53,7 +53,7 @@ class ManyViewersIT extends ServiceTestSupport {
             viewer.start();
         }
         for (Viewer viewer : viewers) {
-            viewer.connected.await();
+            assertThat(viewer.connected.await(10, TimeUnit.SECONDS)).as("a viewer's stream opened").isTrue();
         }
         List<Camera> watched = cameras(5);
         Thread.sleep(500); // the last frames reach the viewers

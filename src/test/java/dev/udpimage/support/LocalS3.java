@@ -94,7 +94,7 @@ public final class LocalS3 {
             Thread.sleep(200);
         }
         process.destroyForcibly();
-        throw new IllegalStateException("S3Mock did not start within 60 s; see target/s3mock.log");
+        throw new IllegalStateException("S3Mock did not start within 60 s; see " + LOG);
     }
 
     private static int freePort() throws IOException {

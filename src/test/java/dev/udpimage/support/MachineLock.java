@@ -10,10 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
- * A lock every test JVM of this build shares (failsafe runs two): for what two of them
- * may not do at once, such as start the local cluster on its fixed ports or install the
- * same npm tool. A file lock under {@code target/locks} between JVMs, a semaphore within
- * one (file locks are per JVM); held until closed.
+ * A lock every test JVM on this machine shares (the build runs two, and another checkout
+ * may run its own): for what two of them may not do at once, such as start the local
+ * cluster on its fixed ports or fetch the same npm tool. A file lock in the temporary
+ * directory between JVMs, a semaphore within one (file locks are per JVM); held until
+ * closed.
  */
 public final class MachineLock implements AutoCloseable {
 
@@ -37,7 +38,7 @@ public final class MachineLock implements AutoCloseable {
         local.acquireUninterruptibly();
         FileChannel channel = null;
         try {
-            Path dir = Path.of("target", "locks");
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "udp-image-service-test-locks");
             Files.createDirectories(dir);
             channel = FileChannel.open(dir.resolve(name + ".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
