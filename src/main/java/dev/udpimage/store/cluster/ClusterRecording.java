@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -274,18 +273,37 @@ class ClusterRecording implements RecordingReader {
     private record SegmentObject(String key, long bytes) {
     }
 
+    /** Lists read from PostgreSQL in one query, at most. */
+    static final int LIST_PAGE = 1000;
+
+    /**
+     * Read {@value #LIST_PAGE} at a time, each page after the last row of the one before
+     * (time, then id): the driver holds a whole answer in memory, and a range may hold up
+     * to a million lists.
+     */
     @Override
     public long lists(String camera, Instant from, Instant to, Consumer<ReceivedList> each) {
-        AtomicLong read = new AtomicLong();
-        this.jdbc
-            .sql("select id, sender, received_at, bytes, value::text from list where camera = ? and received_at >= ? "
-                    + "and received_at < ? order by received_at, id")
-            .params(this.cameras.cameraOf(camera), utc(from), utc(to))
-            .query(rs -> {
-                each.accept(list(rs));
-                read.incrementAndGet();
-            });
-        return read.get();
+        String key = this.cameras.cameraOf(camera);
+        long read = 0;
+        OffsetDateTime after = utc(from);
+        long afterId = Long.MIN_VALUE; // the first page: from `from` on, whatever the id
+        while (true) {
+            List<ReceivedList> page = this.jdbc
+                .sql("select id, sender, received_at, bytes, value::text from list where camera = ? "
+                        + "and received_at >= ? and received_at < ? and (received_at, id) > (?, ?) "
+                        + "order by received_at, id limit ?")
+                .params(key, after, utc(to), after, afterId, LIST_PAGE)
+                .query((rs, row) -> list(rs))
+                .list();
+            page.forEach(each);
+            read += page.size();
+            if (page.size() < LIST_PAGE) {
+                return read;
+            }
+            ReceivedList last = page.get(page.size() - 1);
+            after = utc(last.receivedAt());
+            afterId = last.id();
+        }
     }
 
     @Override
