@@ -109,8 +109,8 @@ final class SeedProto {
 
     private static Process server(Path script, int imagePort, int listPort, List<String> prefix) {
         try {
-            List<String> command = new ArrayList<>(prefix); // nice execs the script: one
-                                                            // process
+            // nice execs the script: one process, which destroy() ends
+            List<String> command = new ArrayList<>(prefix);
             command.addAll(
                     List.of(PYTHON.toString(), script.toString(), String.valueOf(imagePort), String.valueOf(listPort)));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -60,8 +60,8 @@ class PacerTest {
         for (int i = 0; i < 10_000; i++) {
             fast.beforeSending(1024);
         }
-        // the last goes when 9 999 datagrams less 2 KB are due, and a park's lateness
-        // after
+        // the last goes when 9 999 datagrams less 2 KB are due, at most one park's
+        // lateness later
         long lastDue = (9_999 * 1024 - 2048) * 10L;
         assertThat(this.now - start).isBetween(lastDue, lastDue + 50_000);
     }
