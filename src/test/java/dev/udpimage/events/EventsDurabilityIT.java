@@ -39,10 +39,9 @@ class EventsDurabilityIT {
         Files.deleteIfExists(LOG);
         String[] settings = { "--udp.store.dir=" + dir, "--udp.store.durability=sync", "--udp.motion.post-capture=2s",
                 "--spring.main.banner-mode=off", "--logging.level.root=WARN" };
-        int[] ports = { ServiceProcess.freeTcpPort(), ServiceProcess.freeUdpPort(), ServiceProcess.freeUdpPort() };
         JsonNode ended;
         byte[] endedSnapshot;
-        try (ServiceProcess service = ServiceProcess.start(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"), ports, LOG,
+        try (ServiceProcess service = ServiceProcess.start(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"), LOG,
                 settings)) {
             Http http = service.http();
             // someone crosses in front of camera .41; it stops sending: the event ends
@@ -63,8 +62,7 @@ class EventsDurabilityIT {
             open.set(true);
             sender.join(10_000);
         }
-        try (ServiceProcess again = ServiceProcess.start(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"), ports, LOG,
-                settings)) {
+        try (ServiceProcess again = ServiceProcess.start(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"), LOG, settings)) {
             Http http = again.http();
             assertThat(http.get("/events?camera=127.0.0.41").json()).as("the ended event, as it was")
                 .containsExactly(ended);

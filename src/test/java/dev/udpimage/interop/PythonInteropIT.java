@@ -3,9 +3,6 @@ package dev.udpimage.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.LossyRelay;
+import dev.udpimage.support.ServiceProcess;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
@@ -119,8 +117,8 @@ class PythonInteropIT extends ServiceTestSupport {
 
     @Test
     void serviceSendsImagesAndListsToThePythonReferenceReceiver() throws IOException {
-        int imagePort = freeUdpPort();
-        int listPort = freeUdpPort();
+        int imagePort = ServiceProcess.freeUdpPort();
+        int listPort = ServiceProcess.freeUdpPort();
         Process server = SeedProto.server(imagePort, listPort);
         try {
             Http http = http();
@@ -138,12 +136,6 @@ class PythonInteropIT extends ServiceTestSupport {
         }
         finally {
             server.destroyForcibly();
-        }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
         }
     }
 

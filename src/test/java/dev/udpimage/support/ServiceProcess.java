@@ -5,6 +5,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +45,19 @@ public final class ServiceProcess implements AutoCloseable {
      * @param settings {@code --name=value} settings on top of free ports and loopback
      */
     public static ServiceProcess start(List<String> jvmOptions, Path log, String... settings) throws IOException {
-        int[] ports = { freeTcpPort(), freeUdpPort(), freeUdpPort() };
-        return start(jvmOptions, ports, log, settings);
+        for (int attempt = 1;; attempt++) {
+            int[] ports = { freeTcpPort(), freeUdpPort(), freeUdpPort() };
+            try {
+                return start(jvmOptions, ports, log, settings);
+            }
+            catch (PortTaken ex) {
+                // a port found free was taken before the service bound it (another test
+                // JVM)
+                if (attempt == 3) {
+                    throw ex;
+                }
+            }
+        }
     }
 
     /**
@@ -58,12 +71,13 @@ public final class ServiceProcess implements AutoCloseable {
                 "--server.port=" + ports[0], "--udp.image-port=" + ports[1], "--udp.list-port=" + ports[2],
                 "--udp.bind-address=127.0.0.1"));
         command.addAll(List.of(settings));
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
         ServiceProcess service = new ServiceProcess(process, ports, log);
         try {
-            service.awaitUp();
+            service.awaitUp(logStart);
         }
         catch (RuntimeException | Error ex) {
             service.close();
@@ -72,11 +86,13 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    private void awaitUp() {
+    private void awaitUp(long logStart) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int lastStatus = 0;
         while (System.nanoTime() < deadline && this.process.isAlive()) {
             try {
-                if (http().get("/actuator/health").status() == 200) {
+                lastStatus = http().get("/actuator/health").status();
+                if (lastStatus == 200) {
                     return;
                 }
             }
@@ -91,7 +107,42 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(ex);
             }
         }
-        throw new AssertionError("the service did not start within 60 s; see " + this.log);
+        String output = logSince(logStart);
+        String what = this.process.isAlive()
+                ? "the service's health did not answer 200 within 60 s (last answer: "
+                        + ((lastStatus != 0) ? lastStatus : "none") + ")"
+                : "the service exited (code " + this.process.exitValue() + ") before its health answered 200";
+        String message = what + "; " + this.log + " ends:\n" + tail(output, 40);
+        if (!this.process.isAlive()
+                && (output.contains("Address already in use") || output.contains("BindException"))) {
+            throw new PortTaken(message);
+        }
+        throw new AssertionError(message);
+    }
+
+    private String logSince(long offset) {
+        try {
+            byte[] all = Files.readAllBytes(this.log);
+            int from = (int) Math.min(offset, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            return "(unreadable: " + ex + ")";
+        }
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /** The service could not bind a port it was given. */
+    static final class PortTaken extends AssertionError {
+
+        PortTaken(String message) {
+            super(message);
+        }
+
     }
 
     public Http http() {
