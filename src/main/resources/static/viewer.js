@@ -490,6 +490,7 @@ $('rec-timeline').addEventListener('click', (event) => {
 });
 $('rec-camera').addEventListener('change', (event) => {
   rec.camera = event.target.value;
+  recLists.abort?.abort(); // the camera left's lists are not waited for
   leaveEvent();
   rec.at = null;
   rec.playing = false; // a replay of the camera left ends here
@@ -547,6 +548,7 @@ const recLists = {
   point: null, // { camera, at, list }: the answer for one moment outside the window (near the service's now)
   skew: 0, // the service's clock minus the page's, from the Date header (±1 s)
   loading: false,
+  abort: null, // the load in flight's AbortController: leaving the camera aborts it
   lastLoad: 0,
   failures: 0,
   timer: null,
@@ -685,24 +687,31 @@ async function loadLists() {
   if (listsCover(at) && recLists.to >= settled) { return; } // nothing newer to ask for yet
   recLists.loading = true;
   recLists.lastLoad = Date.now();
+  const abort = new AbortController();
+  recLists.abort = abort;
   try {
     if (near && recLists.to < settled) {
-      extendWindow(await fetchLists(camera, recLists.to, recLists.to + ahead));
+      extendWindow(await fetchLists(camera, recLists.to, recLists.to + ahead, abort.signal));
     } else if (at >= settled) {
-      recLists.point = { camera, at, list: await fetchListAt(camera, at) };
+      recLists.point = { camera, at, list: await fetchListAt(camera, at, abort.signal) };
     } else if (!listsCover(at)) {
-      const base = await fetchListAt(camera, at);
+      const base = await fetchListAt(camera, at, abort.signal);
       recLists.point = { camera, at, list: base }; // shown while the window loads
       if (rec.camera === camera) { followLists(); }
-      const stretch = await fetchLists(camera, at, at + ahead);
+      const stretch = await fetchLists(camera, at, at + ahead, abort.signal);
       Object.assign(recLists, { camera, from: at, to: at, base, lists: [], bytes: 0 });
       extendWindow(stretch);
     }
     recLists.failures = 0;
   } catch (e) {
-    recLists.failures++; // restarting, or recording off: tried again later
+    if (abort.signal.aborted) {
+      recLists.lastLoad = 0; // the camera was left: the next one's lists load at once
+    } else {
+      recLists.failures++; // restarting, or recording off: tried again later
+    }
   } finally {
     recLists.loading = false;
+    recLists.abort = null;
   }
   followLists();
 }
@@ -732,11 +741,11 @@ function extendWindow({ lists, to, bytes }) {
   }
 }
 
-/** The list sent last at or before `at`, or null (404). */
-async function fetchListAt(camera, at) {
+/** The list sent last at or before `at`, or null (404); `signal` aborts it. */
+async function fetchListAt(camera, at, signal) {
   const response = await fetch(`/recordings/lists?sender=${encodeURIComponent(camera)}`
       + `&at=${new Date(at).toISOString()}`, { headers: { Accept: 'application/json' },
-    signal: AbortSignal.timeout(10000) });
+    signal: AbortSignal.any([signal, AbortSignal.timeout(10000)]) });
   learnSkew(response);
   if (!response.ok) {
     await response.text(); // its problem read to the end: the connection is free again
@@ -748,15 +757,16 @@ async function fetchListAt(camera, at) {
 
 /**
  * The lists sent in [from, to), read as they come and at most LISTS_FETCH_LINES or LISTS_FETCH_BYTES of them: the
- * stretch they answer for ends at the last one kept, and before the lists that may not be recorded yet.
+ * stretch they answer for ends at the last one kept, and before the lists that may not be recorded yet. `signal`
+ * aborts it.
  */
-async function fetchLists(camera, from, to) {
+async function fetchLists(camera, from, to, signal) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), 10000);
   try {
     const response = await fetch(`/recordings/lists?sender=${encodeURIComponent(camera)}`
         + `&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`,
-    { headers: { Accept: 'application/x-ndjson' }, signal: abort.signal });
+    { headers: { Accept: 'application/x-ndjson' }, signal: AbortSignal.any([signal, abort.signal]) });
     learnSkew(response);
     if (!response.ok) { throw new Error(`${response.status}`); }
     const reader = response.body.getReader();

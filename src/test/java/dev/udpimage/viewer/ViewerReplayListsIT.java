@@ -38,8 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  * (while playing, paused, scrubbed forward and back), exactly the list that
  * {@code GET /recordings/lists?from=&to=} says was sent last at or before that moment:
  * "no list yet" before the first. It asks for a window of lists at a time, not a list a
- * tick. At 375 px the panel goes under the frame and nothing is wider than the screen.
- * Screenshots: {@code target/viewer-replay-lists-1280.png},
+ * tick. At 375 px the panel goes under the frame and nothing is wider than the screen. A
+ * load of lists that hangs is aborted when the camera is left. Screenshots:
+ * {@code target/viewer-replay-lists-1280.png},
  * {@code target/viewer-replay-lists-375.png}.
  */
 @ServiceTest
@@ -202,6 +203,30 @@ class ViewerReplayListsIT extends BrowserTestSupport {
             .as("a long list scrolls in a bounded box")
             .isTrue();
         assertFitsTheScreen();
+
+        // a load of lists that hangs (a service that stopped answering) is aborted when
+        // the camera is left, not waited for (its timeout is 10 s): the next camera's
+        // lists load at once
+        js("window.hung = { requests: 0, aborted: 0, on: true }; const realFetch = window.fetch;"
+                + " window.fetch = (url, options) => !(hung.on && String(url).includes('/recordings/lists'))"
+                + " ? realFetch(url, options) : new Promise((_, reject) => { hung.requests++;"
+                + " options.signal.addEventListener('abort', () => { hung.aborted++; reject(options.signal.reason); }); });"
+                + " recLists.camera = null;");
+        click(0.4);
+        waitFor("a load of lists hung", () -> Boolean.TRUE.equals(js("return hung.requests > 0 && recLists.loading;")));
+        long left = System.nanoTime();
+        js("hung.on = false; const select = document.getElementById('rec-camera');"
+                + " select.add(new Option('127.0.0.99', '127.0.0.99')); select.value = '127.0.0.99';"
+                + " select.dispatchEvent(new Event('change'));");
+        waitFor("the hung load aborted", Duration.ofSeconds(3),
+                () -> Boolean.TRUE.equals(js("return hung.aborted > 0 && !recLists.loading;")));
+        System.out.printf("a hung load of lists ended %d ms after the camera was left%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left));
+        // the camera that is not recorded goes; back on the recorded one, its lists come
+        waitFor("back on the recorded camera", () -> Boolean.TRUE
+            .equals(js("return rec.camera === '" + CAMERA + "' && !!document.querySelector('#rec-timeline .span');")));
+        long back = click(0.8);
+        assertShows(sent, shownAt(back));
     }
 
     /**
