@@ -84,6 +84,7 @@ class ViewerReplayListsIT extends BrowserTestSupport {
         waitFor("its timeline to the end",
                 () -> Boolean.TRUE.equals(js("return rec.camera === '" + CAMERA + "' && rec.to >= "
                         + (end.toEpochMilli() - 300) + " && !!document.querySelector('#rec-timeline .span');")));
+        String range = (String) js("return rec.from + '/' + rec.to;");
         assertThat((Boolean) js("return document.getElementById('rec-lists').hidden;"))
             .as("no panel before a moment is chosen")
             .isTrue();
@@ -222,9 +223,13 @@ class ViewerReplayListsIT extends BrowserTestSupport {
                 () -> Boolean.TRUE.equals(js("return hung.aborted > 0 && !recLists.loading;")));
         System.out.printf("a hung load of lists ended %d ms after the camera was left%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left));
-        // the camera that is not recorded goes; back on the recorded one, its lists come
-        waitFor("back on the recorded camera", () -> Boolean.TRUE
-            .equals(js("return rec.camera === '" + CAMERA + "' && !!document.querySelector('#rec-timeline .span');")));
+        // the camera that is not recorded goes (the first recorded one is shown); back
+        // on the one of this test, its lists come
+        waitFor("the unrecorded camera gone", () -> Boolean.TRUE.equals(js("return rec.camera !== '127.0.0.99'"
+                + " && ![...document.querySelectorAll('#rec-camera option')].some(o => o.value === '127.0.0.99');")));
+        new Select(browser.findElement(By.id("rec-camera"))).selectByValue(CAMERA);
+        waitFor("back on the camera's timeline", () -> Boolean.TRUE
+            .equals(js("return rec.camera === '" + CAMERA + "' && rec.from + '/' + rec.to === '" + range + "';")));
         long back = click(0.8);
         assertShows(sent, shownAt(back));
     }
