@@ -3,6 +3,9 @@ package dev.udpimage.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.Impairer;
 import dev.udpimage.support.LossyRelay;
-import dev.udpimage.support.ServiceProcess;
 import dev.udpimage.support.ServiceTest;
 import dev.udpimage.support.ServiceTestSupport;
 import dev.udpimage.support.TestImages;
@@ -117,8 +119,10 @@ class PythonInteropIT extends ServiceTestSupport {
 
     @Test
     void serviceSendsImagesAndListsToThePythonReferenceReceiver() throws IOException {
-        int imagePort = ServiceProcess.freeUdpPort();
-        int listPort = ServiceProcess.freeUdpPort();
+        // ports the service may send to (udp.send.allowed-ports: the ephemeral range),
+        // bound at once by the receiver
+        int imagePort = ephemeralUdpPort();
+        int listPort = ephemeralUdpPort();
         Process server = SeedProto.server(imagePort, listPort);
         try {
             Http http = http();
@@ -136,6 +140,12 @@ class PythonInteropIT extends ServiceTestSupport {
         }
         finally {
             server.destroyForcibly();
+        }
+    }
+
+    private static int ephemeralUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return socket.getLocalPort();
         }
     }
 

@@ -3,7 +3,6 @@ package dev.udpimage.support;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +120,7 @@ public final class LocalMosquitto {
 
     private static LocalMosquitto create() throws IOException {
         Path dir = Files.createTempDirectory("udpimage-mosquitto-");
-        LocalMosquitto broker = new LocalMosquitto(dir, freePort(), freePort());
+        LocalMosquitto broker = new LocalMosquitto(dir, FreePorts.tcp(), FreePorts.tcp());
         Path passwords = dir.resolve("passwd");
         Commands.Result made = Commands
             .run(List.of(PASSWD.toString(), "-c", "-b", passwords.toString(), USERNAME, PASSWORD), 30);
@@ -165,12 +164,6 @@ public final class LocalMosquitto {
         }
         catch (IOException ex) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return free.getLocalPort();
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.udpimage.support;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,10 +98,7 @@ public final class LocalPostgres {
             throw new IllegalStateException("no PostgreSQL server (apt-get install postgresql)");
         }
         Path dir = Files.createTempDirectory("udpimage-pg-");
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = FreePorts.tcp();
         if (isRoot()) {
             run(List.of("chown", "postgres:postgres", dir.toString()));
         }

@@ -2,8 +2,6 @@ package dev.udpimage.support;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +63,8 @@ public final class LocalS3 {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: the build copies it (mvn verify)");
         }
-        int port = freePort();
-        int https = freePort();
+        int port = FreePorts.tcp();
+        int https = FreePorts.tcp();
         Path root = Files.createTempDirectory("udpimage-s3-");
         Process process = new ProcessBuilder(
                 List.of("java", "-Xmx256m", "-jar", jar.toString(), "--com.adobe.testing.s3mock.httpPort=" + port,
@@ -95,12 +93,6 @@ public final class LocalS3 {
         }
         process.destroyForcibly();
         throw new IllegalStateException("S3Mock did not start within 60 s; see " + LOG);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return free.getLocalPort();
-        }
     }
 
 }

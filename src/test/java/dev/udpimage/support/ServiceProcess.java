@@ -1,17 +1,11 @@
 package dev.udpimage.support;
 
-import java.io.Closeable;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.udpimage.UdpImageServiceApplication;
@@ -22,9 +16,6 @@ import dev.udpimage.UdpImageServiceApplication;
  * {@code java <jvm options> -cp <the test classpath>} with its output in a log file.
  */
 public final class ServiceProcess implements AutoCloseable {
-
-    /** The lowest port {@link #freeUdpPort()} and {@link #freeTcpPort()} give. */
-    private static final int LOWEST_PORT = 20_000;
 
     private final Process process;
 
@@ -51,7 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(List<String> jvmOptions, Path log, String... settings) throws IOException {
         for (int attempt = 1;; attempt++) {
-            int[] ports = { freeTcpPort(), freeUdpPort(), freeUdpPort() };
+            int[] ports = { FreePorts.tcp(), FreePorts.udp(), FreePorts.udp() };
             try {
                 return start(jvmOptions, ports, log, settings);
             }
@@ -204,56 +195,6 @@ public final class ServiceProcess implements AutoCloseable {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * A UDP port of loopback free now, below the kernel's range of ephemeral ports: the
-     * kernel gives no socket of another test JVM this port while the service starts
-     * (Tomcat binds its port some 20 s after the start on a loaded machine).
-     */
-    public static int freeUdpPort() throws IOException {
-        return freePort(port -> new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
-    }
-
-    /** A TCP port of loopback free now, as {@link #freeUdpPort()}. */
-    public static int freeTcpPort() throws IOException {
-        return freePort(port -> new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
-    }
-
-    private interface Bind {
-
-        Closeable on(int port) throws IOException;
-
-    }
-
-    private static int freePort(Bind bind) throws IOException {
-        int ephemeral = firstEphemeralPort();
-        if (ephemeral > LOWEST_PORT + 1000) {
-            for (int attempt = 0; attempt < 100; attempt++) {
-                int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, ephemeral);
-                try (Closeable socket = bind.on(port)) {
-                    return port;
-                }
-                catch (IOException taken) {
-                    // another one
-                }
-            }
-        }
-        try (Closeable socket = bind.on(0)) {
-            return (socket instanceof ServerSocket server) ? server.getLocalPort()
-                    : ((DatagramSocket) socket).getLocalPort();
-        }
-    }
-
-    /** The start of {@code ip_local_port_range}; 0 when unknown. */
-    private static int firstEphemeralPort() {
-        try {
-            return Integer
-                .parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
-        }
-        catch (IOException | RuntimeException unknown) {
-            return 0;
         }
     }
 

@@ -3,9 +3,6 @@ package dev.udpimage.store.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.udpimage.UdpImageServiceApplication;
 import dev.udpimage.support.Ffmpeg;
+import dev.udpimage.support.FreePorts;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
 import dev.udpimage.support.TestImages;
@@ -112,7 +110,7 @@ class CrashIT {
         Map<Object, Ack> acknowledgedImages = new ConcurrentHashMap<>();
         Map<Object, Ack> acknowledgedLists = new ConcurrentHashMap<>();
         long[] kills = new long[rounds];
-        int[] ports = { freePort(), freePort(), freePort() };
+        int[] ports = { FreePorts.tcp(), FreePorts.udp(), FreePorts.udp() };
         // a round's senders end while the next service starts: each waits up to 2 s for
         // the reply the kill took
         List<Thread> senders = new ArrayList<>();
@@ -252,12 +250,6 @@ class CrashIT {
             Thread.sleep(100);
         }
         throw new AssertionError("the service did not start within 60 s; see target/crash-test-*.log");
-    }
-
-    private static int freePort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
-        }
     }
 
 }
