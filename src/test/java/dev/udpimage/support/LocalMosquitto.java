@@ -118,6 +118,18 @@ public final class LocalMosquitto {
         }
     }
 
+    /**
+     * Holds it still (SIGSTOP) or lets it go on (SIGCONT): its connections stay open, and
+     * nothing sent to it is answered meanwhile.
+     */
+    public synchronized void pause(boolean paused) throws IOException {
+        Commands.Result signalled = Commands
+            .run(List.of("kill", paused ? "-STOP" : "-CONT", String.valueOf(this.process.pid())), 10);
+        if (signalled.exit() != 0) {
+            throw new IOException("kill: " + signalled.output());
+        }
+    }
+
     private static LocalMosquitto create() throws IOException {
         Path dir = Files.createTempDirectory("udpimage-mosquitto-");
         LocalMosquitto broker = new LocalMosquitto(dir, FreePorts.tcp(), FreePorts.tcp());

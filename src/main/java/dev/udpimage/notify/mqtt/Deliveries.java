@@ -62,9 +62,17 @@ final class Deliveries implements IMqttActionListener {
         this.log.warn("MQTT: could not publish to {}: {}", topic, MqttConnection.describe(failure));
     }
 
+    /**
+     * Whether the client refused a message because its window of messages in flight
+     * ({@code udp.mqtt.max-queued}) is full.
+     */
+    static boolean windowFull(Exception ex) {
+        return ex instanceof MqttException mqtt && mqtt.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT;
+    }
+
     /** The client did not take a message: dropped when full, failed otherwise. */
     void refused(String topic, Exception ex) {
-        if (ex instanceof MqttException mqtt && mqtt.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
+        if (windowFull(ex)) {
             dropped(1);
             this.log.warn("MQTT: dropped a message to {}: udp.mqtt.max-queued messages wait for the broker", topic);
         }

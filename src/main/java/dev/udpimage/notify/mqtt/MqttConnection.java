@@ -121,6 +121,18 @@ final class MqttConnection implements MqttCallbackExtended {
         return this.client.isConnected();
     }
 
+    /**
+     * Runs {@code task} on the connection's thread after {@code millis}, unless stopped.
+     */
+    void later(Runnable task, long millis) {
+        try {
+            this.retries.schedule(task, millis, TimeUnit.MILLISECONDS);
+        }
+        catch (RuntimeException stopping) {
+            // stopped meanwhile
+        }
+    }
+
     /** Why it is not connected; null while connected. */
     String problem() {
         return connected() ? null : this.problem;

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -39,6 +40,12 @@ public class MqttNotifier implements EventNotifier, MqttConnection.Listener, Sma
     private static final byte[] OFF = "OFF".getBytes(StandardCharsets.US_ASCII);
 
     private static final long REPUBLISH_WAIT_MILLIS = 10_000;
+
+    /**
+     * How long a message that must not be dropped waits for room in the client's window
+     * before it is handed again.
+     */
+    private static final long WINDOW_WAIT_MILLIS = 100;
 
     private final MqttProperties settings;
 
@@ -110,9 +117,32 @@ public class MqttNotifier implements EventNotifier, MqttConnection.Listener, Sma
 
     @Override
     public void connected() {
-        publish(this.topics.available(), MqttConnection.ONLINE, true);
         this.snapshots.connected();
+        announce();
         sendSnapshots();
+    }
+
+    /**
+     * Says the service is online. Right after a reconnection the client's window may be
+     * full of what it kept while the broker was away; then this waits for room rather
+     * than be dropped (Home Assistant would show every entity unavailable until the next
+     * reconnection).
+     */
+    private void announce() {
+        if (this.stopped || !this.connection.connected()) {
+            return; // the next connection says it
+        }
+        try {
+            hand(this.topics.available(), MqttConnection.ONLINE, true, this.deliveries);
+        }
+        catch (MqttException | RuntimeException ex) {
+            if (Deliveries.windowFull(ex)) {
+                this.connection.later(this::announce, WINDOW_WAIT_MILLIS);
+            }
+            else {
+                this.deliveries.refused(this.topics.available(), ex);
+            }
+        }
     }
 
     @Override
@@ -177,7 +207,9 @@ public class MqttNotifier implements EventNotifier, MqttConnection.Listener, Sma
 
     /** Hands the client what the outbox lets go now. */
     private void sendSnapshots() {
-        for (SnapshotOutbox.Outgoing outgoing : this.snapshots.take()) {
+        List<SnapshotOutbox.Outgoing> now = this.snapshots.take();
+        for (int i = 0; i < now.size(); i++) {
+            SnapshotOutbox.Outgoing outgoing = now.get(i);
             try {
                 hand(outgoing.topic(), outgoing.bytes(), true, new IMqttActionListener() {
 
@@ -197,6 +229,17 @@ public class MqttNotifier implements EventNotifier, MqttConnection.Listener, Sma
                 });
             }
             catch (MqttException | RuntimeException ex) {
+                if (Deliveries.windowFull(ex)) {
+                    // a camera's newest snapshot is not dropped for a window full of what
+                    // waited for a reconnection: it and the rest wait for room
+                    now.subList(i, now.size()).forEach(this.snapshots::retry);
+                    this.connection.later(() -> {
+                        if (!this.stopped && this.connection.connected()) {
+                            sendSnapshots();
+                        }
+                    }, WINDOW_WAIT_MILLIS);
+                    return;
+                }
                 this.snapshots.done(outgoing);
                 this.deliveries.refused(outgoing.topic(), ex);
             }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -279,6 +280,39 @@ class MqttNotifierIT {
             .count();
         assertThat(fillers).as("what waited for the broker is bounded").isLessThanOrEqualTo(MAX_QUEUED);
         assertThat(count("udp.notifications.dropped") - droppedBefore).isGreaterThanOrEqualTo(120 + 4 - MAX_QUEUED);
+    }
+
+    @Test
+    void aWindowFullOfWhatWaitedDropsNeitherTheBirthMessageNorTheNewestSnapshot() throws Exception {
+        // the broker held still: nothing handed to the client is acknowledged, until the
+        // client's window (udp.mqtt.max-queued) is full, as right after a reconnection
+        // when the client sends what it kept while the broker was away
+        Instant start = Instant.now();
+        double dropped = count("udp.notifications.dropped");
+        broker().pause(true);
+        try {
+            for (int i = 0; i < 2 * MAX_QUEUED && count("udp.notifications.dropped") == dropped; i++) {
+                this.notifier.updated(event(2000 + i, "192.168.1.43", start, null, List.of(), 0.01), null);
+            }
+            assertThat(count("udp.notifications.dropped")).as("the window full").isGreaterThan(dropped);
+            double full = count("udp.notifications.dropped");
+            // what the client's callback does on a reconnection, and a new snapshot
+            this.notifier.connected();
+            Snapshot newest = snapshot(43);
+            this.notifier.updated(event(43, "192.168.1.43", start, null, List.of(), 0.2), newest);
+            TimeUnit.MILLISECONDS.sleep(500);
+            // the update's message on it/events is an ordinary one: dropped, as counted
+            assertThat(count("udp.notifications.dropped")).as("neither dropped while the window is full")
+                .isEqualTo(full + 1);
+            this.subscriber.clear();
+            broker().pause(false);
+            this.subscriber.await("it/available", message -> message.text().equals("online"));
+            this.subscriber.await("it/192.168.1.43/snapshot",
+                    message -> Arrays.equals(message.payload(), newest.bytes()));
+        }
+        finally {
+            broker().pause(false);
+        }
     }
 
     private void online(String camera) {
