@@ -38,20 +38,26 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The MCAP export as a robot developer uses it, on both backends at once: a camera and a
- * list sender on one address, as the tutorial's two clients, send for 30 s to the cluster
+ * list sender on one address, as the tutorial's two clients, send for 12 s to the cluster
  * backend (this test's context, on PostgreSQL and S3Mock) and to the file backend (a
- * service process of its own); 20 s of each recording exported as MCAP and read by
- * Foxglove's own readers ({@link McapReaders}: {@code @mcap/core} validates the magic,
- * every CRC, the summary and the indexes). The image channel holds exactly the frames
- * recorded in the range, byte for byte as sent, each at its received time; the list
- * channel exactly the lists recorded in the range, in order. Then the list at 50 random
- * instants, and the ROS 2 profile decoded as ROS 2 tools decode it.
+ * service process of its own), in segments of 2 s; 8 s of each recording exported as MCAP
+ * and read by Foxglove's own readers ({@link McapReaders}: {@code @mcap/core} validates
+ * the magic, every CRC, the summary and the indexes). The image channel holds exactly the
+ * frames recorded in the range, byte for byte as sent, each at its received time; the
+ * list channel exactly the lists recorded in the range, in order. Then the list at 50
+ * random instants, and the ROS 2 profile decoded as ROS 2 tools decode it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("cluster")
 class McapExportIT extends ServiceTestSupport {
 
-    private static final Duration SENDING = Duration.ofSeconds(30);
+    private static final Duration SENDING = Duration.ofSeconds(12);
+
+    /** The range exported: from this long after the first reply... */
+    private static final Duration RANGE_START = Duration.ofSeconds(2);
+
+    /** ...for this long (several segments, more than one MCAP chunk of 1 MB). */
+    private static final Duration RANGE = Duration.ofSeconds(8);
 
     private static final String CLUSTER_CAMERA = "127.0.0.63";
 
@@ -78,7 +84,7 @@ class McapExportIT extends ServiceTestSupport {
         Commands.require(LocalPostgres.available(), "no PostgreSQL server (apt-get install postgresql); CI has one");
         // held frames and sealed segments both in the range
         LocalClusterStore.register(registry,
-                Map.of("udp.recording.segment-duration", "5s", "udp.recording.seal-interval", "1s"));
+                Map.of("udp.recording.segment-duration", "2s", "udp.recording.seal-interval", "1s"));
     }
 
     @AfterAll
@@ -88,7 +94,7 @@ class McapExportIT extends ServiceTestSupport {
         }
     }
 
-    /** Both backends' 30 s, sent at once, the first time a test asks. */
+    /** Both backends' 12 s, sent at once, the first time a test asks. */
     private synchronized void sendOnce() throws Exception {
         if (!sent.isEmpty()) {
             return;
@@ -96,7 +102,7 @@ class McapExportIT extends ServiceTestSupport {
         McapReaders.install();
         Path dir = Files.createTempDirectory(Path.of("target"), "mcap-export");
         fileService = ServiceProcess.start(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), dir.resolve("service.log"),
-                "--udp.store.dir=" + dir.resolve("store"), "--udp.recording.segment-duration=5s");
+                "--udp.store.dir=" + dir.resolve("store"), "--udp.recording.segment-duration=2s");
         List<CompletableFuture<List<Sent>>> sending = List.of(
                 CompletableFuture.supplyAsync(() -> frames(CLUSTER_CAMERA, this.ports.image())),
                 CompletableFuture.supplyAsync(() -> lists(CLUSTER_CAMERA, this.ports.list())),
@@ -202,15 +208,16 @@ class McapExportIT extends ServiceTestSupport {
     }
 
     /**
-     * Exports 20 s from 5 s after the first reply and checks what Foxglove's readers read
+     * Exports 8 s from 2 s after the first reply and checks what Foxglove's readers read
      * against what the service says it recorded in the range and what was sent.
      */
     private void checkExport(Http http, String camera, String profile) throws IOException {
         Sending sending = sent.get(camera);
-        assertThat(sending.frames()).as("frames acknowledged").hasSizeGreaterThan(25 * 27);
-        assertThat(sending.lists()).as("lists acknowledged").hasSizeGreaterThan(10 * 27);
-        Instant from = sending.frames().get(0).acknowledged().plusSeconds(5);
-        Instant to = from.plusSeconds(20);
+        long seconds = SENDING.toSeconds() - 2;
+        assertThat(sending.frames()).as("frames acknowledged").hasSizeGreaterThan((int) (25 * seconds));
+        assertThat(sending.lists()).as("lists acknowledged").hasSizeGreaterThan((int) (10 * seconds));
+        Instant from = sending.frames().get(0).acknowledged().plus(RANGE_START);
+        Instant to = from.plus(RANGE);
 
         JsonNode frames = http
             .get("/recordings/frames?sender=" + camera + "&from=" + from + "&to=" + to + "&limit=10000")
