@@ -22,11 +22,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.udpimage.UdpImageServiceApplication;
 import dev.udpimage.support.Ffmpeg;
 import dev.udpimage.support.FreePorts;
 import dev.udpimage.support.Http;
 import dev.udpimage.support.LegacyTestClient;
+import dev.udpimage.support.ServiceProcess;
 import dev.udpimage.support.TestImages;
 import tools.jackson.databind.JsonNode;
 
@@ -115,10 +115,8 @@ class CrashIT {
         // the reply the kill took
         List<Thread> senders = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            Process service = start(dir, ports, durability);
-            try {
+            try (ServiceProcess service = start(dir, ports, durability)) {
                 joinAll(senders);
-                awaitUp(ports[0]);
                 AtomicBoolean sending = new AtomicBoolean(true);
                 for (int s = 0; s < 3; s++) {
                     int sender = s;
@@ -130,20 +128,14 @@ class CrashIT {
                 }
                 Thread.sleep(300 + random.nextInt(1200));
                 kills[round] = System.nanoTime();
-                // SIGKILL
-                service.destroyForcibly();
+                service.kill(); // SIGKILL
                 sending.set(false);
-                service.waitFor(10, TimeUnit.SECONDS);
-            }
-            finally {
-                service.destroyForcibly();
             }
         }
-        Process service = start(dir, ports, durability);
+        ServiceProcess service = start(dir, ports, durability);
         joinAll(senders);
         try {
-            awaitUp(ports[0]);
-            Http http = new Http(ports[0]);
+            Http http = service.http();
             Map<Object, Ack> missingImages = new HashMap<>(acknowledgedImages);
             for (JsonNode image : http.get("/received/images").json()) {
                 missingImages.remove(TestImages
@@ -182,7 +174,7 @@ class CrashIT {
                     listsMissingFromRecording);
         }
         finally {
-            service.destroyForcibly();
+            service.close();
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
             }
@@ -218,38 +210,16 @@ class CrashIT {
 
     /**
      * With the client compiler only: the service starts in two thirds of the time, and
-     * its speed does not matter here.
+     * its speed does not matter here. Returns once it is up.
      */
-    private static Process start(Path dir, int[] ports, String durability) throws IOException {
-        return new ProcessBuilder("java", "-Xmx2g", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), UdpImageServiceApplication.class.getName(),
-                "--server.port=" + ports[0], "--udp.image-port=" + ports[1], "--udp.list-port=" + ports[2],
-                "--udp.bind-address=127.0.0.1", "--udp.store.dir=" + dir, "--udp.store.durability=" + durability,
-                "--udp.store.history=100000", "--udp.store.max-bytes=1GB", "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log(durability).toFile()))
-            .start();
+    private static ServiceProcess start(Path dir, int[] ports, String durability) throws IOException {
+        return ServiceProcess.start(List.of("-Xmx2g", "-XX:TieredStopAtLevel=1"), ports, log(durability),
+                "--udp.store.dir=" + dir, "--udp.store.durability=" + durability, "--udp.store.history=100000",
+                "--udp.store.max-bytes=1GB", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
     }
 
     private static Path log(String durability) {
         return Path.of("target", "crash-test-" + durability + ".log");
-    }
-
-    private static void awaitUp(int httpPort) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (new Http(httpPort).get("/actuator/health").status() == 200) {
-                    return;
-                }
-            }
-            catch (RuntimeException starting) {
-                // not yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the service did not start within 60 s; see target/crash-test-*.log");
     }
 
 }
