@@ -3,9 +3,6 @@ package dev.udpimage.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -39,13 +36,9 @@ class PacedSendToPythonIT extends ServiceTestSupport {
         // about 250 KB and 1.8 MB
         byte[] medium = TestImages.jpeg(TestImages.photo(800, 600, 40, 7001), 0.9f);
         byte[] large = TestImages.jpeg(TestImages.photo(1920, 1440, 50, 7002), 0.92f);
-        int imagePort;
-        int listPort;
-        try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                DatagramSocket b = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            imagePort = a.getLocalPort();
-            listPort = b.getLocalPort();
-        }
+        int[] ports = SeedProto.receiverPorts();
+        int imagePort = ports[0];
+        int listPort = ports[1];
         Process receiver = SeedProto.serverFirstInLine(imagePort, listPort);
         try {
             for (byte[] image : new byte[][] { medium, large }) {

@@ -3,9 +3,6 @@ package dev.udpimage.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -119,10 +116,9 @@ class PythonInteropIT extends ServiceTestSupport {
 
     @Test
     void serviceSendsImagesAndListsToThePythonReferenceReceiver() throws IOException {
-        // ports the service may send to (udp.send.allowed-ports: the ephemeral range),
-        // bound at once by the receiver
-        int imagePort = ephemeralUdpPort();
-        int listPort = ephemeralUdpPort();
+        int[] ports = SeedProto.receiverPorts();
+        int imagePort = ports[0];
+        int listPort = ports[1];
         Process server = SeedProto.server(imagePort, listPort);
         try {
             Http http = http();
@@ -140,12 +136,6 @@ class PythonInteropIT extends ServiceTestSupport {
         }
         finally {
             server.destroyForcibly();
-        }
-    }
-
-    private static int ephemeralUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
         }
     }
 

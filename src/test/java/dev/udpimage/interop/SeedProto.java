@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +102,18 @@ final class SeedProto {
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * An image port and a list port for a server script, free now: two loopback UDP ports
+     * of the kernel's ephemeral range, where the service's {@code /send} may send. The
+     * script binds them at once.
+     */
+    static int[] receiverPorts() throws IOException {
+        try (DatagramSocket image = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                DatagramSocket list = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return new int[] { image.getLocalPort(), list.getLocalPort() };
         }
     }
 

@@ -136,12 +136,9 @@ class TutorialPeersConformanceIT {
      * lists.
      */
     private static List<String> answers(Path server) throws IOException {
-        int imagePort;
-        int listPort;
-        try (DatagramSocket a = new DatagramSocket(0); DatagramSocket b = new DatagramSocket(0)) {
-            imagePort = a.getLocalPort();
-            listPort = b.getLocalPort();
-        }
+        int[] ports = SeedProto.receiverPorts();
+        int imagePort = ports[0];
+        int listPort = ports[1];
         Process process = SeedProto.server(server, imagePort, listPort);
         List<String> replies = new ArrayList<>();
         try (LegacyTestClient images = new LegacyTestClient(imagePort);
